@@ -1,0 +1,237 @@
+//! Configuration: `site.toml` and the command line, merged into one [`Config`].
+//!
+//! First stage of the pipeline. `site.toml` is strict: an unknown key or a wrong
+//! type is an error that names its line and column. A folder without
+//! `site.toml` is a bare Obsidian vault, built with the defaults and its notes
+//! in the folder itself. This module reads one file and nothing else.
+
+use crate::diagnostics::{Diagnostic, Kind, Level, Policy, Position};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The language of the theme's own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    /// English.
+    #[default]
+    En,
+    /// French.
+    Fr,
+}
+
+impl Language {
+    /// The BCP 47 code (`fr`, `en`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::En => "en",
+            Language::Fr => "fr",
+        }
+    }
+}
+
+/// Extra callout types a site defines (`[callouts.goal] color = "#2a9d8f"`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct CalloutType {
+    /// CSS colour of the callout.
+    pub color: String,
+    /// Name of a built-in icon (`info`, `pencil`, `user` …) or inline SVG markup.
+    pub icon: String,
+}
+
+/// Everything `site.toml` can say. Every field has a default.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Site title, shown in every page's header. Default: `Knowledge base`.
+    pub title: String,
+    /// One-sentence description for the home page, feed and meta tags. Default: empty.
+    pub description: String,
+    /// Absolute URL the site is published at (`https://example.org/kb/`). Needed
+    /// for `sitemap.xml` and the Atom feed only; pages always link relatively.
+    pub base_url: Option<String>,
+    /// Language of the theme's words (`fr` or `en`). Default: `en`.
+    pub language: Language,
+    /// Author name for the feed. Default: empty.
+    pub author: String,
+    /// Folder of notes, relative to `site.toml`. Default: `content` (`.` for a bare vault).
+    pub content_dir: PathBuf,
+    /// Output folder, relative to `site.toml`. Default: `public`.
+    pub output_dir: PathBuf,
+    /// Theme name: `themes/<theme>/` beside `site.toml` overrides the built-in files. Default: `default`.
+    pub theme: String,
+    /// Glob patterns (relative to the content folder) of files and folders to skip.
+    pub ignore: Vec<String>,
+    /// Publish notes marked `draft: true` or `publish: false`. Default: false.
+    pub drafts: bool,
+    /// Treat every warning as an error. Default: false.
+    pub strict: bool,
+    /// Link to pages as `folder/` instead of `folder/index.html`. Default: false,
+    /// so the site also works from `file://`.
+    pub pretty_urls: bool,
+    /// Render a single newline as a line break, as Obsidian does. Default: true.
+    pub line_breaks: bool,
+    /// Copy every attachment, even those no note links to. Default: false.
+    pub publish_all_attachments: bool,
+    /// syntect theme for code in light mode. Default: `InspiredGitHub`.
+    pub highlight_theme: String,
+    /// syntect theme for code in dark mode. Default: `base16-ocean.dark`.
+    pub highlight_theme_dark: String,
+    /// Level per diagnostic kind: `broken-link = "error"`, `mojibake = "off"`.
+    pub diagnostics: BTreeMap<String, Level>,
+    /// Extra callout types with their colour and icon.
+    pub callouts: BTreeMap<String, CalloutType>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            title: "Knowledge base".into(),
+            description: String::new(),
+            base_url: None,
+            language: Language::En,
+            author: String::new(),
+            content_dir: PathBuf::from("content"),
+            output_dir: PathBuf::from("public"),
+            theme: "default".into(),
+            ignore: Vec::new(),
+            drafts: false,
+            strict: false,
+            pretty_urls: false,
+            line_breaks: true,
+            publish_all_attachments: false,
+            highlight_theme: "InspiredGitHub".into(),
+            highlight_theme_dark: "base16-ocean.dark".into(),
+            diagnostics: BTreeMap::new(),
+            callouts: BTreeMap::new(),
+        }
+    }
+}
+
+/// The name of the configuration file.
+pub const CONFIG_FILE: &str = "site.toml";
+
+impl Config {
+    /// Reads `root/site.toml`, or returns the bare-vault defaults when there is none.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let file = root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&file) {
+            Ok(text) => Config::parse(&text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config {
+                content_dir: PathBuf::from("."),
+                ..Config::default()
+            }),
+            Err(e) => Err(Diagnostic::new(
+                Kind::Io,
+                CONFIG_FILE,
+                format!("cannot read `{}`: {e}", file.display()),
+            )),
+        }
+    }
+
+    /// Parses and validates the text of a `site.toml`.
+    pub fn parse(text: &str) -> Result<Config, Diagnostic> {
+        let config: Config = toml::from_str(text).map_err(|e| {
+            let pos = e.span().map(|s| Position::of_offset(text, s.start));
+            let mut d = Diagnostic::new(Kind::Config, CONFIG_FILE, e.message().trim().to_string());
+            d.pos = pos;
+            if e.message().contains("unknown field") {
+                d.help = Some("see the `site.toml` reference in the README for every key".into());
+            }
+            d
+        })?;
+        config.validate(text)?;
+        Ok(config)
+    }
+
+    /// Checks what serde cannot: URL shape, diagnostic names, theme names.
+    pub fn validate(&self, text: &str) -> Result<(), Diagnostic> {
+        let locate = |key: &str| {
+            text.find(key)
+                .map(|o| Position::of_offset(text, o))
+                .unwrap_or(Position { line: 1, col: 1 })
+        };
+        if let Some(url) = &self.base_url {
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                return Err(Diagnostic::new(
+                    Kind::Config,
+                    CONFIG_FILE,
+                    format!("`base_url` must be an absolute http(s) URL, not `{url}`"),
+                )
+                .at(locate("base_url"))
+                .help("write it like `base_url = \"https://example.org/kb/\"`, or remove it"));
+            }
+        }
+        for name in self.diagnostics.keys() {
+            if Kind::from_name(name).is_none() {
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+                return Err(Diagnostic::new(
+                    Kind::Config,
+                    CONFIG_FILE,
+                    format!("unknown diagnostic kind `{name}`"),
+                )
+                .at(locate(name))
+                .help(format!("known kinds: {}", names.join(", "))));
+            }
+        }
+        if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.') {
+            return Err(Diagnostic::new(
+                Kind::Config,
+                CONFIG_FILE,
+                format!("`theme` must be a plain folder name, not `{}`", self.theme),
+            )
+            .at(locate("theme")));
+        }
+        Ok(())
+    }
+
+    /// The diagnostic policy from `[diagnostics]` and `strict`.
+    pub fn policy(&self) -> Policy {
+        let mut p = Policy::default();
+        for (name, level) in &self.diagnostics {
+            if let Some(kind) = Kind::from_name(name) {
+                p.set(kind, *level);
+            }
+        }
+        p.strict = self.strict;
+        p
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_name_their_line() {
+        let err = Config::parse("title = \"x\"\n\ntitel = \"y\"\n").unwrap_err();
+        assert_eq!(err.kind, Kind::Config);
+        assert_eq!(err.pos, Some(Position { line: 3, col: 1 }));
+        assert!(err.message.contains("titel"), "{}", err.message);
+    }
+
+    #[test]
+    fn wrong_types_and_bad_values_are_errors() {
+        let err = Config::parse("drafts = \"yes\"\n").unwrap_err();
+        assert_eq!(err.pos.map(|p| p.line), Some(1));
+        let err = Config::parse("\nbase_url = \"example.org\"\n").unwrap_err();
+        assert_eq!(err.pos.map(|p| p.line), Some(2));
+        let err = Config::parse("[diagnostics]\nbroken-links = \"error\"\n").unwrap_err();
+        assert!(err.message.contains("broken-links"));
+        assert!(Config::parse("language = \"de\"\n").is_err());
+    }
+
+    #[test]
+    fn full_config_parses_and_builds_a_policy() {
+        let c = Config::parse(
+            "title = \"KB\"\nlanguage = \"fr\"\nbase_url = \"https://x.org/kb/\"\nignore = [\"private/**\"]\n[diagnostics]\nbroken-link = \"error\"\n[callouts.goal]\ncolor = \"#123456\"\nicon = \"target\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.language, Language::Fr);
+        assert_eq!(c.policy().level(Kind::BrokenLink), Level::Error);
+        assert_eq!(c.callouts["goal"].color, "#123456");
+        assert_eq!(c.content_dir, PathBuf::from("content"));
+    }
+}

@@ -1,0 +1,644 @@
+//! Index: every name, slug, alias, tag and link of the vault, resolved.
+//!
+//! Fourth stage. From all parsed notes and the attachment list it decides
+//! which notes are published, gives every page a unique slug, resolves every
+//! link (see `resolve`), anchor, alias and tag, and computes backlinks.
+//! Rendering, `check` and the graph all read the [`Index`]; none of them
+//! resolves anything again. No filesystem, no HTML.
+
+use crate::diagnostics::{Diagnostic, Kind, Position};
+use crate::markdown::is_valid_tag;
+use crate::parse::{LinkRef, Note};
+use crate::paths::{name_key, slugify, Slug, UrlPath, VaultPath};
+use crate::resolve::{bounded_distance, NameTable, Resolution, Target};
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Top-level slugs the site itself uses.
+pub const RESERVED: &[&str] = &["tags", "_static"];
+
+/// Where one link goes, once resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Link {
+    /// A published note, with the element id to jump to.
+    Note {
+        /// The note's index.
+        id: usize,
+        /// The anchor (`role-et-missions`, `^block`), when it exists in the target.
+        fragment: Option<String>,
+    },
+    /// An attachment.
+    File {
+        /// The attachment's index.
+        id: usize,
+    },
+    /// A note that exists but is not published: shown as plain text.
+    Unpublished,
+    /// Nothing of that name.
+    Broken,
+}
+
+/// What the index knows of one note.
+#[derive(Debug, Clone)]
+pub struct NoteInfo {
+    /// The page's slug.
+    pub slug: Slug,
+    /// Whether the note is part of the site.
+    pub published: bool,
+    /// The note's resolved body links, parallel to `Note::links`.
+    pub links: Vec<Link>,
+    /// Resolved links in properties, parallel to `Note::property_links`.
+    pub property_links: Vec<Link>,
+    /// Tag keys, front matter first, without repeats.
+    pub tags: Vec<String>,
+    /// Published notes linking or embedding this one, by title.
+    pub backlinks: Vec<usize>,
+    /// Published notes this one links to.
+    pub outlinks: Vec<usize>,
+}
+
+/// A tag of the site.
+#[derive(Debug, Clone, Default)]
+pub struct TagInfo {
+    /// The tag as first written (`ISO`, `norme/iso-9001`).
+    pub name: String,
+    /// Its page's slug (`tags/norme/iso-9001`).
+    pub slug: Slug,
+    /// Published notes carrying exactly this tag.
+    pub notes: Vec<usize>,
+    /// Keys of the direct child tags.
+    pub children: BTreeSet<String>,
+    /// Key of the parent tag.
+    pub parent: Option<String>,
+}
+
+/// A folder of the vault that holds published notes.
+#[derive(Debug, Clone, Default)]
+pub struct FolderInfo {
+    /// Its page's slug.
+    pub slug: Slug,
+    /// Display name (the folder's own name).
+    pub name: String,
+    /// Published notes directly in it (its index note excluded).
+    pub notes: Vec<usize>,
+    /// Vault paths of its direct subfolders.
+    pub children: BTreeSet<String>,
+    /// The note that introduces it (`folder/index.md` or `folder.md` beside it).
+    pub index_note: Option<usize>,
+}
+
+/// An attachment of the site.
+#[derive(Debug, Clone)]
+pub struct FileInfo {
+    /// Where it is published.
+    pub url: UrlPath,
+    /// Whether a published note links to or embeds it.
+    pub used: bool,
+}
+
+/// Everything resolved.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Per note, parallel to the note list.
+    pub notes: Vec<NoteInfo>,
+    /// Per attachment, parallel to the attachment list.
+    pub files: Vec<FileInfo>,
+    /// Tags by key (lower case, NFC).
+    pub tags: BTreeMap<String, TagInfo>,
+    /// Folders by vault path (`""` is the top).
+    pub folders: BTreeMap<String, FolderInfo>,
+    /// Alias redirect pages: slug and the note they lead to.
+    pub redirects: Vec<(Slug, usize)>,
+    /// The home note (`index.md` at the top), if any.
+    pub home: Option<usize>,
+}
+
+impl Index {
+    /// The note's page, as a site-relative URL.
+    pub fn note_url(&self, id: usize) -> UrlPath {
+        self.notes[id].slug.url()
+    }
+}
+
+/// Builds the index. `drafts` publishes drafts too.
+pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let published: Vec<bool> = notes.iter().map(|n| drafts || !n.is_draft()).collect();
+    let table = NameTable::new(
+        notes.iter().map(|n| (n.path.as_str(), n.front.aliases.as_slice())),
+        files.iter().map(VaultPath::as_str),
+    );
+    let folders = build_folders(notes, &published);
+    let (slugs, home) = assign_slugs(notes, &mut diags);
+    let mut index = Index { folders, home, ..Index::default() };
+    index.files = file_urls(files);
+    index.notes = notes
+        .iter()
+        .zip(&slugs)
+        .zip(&published)
+        .map(|((_, slug), &published)| NoteInfo {
+            slug: slug.clone(),
+            published,
+            links: Vec::new(),
+            property_links: Vec::new(),
+            tags: Vec::new(),
+            backlinks: Vec::new(),
+            outlinks: Vec::new(),
+        })
+        .collect();
+    let by_slug: HashMap<Slug, String> = index.folders.iter().map(|(p, f)| (f.slug.clone(), p.clone())).collect();
+    for (i, slug) in slugs.iter().enumerate() {
+        if !published[i] || Some(i) == home {
+            continue;
+        }
+        if let Some(folder) = by_slug.get(slug).and_then(|p| index.folders.get_mut(p)) {
+            if folder.index_note.is_none() {
+                folder.index_note = Some(i);
+                let parent = notes[i].path.folder().to_string();
+                if let Some(f) = index.folders.get_mut(&parent) {
+                    f.notes.retain(|&n| n != i);
+                }
+            }
+        }
+    }
+    resolve_all(notes, &table, &published, &mut index, &mut diags);
+    collect_tags(notes, &mut index, &mut diags);
+    collect_aliases(notes, &mut index, &mut diags);
+    (index, diags)
+}
+
+fn build_folders(notes: &[Note], published: &[bool]) -> BTreeMap<String, FolderInfo> {
+    let mut folders: BTreeMap<String, FolderInfo> = BTreeMap::new();
+    folders.insert(String::new(), FolderInfo::default());
+    for (i, n) in notes.iter().enumerate() {
+        if !published[i] {
+            continue;
+        }
+        let folder = n.path.folder().to_string();
+        let mut path = folder.clone();
+        loop {
+            let parent = path.rfind('/').map_or(String::new(), |j| path[..j].to_string());
+            let entry = folders.entry(path.clone()).or_default();
+            if entry.name.is_empty() {
+                entry.name = path.rsplit('/').next().unwrap_or("").to_string();
+                entry.slug = Slug::of_path(&path);
+            }
+            if path.is_empty() {
+                break;
+            }
+            folders.entry(parent.clone()).or_default().children.insert(path.clone());
+            path = parent;
+        }
+        folders.entry(folder).or_default().notes.push(i);
+    }
+    folders
+}
+
+/// Gives each note a unique slug. Folder notes (`F/index.md`, `F.md` beside
+/// `F/`) take their folder's slug; `index.md` at the top is the home page.
+fn assign_slugs(notes: &[Note], diags: &mut Vec<Diagnostic>) -> (Vec<Slug>, Option<usize>) {
+    let mut taken: HashMap<Slug, usize> = HashMap::new();
+    let mut home = None;
+    let mut slugs = Vec::with_capacity(notes.len());
+    for (i, n) in notes.iter().enumerate() {
+        let wanted = match &n.front.permalink {
+            Some(p) => Slug::of_path(p),
+            None if n.path.stem().eq_ignore_ascii_case("index") => Slug::of_path(n.path.folder()),
+            None => Slug::of_path(n.path.without_md()),
+        };
+        let mut wanted = wanted;
+        if wanted.as_str().is_empty() {
+            if home.is_none() {
+                home = Some(i);
+            } else {
+                wanted = Slug::from_slugged("index");
+            }
+        }
+        let mut slug = wanted.clone();
+        let mut n_try = 2;
+        while taken.contains_key(&slug) || is_reserved(&slug) {
+            slug = bump(&wanted, n_try);
+            n_try += 1;
+        }
+        if slug != wanted {
+            let why = match taken.get(&wanted) {
+                Some(&other) => format!("its URL `{}/` is already used by `{}`", wanted, notes[other].path),
+                None => format!("`{wanted}/` is reserved by the site"),
+            };
+            diags.push(
+                Diagnostic::new(Kind::DuplicateSlug, n.path.as_str(), format!("{why}; it is published at `{slug}/`"))
+                    .help("rename one of the notes, or give it a `permalink` property"),
+            );
+        }
+        taken.insert(slug.clone(), i);
+        slugs.push(slug);
+    }
+    (slugs, home)
+}
+
+fn is_reserved(slug: &Slug) -> bool {
+    RESERVED.contains(&slug.as_str().split('/').next().unwrap_or(""))
+}
+
+/// `wanted` with `-n` on its last segment, or on its first when that one is reserved.
+fn bump(wanted: &Slug, n: usize) -> Slug {
+    if is_reserved(wanted) {
+        let (first, rest) = wanted.as_str().split_once('/').unwrap_or((wanted.as_str(), ""));
+        let rest = if rest.is_empty() { String::new() } else { format!("/{rest}") };
+        Slug::from_slugged(format!("{first}-{n}{rest}"))
+    } else {
+        wanted.with_suffix(n)
+    }
+}
+
+fn file_urls(files: &[VaultPath]) -> Vec<FileInfo> {
+    let mut taken = HashSet::new();
+    files
+        .iter()
+        .map(|f| {
+            let folder = Slug::of_path(f.folder());
+            let ext = f.extension();
+            let stem = slugify(f.stem());
+            let stem = if stem.is_empty() { "file".to_string() } else { stem };
+            let prefix = if folder.as_str().is_empty() { String::new() } else { format!("{folder}/") };
+            let mut url = format!("{prefix}{stem}.{ext}");
+            let mut n = 2;
+            while !taken.insert(url.clone()) {
+                url = format!("{prefix}{stem}-{n}.{ext}");
+                n += 1;
+            }
+            FileInfo { url: UrlPath::new(url), used: false }
+        })
+        .collect()
+}
+
+fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mut Index, diags: &mut Vec<Diagnostic>) {
+    type Resolved = (Vec<Link>, Vec<Link>, Vec<Diagnostic>, Vec<(String, Position, String)>);
+    let results: Vec<Resolved> = notes
+        .par_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let mut d = Vec::new();
+            let mut broken = Vec::new();
+            let mut go = |refs: &[LinkRef]| -> Vec<Link> {
+                refs.iter().map(|r| resolve_one(i, r, notes, table, published, &mut d, &mut broken)).collect()
+            };
+            let links = go(&n.links);
+            let props = go(&n.property_links);
+            (links, props, d, broken)
+        })
+        .collect();
+    // Wanted notes: one finding per target, at its first use, with a count.
+    let mut wanted: BTreeMap<String, (usize, Position, String, Vec<usize>)> = BTreeMap::new();
+    for (i, (links, props, d, broken)) in results.into_iter().enumerate() {
+        index.notes[i].links = links;
+        index.notes[i].property_links = props;
+        diags.extend(d);
+        for (key, pos, shown) in broken {
+            let e = wanted.entry(key).or_insert((i, pos, shown, Vec::new()));
+            e.3.push(i);
+        }
+    }
+    let names: Vec<(String, String)> = notes
+        .iter()
+        .map(|n| (name_key(n.path.stem()), n.path.without_md().to_string()))
+        .chain(notes.iter().flat_map(|n| n.front.aliases.iter().map(move |a| (name_key(a), n.path.without_md().to_string()))))
+        .collect();
+    let found: Vec<Diagnostic> = wanted
+        .into_par_iter()
+        .map(|(key, (note, pos, shown, users))| {
+            let files: BTreeSet<usize> = users.iter().copied().collect();
+            let mut msg = format!("unresolved link `[[{shown}]]`: no note or file has that name");
+            if users.len() > 1 {
+                msg.push_str(&format!(" ({} links in {} notes)", users.len(), files.len()));
+            }
+            let mut d = Diagnostic::new(Kind::BrokenLink, notes[note].path.as_str(), msg).at(pos);
+            if let Some(s) = suggest(&key, &names) {
+                d.help = Some(format!("did you mean `[[{s}]]`?"));
+            } else {
+                d.help = Some("create the note, or fix the link's spelling".into());
+            }
+            d
+        })
+        .collect();
+    diags.extend(found);
+    // Backlinks and outlinks, from published notes only.
+    let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); notes.len()];
+    for i in 0..notes.len() {
+        if !published[i] {
+            continue;
+        }
+        let mut out = BTreeSet::new();
+        for l in index.notes[i].links.iter().chain(&index.notes[i].property_links) {
+            match l {
+                Link::Note { id, .. } if *id != i => {
+                    out.insert(*id);
+                    back[*id].insert(i);
+                }
+                Link::File { id } => index.files[*id].used = true,
+                _ => {}
+            }
+        }
+        index.notes[i].outlinks = out.into_iter().collect();
+    }
+    for (i, b) in back.into_iter().enumerate() {
+        let mut b: Vec<usize> = b.into_iter().collect();
+        b.sort_by(|&x, &y| name_key(&notes[x].title).cmp(&name_key(&notes[y].title)));
+        index.notes[i].backlinks = b;
+    }
+}
+
+/// Resolves one reference, pushing diagnostics for ambiguity, anchors and drafts.
+fn resolve_one(
+    from: usize,
+    r: &LinkRef,
+    notes: &[Note],
+    table: &NameTable,
+    published: &[bool],
+    diags: &mut Vec<Diagnostic>,
+    broken: &mut Vec<(String, Position, String)>,
+) -> Link {
+    let note = &notes[from];
+    let here = || Diagnostic::new(Kind::BrokenLink, note.path.as_str(), String::new()).at(r.pos);
+    let target = if r.raw.target.is_empty() {
+        Target::Note(from)
+    } else {
+        match table.resolve(&r.raw.target, note.path.folder()) {
+            Resolution::Missing => {
+                broken.push((name_key(&r.raw.target), r.pos, r.raw.target.clone()));
+                return Link::Broken;
+            }
+            Resolution::Found { target, others, .. } => {
+                if !others.is_empty() {
+                    let name = |t: &Target| match t {
+                        Target::Note(i) => format!("`{}`", notes[*i].path),
+                        Target::File(_) => "a file".to_string(),
+                    };
+                    let list: Vec<String> = others.iter().map(name).collect();
+                    let mut d = here();
+                    d.kind = Kind::AmbiguousLink;
+                    d.message = format!(
+                        "`{}` matches several notes; chose {} (same folder first, then shortest path) over {}",
+                        r.display(),
+                        name(&target),
+                        list.join(", ")
+                    );
+                    d.help = Some("write more of the path, like `[[folder/Note]]`".into());
+                    diags.push(d);
+                }
+                target
+            }
+        }
+    };
+    let id = match target {
+        Target::File(id) => return Link::File { id },
+        Target::Note(id) => id,
+    };
+    if !published[id] {
+        let mut d = here();
+        d.kind = Kind::UnpublishedLink;
+        d.message = format!("`{}` points to the unpublished note `{}`; it is shown as plain text", r.display(), notes[id].path);
+        d.help = Some("publish the target (remove `draft: true` / `publish: false`) or remove the link".into());
+        diags.push(d);
+        return Link::Unpublished;
+    }
+    let fragment = r.raw.anchor.as_deref().filter(|a| !a.is_empty()).and_then(|anchor| {
+        let found = find_anchor(&notes[id], anchor);
+        if found.is_none() {
+            let mut d = here();
+            d.kind = Kind::BrokenAnchor;
+            d.message = format!("`{}`: `{}` has no {} `{}`; the link goes to the top of the note", r.display(), notes[id].path, if anchor.starts_with('^') { "block" } else { "heading" }, anchor);
+            if let Some(h) = closest_heading(&notes[id], anchor) {
+                d.help = Some(format!("the closest heading is `#{h}`"));
+            }
+            diags.push(d);
+        }
+        found
+    });
+    Link::Note { id, fragment }
+}
+
+/// Finds the element id of `#Heading`, `#H1#H2` or `#^block` in a note.
+pub fn find_anchor(note: &Note, anchor: &str) -> Option<String> {
+    if let Some(block) = anchor.strip_prefix('^') {
+        return note.block_ids.iter().find(|b| b.eq_ignore_ascii_case(block)).map(|b| format!("^{b}"));
+    }
+    let parts: Vec<String> = anchor.split('#').map(name_key).filter(|p| !p.is_empty()).collect();
+    let mut start = 0;
+    let mut hit = None;
+    for part in &parts {
+        let pos = note.headings[start..]
+            .iter()
+            .position(|h| &name_key(&h.text) == part || h.id == slugify(part))?;
+        hit = Some(start + pos);
+        start += pos + 1;
+    }
+    hit.map(|i| note.headings[i].id.clone())
+}
+
+fn closest_heading(note: &Note, anchor: &str) -> Option<String> {
+    let want = name_key(anchor.rsplit('#').next().unwrap_or(anchor));
+    note.headings
+        .iter()
+        .map(|h| (bounded_distance(&name_key(&h.text), &want, 64), &h.text))
+        .min()
+        .map(|(_, t)| t.clone())
+}
+
+fn suggest(key: &str, names: &[(String, String)]) -> Option<String> {
+    let slug = slugify(key);
+    let max = (key.chars().count() / 4).clamp(1, 3);
+    names
+        .iter()
+        .filter_map(|(name, path)| {
+            let d = if slugify(name) == slug { 0 } else { bounded_distance(name, key, max) };
+            (d <= max).then_some((d, path))
+        })
+        .min()
+        .map(|(_, p)| p.clone())
+}
+
+fn collect_tags(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic>) {
+    for (i, n) in notes.iter().enumerate() {
+        let mut keys: Vec<String> = Vec::new();
+        let written = n.front_tags.iter().map(|(t, p)| (t.trim_start_matches('#'), *p, true));
+        let inline = n.inline_tags.iter().map(|(t, p)| (t.as_str(), *p, false));
+        for (tag, pos, front) in written.chain(inline) {
+            if !is_valid_tag(tag) {
+                if front {
+                    diags.push(
+                        Diagnostic::new(Kind::InvalidTag, n.path.as_str(), format!("`{tag}` is not a valid tag: it is ignored"))
+                            .at(pos)
+                            .help("tags hold letters, digits, `_`, `-` and `/`, with at least one non-digit"),
+                    );
+                }
+                continue;
+            }
+            let key = name_key(tag);
+            if !keys.contains(&key) {
+                keys.push(key.clone());
+            }
+            if !index.notes[i].published {
+                continue;
+            }
+            // Register the tag and its ancestors, keeping the first casing seen.
+            let mut child: Option<String> = None;
+            let segs: Vec<&str> = tag.split('/').collect();
+            for depth in (1..=segs.len()).rev() {
+                let name = segs[..depth].join("/");
+                let k = name_key(&name);
+                let entry = index.tags.entry(k.clone()).or_insert_with(|| TagInfo {
+                    slug: Slug::of_path(&format!("tags/{name}")),
+                    name: name.clone(),
+                    parent: (depth > 1).then(|| name_key(&segs[..depth - 1].join("/"))),
+                    ..TagInfo::default()
+                });
+                if let Some(c) = child.take() {
+                    entry.children.insert(c);
+                }
+                child = Some(k);
+            }
+            let entry = index.tags.entry(key).or_default();
+            if !entry.notes.contains(&i) {
+                entry.notes.push(i);
+            }
+        }
+        index.notes[i].tags = keys;
+    }
+}
+
+fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic>) {
+    let mut taken: HashSet<Slug> = index.notes.iter().map(|n| n.slug.clone()).collect();
+    taken.extend(index.folders.values().map(|f| f.slug.clone()));
+    taken.extend(index.tags.values().map(|t| t.slug.clone()));
+    let mut owners: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, n) in notes.iter().enumerate() {
+        for a in &n.front.aliases {
+            owners.entry(name_key(a)).or_default().push(i);
+        }
+    }
+    let stems: HashMap<String, usize> = notes.iter().enumerate().map(|(i, n)| (name_key(n.path.stem()), i)).collect();
+    for (i, n) in notes.iter().enumerate() {
+        for a in &n.front.aliases {
+            let key = name_key(a);
+            let users = &owners[&key];
+            if users.len() > 1 && users[0] == i {
+                let others: Vec<String> = users[1..].iter().map(|&u| format!("`{}`", notes[u].path)).collect();
+                diags.push(
+                    Diagnostic::new(Kind::AliasCollision, n.path.as_str(), format!("the alias `{a}` is also an alias of {}; `[[{a}]]` links go to the closest note", others.join(", ")))
+                        .help("keep each alias on one note, or link with the full path"),
+                );
+            }
+            if let Some(&other) = stems.get(&key) {
+                if other != i {
+                    diags.push(
+                        Diagnostic::new(Kind::AliasCollision, n.path.as_str(), format!("the alias `{a}` is also the name of the note `{}`, which `[[{a}]]` links reach first", notes[other].path))
+                            .help("remove or rename the alias"),
+                    );
+                }
+            }
+            if !index.notes[i].published {
+                continue;
+            }
+            let slug = Slug::of_path(a);
+            if slug.as_str().is_empty() || RESERVED.contains(&slug.as_str().split('/').next().unwrap_or("")) {
+                continue;
+            }
+            if taken.insert(slug.clone()) {
+                index.redirects.push((slug, i));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::parse_note;
+    use crate::scan::SourceNote;
+
+    fn vault(files: &[(&str, &str)]) -> (Vec<Note>, Index, Vec<Diagnostic>) {
+        let notes: Vec<Note> = files
+            .iter()
+            .map(|(p, t)| parse_note(&SourceNote { path: VaultPath::new(p), text: t.to_string(), modified: 0 }).0)
+            .collect();
+        let (index, diags) = build_index(&notes, &[VaultPath::new("img/a.png")], false);
+        (notes, index, diags)
+    }
+
+    #[test]
+    fn slugs_are_unique_and_folder_notes_take_the_folder() {
+        let (_, index, diags) = vault(&[
+            ("index.md", "# Home"),
+            ("Qualité/Réunion du 3 mai.md", "x"),
+            ("Qualité/index.md", "x"),
+            ("a/B.md", "x"),
+            ("a/b.md", "x"),
+            ("tags.md", "x"),
+        ]);
+        let slugs: Vec<&str> = index.notes.iter().map(|n| n.slug.as_str()).collect();
+        assert_eq!(slugs, ["", "qualite/reunion-du-3-mai", "qualite", "a/b", "a/b-2", "tags-2"]);
+        assert_eq!(index.home, Some(0));
+        assert_eq!(index.folders["Qualité"].index_note, Some(2));
+        assert_eq!(diags.iter().filter(|d| d.kind == Kind::DuplicateSlug).count(), 2);
+    }
+
+    #[test]
+    fn links_resolve_with_anchors_and_backlinks() {
+        let (_, index, diags) = vault(&[
+            ("a.md", "[[b#Rôle et missions]] [[b#^blk]] [[b#Nope]] [[Wanted]] [[wanted]] ![[a.png]]"),
+            ("b.md", "# B\n## Rôle et missions\ntext ^blk\n"),
+            ("d.md", "---\ndraft: true\n---\n[[b]]"),
+            ("e.md", "[[d]]"),
+        ]);
+        let l = &index.notes[0].links;
+        assert_eq!(l[0], Link::Note { id: 1, fragment: Some("role-et-missions".into()) });
+        assert_eq!(l[1], Link::Note { id: 1, fragment: Some("^blk".into()) });
+        assert_eq!(l[2], Link::Note { id: 1, fragment: None });
+        assert_eq!(l[3], Link::Broken);
+        assert_eq!(l[5], Link::File { id: 0 });
+        assert!(index.files[0].used);
+        assert_eq!(index.notes[1].backlinks, [0], "drafts are no backlinks");
+        assert_eq!(index.notes[4 - 1].links[0], Link::Unpublished);
+        let kinds: Vec<Kind> = diags.iter().map(|d| d.kind).collect();
+        assert!(kinds.contains(&Kind::BrokenAnchor));
+        assert!(kinds.contains(&Kind::UnpublishedLink));
+        let broken: Vec<&Diagnostic> = diags.iter().filter(|d| d.kind == Kind::BrokenLink).collect();
+        assert_eq!(broken.len(), 1, "one finding per wanted note: {broken:?}");
+        assert!(broken[0].message.contains("2 links in 1 notes"), "{}", broken[0].message);
+    }
+
+    #[test]
+    fn tags_merge_case_insensitively_and_nest() {
+        let (_, index, diags) = vault(&[
+            ("a.md", "---\ntags: [Norme/ISO-9001, '#ISO', 1984]\n---\n#iso text"),
+            ("b.md", "#norme"),
+        ]);
+        assert_eq!(index.tags["norme"].children.iter().collect::<Vec<_>>(), ["norme/iso-9001"]);
+        assert_eq!(index.tags["norme"].name, "Norme");
+        assert_eq!(index.tags["norme"].notes, [1]);
+        assert_eq!(index.tags["iso"].name, "ISO");
+        assert_eq!(index.tags["norme/iso-9001"].slug.as_str(), "tags/norme/iso-9001");
+        assert_eq!(index.notes[0].tags, ["norme/iso-9001", "iso"]);
+        assert_eq!(diags.iter().filter(|d| d.kind == Kind::InvalidTag).count(), 1);
+    }
+
+    #[test]
+    fn aliases_redirect_and_collisions_are_reported() {
+        let (_, index, diags) = vault(&[
+            ("ISO.md", "---\naliases: [International Organization for Standardization, Org]\n---\n"),
+            ("Other.md", "---\naliases: [Org, ISO]\n---\n"),
+        ]);
+        let slugs: Vec<&str> = index.redirects.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(slugs, ["international-organization-for-standardization", "org"]);
+        assert_eq!(diags.iter().filter(|d| d.kind == Kind::AliasCollision).count(), 2);
+    }
+
+    #[test]
+    fn broken_links_suggest_the_closest_name() {
+        let (_, _, diags) = vault(&[("a.md", "[[Zettel methd]]"), ("Zettel method.md", "")]);
+        let d = diags.iter().find(|d| d.kind == Kind::BrokenLink).unwrap();
+        assert_eq!(d.help.as_deref(), Some("did you mean `[[Zettel method]]`?"));
+        assert_eq!(d.pos.map(|p| (p.line, p.col)), Some((1, 1)));
+    }
+}

@@ -1,0 +1,9 @@
+pub mod config;
+pub mod diagnostics;
+pub mod frontmatter;
+pub mod index;
+pub mod markdown;
+pub mod parse;
+pub mod paths;
+pub mod resolve;
+pub mod scan;

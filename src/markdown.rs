@@ -1,0 +1,297 @@
+//! Markdown syntax: the one place that configures pulldown-cmark.
+//!
+//! Parse and render both call into this module, so they agree on which events
+//! are internal links, which text is a tag and which text is a block id. It
+//! also owns the raw-text steps that must happen before the Markdown parser
+//! runs (`%%comments%%`, which may span blocks). Pure functions only.
+
+use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::ops::Range;
+
+/// The pulldown-cmark extensions isokb turns on.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_MATH
+}
+
+/// Parses `text` into owned events with their byte ranges, consecutive text
+/// events merged (pulldown-cmark splits text at `[`, `]`, `!` …).
+pub fn events(text: &str) -> Vec<(Event<'static>, Range<usize>)> {
+    let mut out: Vec<(Event<'static>, Range<usize>)> = Vec::new();
+    for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        if let Event::Text(t) = &ev {
+            if let Some((Event::Text(prev), prev_range)) = out.last_mut() {
+                if prev_range.end == range.start {
+                    let mut s = prev.to_string();
+                    s.push_str(t);
+                    *prev = CowStr::from(s);
+                    prev_range.end = range.end;
+                    continue;
+                }
+            }
+        }
+        out.push((ev.into_static(), range));
+    }
+    out
+}
+
+/// Removes `%%comments%%` (inline or across lines) outside code. Newlines
+/// inside a comment are kept so line numbers stay right. Returns the new text
+/// and, for each removed span, `(offset in new text, bytes removed so far)`.
+pub fn strip_comments(text: &str) -> (String, Vec<(usize, usize)>) {
+    if !text.contains("%%") {
+        return (text.to_string(), Vec::new());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut shifts = Vec::new();
+    let mut removed = 0;
+    let mut fence: Option<(char, usize)> = None;
+    let mut in_comment = false;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if !in_comment {
+            if let Some((c, n)) = fence {
+                let run = trimmed.chars().take_while(|&x| x == c).count();
+                if run >= n && trimmed[run * c.len_utf8()..].trim().is_empty() {
+                    fence = None;
+                }
+                out.push_str(line);
+                continue;
+            }
+            if let Some(c) = trimmed.chars().next().filter(|c| *c == '`' || *c == '~') {
+                let run = trimmed.chars().take_while(|&x| x == c).count();
+                if run >= 3 {
+                    fence = Some((c, run));
+                    out.push_str(line);
+                    continue;
+                }
+            }
+        }
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if in_comment {
+                if line[i..].starts_with("%%") {
+                    in_comment = false;
+                    i += 2;
+                    removed += 2;
+                    shifts.push((out.len(), removed));
+                } else {
+                    let ch = line[i..].chars().next().map_or(1, char::len_utf8);
+                    if bytes[i] == b'\n' {
+                        out.push('\n');
+                    } else {
+                        removed += ch;
+                    }
+                    i += ch;
+                }
+            } else if bytes[i] == b'`' {
+                // Skip an inline code span: same number of backticks closes it.
+                let run = line[i..].bytes().take_while(|&b| b == b'`').count();
+                let ticks = &line[i..i + run];
+                let close = line[i + run..].find(ticks).map(|j| i + run + j + run);
+                let end = close.unwrap_or(i + run);
+                out.push_str(&line[i..end]);
+                i = end;
+            } else if line[i..].starts_with("%%") {
+                in_comment = true;
+                i += 2;
+                removed += 2;
+                shifts.push((out.len(), removed));
+            } else {
+                let ch = line[i..].chars().next().map_or(1, char::len_utf8);
+                out.push_str(&line[i..i + ch]);
+                i += ch;
+            }
+        }
+    }
+    (out, shifts)
+}
+
+/// Maps an offset in comment-stripped text back to the original text.
+pub fn original_offset(shifts: &[(usize, usize)], offset: usize) -> usize {
+    let idx = shifts.partition_point(|&(at, _)| at <= offset);
+    offset + if idx == 0 { 0 } else { shifts[idx - 1].1 }
+}
+
+/// What an internal reference points at, as written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawRef {
+    /// Target name or path, decoded (`Other note.md`, `folder/Note`, empty for `#H`).
+    pub target: String,
+    /// Everything after the first `#` (`Heading#Sub`, `^block`), if any.
+    pub anchor: Option<String>,
+    /// Whether it is an embed (`![[…]]` or a local image).
+    pub embed: bool,
+    /// Whether it was written as a wikilink.
+    pub wiki: bool,
+}
+
+/// Whether a link event is internal, and what it points at. External URLs,
+/// `mailto:` and other schemes return `None`.
+pub fn internal_ref(tag: &Tag<'_>) -> Option<RawRef> {
+    let (link_type, dest, embed) = match tag {
+        Tag::Link { link_type, dest_url, .. } => (*link_type, dest_url, false),
+        Tag::Image { link_type, dest_url, .. } => (*link_type, dest_url, true),
+        _ => return None,
+    };
+    let wiki = matches!(link_type, LinkType::WikiLink { .. });
+    let dest = dest.trim();
+    if !wiki {
+        if matches!(link_type, LinkType::Autolink | LinkType::Email) || has_scheme(dest) || dest.starts_with("//") {
+            return None;
+        }
+        if dest.is_empty() {
+            return None;
+        }
+    }
+    // `[[Note\|text]]` inside a table leaves the escaping backslash behind.
+    let dest = dest.trim_end_matches('\\');
+    let decoded = if wiki { dest.to_string() } else { crate::paths::decode_percent(dest) };
+    let (target, anchor) = match decoded.find('#') {
+        Some(i) => (decoded[..i].trim().to_string(), Some(decoded[i + 1..].trim().to_string())),
+        None => (decoded.trim().to_string(), None),
+    };
+    Some(RawRef { target, anchor, embed, wiki })
+}
+
+fn has_scheme(s: &str) -> bool {
+    match s.find(':') {
+        Some(i) if i > 1 => s[..i]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')),
+        _ => false,
+    }
+}
+
+/// Finds inline `#tags` in a text run: `#` at the start or after whitespace,
+/// then letters, digits, `_`, `-`, `/`, with at least one non-digit.
+/// Returns the byte range of each tag (with its `#`) and the tag without it.
+pub fn find_tags(text: &str) -> Vec<(Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut prev: Option<char> = None;
+    for (i, c) in text.char_indices() {
+        if c == '#' && prev.is_none_or(char::is_whitespace) {
+            let rest = &text[i + 1..];
+            let len = rest
+                .char_indices()
+                .find(|&(_, ch)| !is_tag_char(ch))
+                .map_or(rest.len(), |(j, _)| j);
+            let tag = rest[..len].trim_end_matches('/');
+            if is_valid_tag(tag) {
+                out.push((i..i + 1 + tag.len(), tag));
+            }
+        }
+        prev = Some(c);
+    }
+    out
+}
+
+fn is_tag_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '_' | '-' | '/') || is_combining(c)
+}
+
+fn is_combining(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
+}
+
+/// A tag is letters (any script), digits, `_`, `-` and `/`, with at least
+/// one character that is not a digit, and no empty `/` segment.
+pub fn is_valid_tag(tag: &str) -> bool {
+    !tag.is_empty()
+        && tag.chars().all(is_tag_char)
+        && tag.chars().any(|c| !c.is_ascii_digit() && c != '/')
+        && !tag.split('/').any(str::is_empty)
+}
+
+/// A block id at the end of a text run (`… ^my-id`): the text before it and the id.
+pub fn trailing_block_id(text: &str) -> Option<(&str, &str)> {
+    let caret = text.rfind('^')?;
+    let id = text[caret + 1..].trim_end();
+    let before = &text[..caret];
+    let valid_id = !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let separated = before.is_empty() || before.ends_with(char::is_whitespace);
+    (valid_id && separated).then(|| (before.trim_end(), id))
+}
+
+/// The plain text of the inline events between `start` and the matching end
+/// (heading text, link text): text and code, nothing else.
+pub fn plain_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
+    let mut s = String::new();
+    for ev in events {
+        match ev {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Whether an end tag closes a block that a block id may attach to.
+pub fn is_block_end(end: &TagEnd) -> bool {
+    matches!(end, TagEnd::Paragraph | TagEnd::Item)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_are_removed_outside_code_only() {
+        let (s, _) = strip_comments("a %%hidden%% b\n");
+        assert_eq!(s, "a  b\n");
+        let (s, _) = strip_comments("x\n%%\n```dataview\nLIST\n```\n%%\n[[Kept]]\n");
+        assert_eq!(s, "x\n\n\n\n\n\n[[Kept]]\n");
+        let (s, _) = strip_comments("```\n%%code%%\n```\n`%%inline%%` %%gone%%");
+        assert_eq!(s, "```\n%%code%%\n```\n`%%inline%%` ");
+    }
+
+    #[test]
+    fn stripped_offsets_map_back() {
+        let text = "ab %%xyz%% cd";
+        let (s, shifts) = strip_comments(text);
+        let at = s.find("cd").unwrap();
+        assert_eq!(original_offset(&shifts, at), text.find("cd").unwrap());
+        assert_eq!(original_offset(&shifts, 1), 1);
+    }
+
+    #[test]
+    fn tags_follow_obsidian_rules() {
+        let found: Vec<&str> = find_tags("#iso et #norme/iso-9001, #1984 x#no (#yes) #été #a/").into_iter().map(|(_, t)| t).collect();
+        assert_eq!(found, ["iso", "norme/iso-9001", "été", "a"]);
+        assert!(!is_valid_tag("1984"));
+        assert!(is_valid_tag("y1984"));
+        assert!(!is_valid_tag("a//b"));
+    }
+
+    #[test]
+    fn block_ids_need_a_space_and_simple_names() {
+        assert_eq!(trailing_block_id("texte ^abc-1"), Some(("texte", "abc-1")));
+        assert_eq!(trailing_block_id("^solo"), Some(("", "solo")));
+        assert_eq!(trailing_block_id("x^abc"), None);
+        assert_eq!(trailing_block_id("2^10 est"), None);
+    }
+
+    #[test]
+    fn internal_refs_decode_and_split_anchors() {
+        let ev = events("[[Note#Rôle et missions|r]] [a](Other%20note.md#H) [b](https://x.org) ![[img.png|300]] [c](<My note.md>)");
+        let refs: Vec<RawRef> = ev
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Start(t) => internal_ref(t),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(refs.len(), 4);
+        assert_eq!(refs[0].target, "Note");
+        assert_eq!(refs[0].anchor.as_deref(), Some("Rôle et missions"));
+        assert_eq!(refs[1].target, "Other note.md");
+        assert!(refs[2].embed && refs[2].wiki);
+        assert_eq!(refs[3].target, "My note.md");
+    }
+}

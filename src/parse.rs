@@ -1,0 +1,305 @@
+//! Parsing: from one note's text to a [`Note`].
+//!
+//! Third stage, run in parallel over the vault. It splits the front matter,
+//! removes comments, runs the Markdown parser once and keeps its events, and
+//! extracts everything later stages need without rendering: the title,
+//! headings with their anchor ids, block ids, inline tags and every internal
+//! reference with its position. It resolves nothing and touches no file.
+
+use crate::diagnostics::{Diagnostic, Position};
+use crate::frontmatter::{self, FrontMatter, Value};
+use crate::markdown::{self, RawRef};
+use crate::paths::{slugify, VaultPath};
+use crate::scan::SourceNote;
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
+use std::collections::HashSet;
+
+/// A heading of a note.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// Its plain text.
+    pub text: String,
+    /// Its anchor id, unique in the note (`role-et-missions`).
+    pub id: String,
+}
+
+/// An internal link or embed, as written, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkRef {
+    /// Target, anchor, embed or not.
+    pub raw: RawRef,
+    /// Where it starts in the note file.
+    pub pos: Position,
+    /// The front-matter property it was written in, for links in properties.
+    pub property: Option<String>,
+}
+
+impl LinkRef {
+    /// The link as a reader would recognise it: `[[Note#Heading]]`.
+    pub fn display(&self) -> String {
+        let bang = if self.raw.embed { "!" } else { "" };
+        match &self.raw.anchor {
+            Some(a) => format!("{bang}[[{}#{}]]", self.raw.target, a),
+            None => format!("{bang}[[{}]]", self.raw.target),
+        }
+    }
+}
+
+/// A parsed note. Its `events` are what render turns into HTML, in the same
+/// order as `links` (the n-th internal link event is `links[n]`).
+#[derive(Debug, Clone)]
+pub struct Note {
+    /// Where it is in the vault.
+    pub path: VaultPath,
+    /// Its front matter (default when it has none or it is invalid).
+    pub front: FrontMatter,
+    /// `title`, else the first H1, else the file name.
+    pub title: String,
+    /// Whether the body starts with the H1 the title came from (the page shows it once).
+    pub title_is_h1: bool,
+    /// Headings in order, with unique ids.
+    pub headings: Vec<Heading>,
+    /// Block ids (`^id`) defined in the note, without the caret.
+    pub block_ids: Vec<String>,
+    /// Internal links and embeds in the body, in event order.
+    pub links: Vec<LinkRef>,
+    /// Links written in front-matter properties.
+    pub property_links: Vec<LinkRef>,
+    /// Inline tags with their positions.
+    pub inline_tags: Vec<(String, Position)>,
+    /// Tags from the front matter, as written, with the front matter's position.
+    pub front_tags: Vec<(String, Position)>,
+    /// The Markdown events of the body (comments removed, text merged, heading ids set).
+    pub events: Vec<Event<'static>>,
+    /// Plain text of the body, for summaries and search.
+    pub text: String,
+    /// Modification time, seconds since the epoch.
+    pub modified: i64,
+}
+
+impl Note {
+    /// Whether a published site shows this note (`draft` and `publish: false` hide it).
+    pub fn is_draft(&self) -> bool {
+        self.front.draft || self.front.publish == Some(false)
+    }
+}
+
+/// Parses one note. Never fails: problems come back as diagnostics, and the
+/// note is still built from what could be read.
+pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
+    let text = src.text.as_str();
+    let mut diags = Vec::new();
+    let mut front = FrontMatter::default();
+    let mut body_offset = 0;
+    let mut fm_pos = Position { line: 1, col: 1 };
+    match frontmatter::split(text) {
+        Ok(split) => {
+            body_offset = split.body_offset;
+            if let Some(yaml) = split.yaml {
+                fm_pos = Position::of_offset(text, split.yaml_offset);
+                match frontmatter::parse(text, yaml, split.yaml_offset) {
+                    Ok(f) => front = f,
+                    Err(mut d) => {
+                        d.path = src.path.to_string();
+                        diags.push(d);
+                    }
+                }
+            }
+        }
+        Err(mut d) => {
+            d.path = src.path.to_string();
+            diags.push(d);
+        }
+    }
+    let body = &text[body_offset..];
+    let (stripped, shifts) = markdown::strip_comments(body);
+    let pos_of = |offset: usize| Position::of_offset(text, body_offset + markdown::original_offset(&shifts, offset));
+
+    let mut note = Note {
+        path: src.path.clone(),
+        title: String::new(),
+        title_is_h1: false,
+        headings: Vec::new(),
+        block_ids: Vec::new(),
+        links: Vec::new(),
+        property_links: property_links(&front, text, fm_pos),
+        inline_tags: Vec::new(),
+        front_tags: front.tags.iter().map(|t| (t.clone(), fm_pos)).collect(),
+        events: Vec::new(),
+        text: String::new(),
+        modified: src.modified,
+        front,
+    };
+    let events = markdown::events(&stripped);
+    collect(&mut note, events, &pos_of);
+    note.title = match (&note.front.title, note.title_is_h1) {
+        (Some(t), _) => {
+            note.title_is_h1 = note.title_is_h1 && note.headings.first().is_some_and(|h| &h.text == t);
+            t.clone()
+        }
+        (None, true) => note.headings[0].text.clone(),
+        (None, false) => note.path.stem().to_string(),
+    };
+    (note, diags)
+}
+
+/// Walks the events once: headings and their ids, links, tags, block ids, text.
+fn collect(note: &mut Note, events: Vec<(Event<'static>, std::ops::Range<usize>)>, pos_of: &dyn Fn(usize) -> Position) {
+    let mut used_ids = HashSet::new();
+    let mut heading_start: Option<usize> = None;
+    let mut in_code = 0usize;
+    let mut in_link = 0usize;
+    let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
+    note.title_is_h1 = matches!(
+        events.first(),
+        Some((Event::Start(Tag::Heading { level: pulldown_cmark::HeadingLevel::H1, .. }), _))
+    );
+    for (i, (ev, range)) in events.iter().enumerate() {
+        match ev {
+            Event::Start(Tag::Heading { .. }) => heading_start = Some(out.len()),
+            Event::End(TagEnd::Heading(level)) => {
+                if let Some(start) = heading_start.take() {
+                    let text = markdown::plain_text(&out[start + 1..]).trim().to_string();
+                    let id = unique_id(&slugify(&text), &mut used_ids);
+                    if let Event::Start(Tag::Heading { id: hid, .. }) = &mut out[start] {
+                        *hid = Some(CowStr::from(id.clone()));
+                    }
+                    note.headings.push(Heading { level: *level as u8, text, id });
+                }
+            }
+            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
+                in_link += 1;
+                if let Some(raw) = markdown::internal_ref(tag) {
+                    note.links.push(LinkRef { raw, pos: pos_of(range.start), property: None });
+                }
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
+            Event::Text(t) if in_code == 0 => {
+                if in_link == 0 && heading_start.is_none() {
+                    for (r, tag) in markdown::find_tags(t) {
+                        note.inline_tags.push((tag.to_string(), pos_of(range.start + r.start)));
+                    }
+                }
+                let next_closes = matches!(events.get(i + 1), Some((Event::End(e), _)) if markdown::is_block_end(e))
+                    || matches!(events.get(i + 1), Some((Event::Start(Tag::List(_)), _)));
+                if next_closes {
+                    if let Some((_, id)) = markdown::trailing_block_id(t) {
+                        note.block_ids.push(id.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Event::Text(t) | Event::Code(t) = ev {
+            note.text.push_str(t);
+        } else if matches!(ev, Event::End(_) | Event::SoftBreak | Event::HardBreak) && !note.text.ends_with(' ') {
+            note.text.push(' ');
+        }
+        out.push(ev.clone());
+    }
+    note.events = out;
+}
+
+fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
+    let base = if base.is_empty() { "section" } else { base };
+    let mut id = base.to_string();
+    let mut n = 1;
+    while !used.insert(id.clone()) {
+        id = format!("{base}-{n}");
+        n += 1;
+    }
+    id
+}
+
+/// `[[links]]` written inside property values (`siège: "[[Genève]]"`).
+fn property_links(front: &FrontMatter, text: &str, fm_pos: Position) -> Vec<LinkRef> {
+    let mut out = Vec::new();
+    for (key, value) in &front.properties {
+        for s in value_texts_deep(value) {
+            for raw in wikilinks_in(&s) {
+                let pos = text
+                    .find(&format!("[[{}", raw.target))
+                    .map_or(fm_pos, |o| Position::of_offset(text, o));
+                out.push(LinkRef { raw, pos, property: Some(key.clone()) });
+            }
+        }
+    }
+    out
+}
+
+fn value_texts_deep(v: &Value) -> Vec<String> {
+    match v {
+        Value::Map(m) => m.iter().flat_map(|(_, v)| value_texts_deep(v)).collect(),
+        other => other.texts(),
+    }
+}
+
+/// The wikilinks in a plain string (property values), parsed by the Markdown engine.
+pub fn wikilinks_in(s: &str) -> Vec<RawRef> {
+    if !s.contains("[[") {
+        return Vec::new();
+    }
+    markdown::events(s)
+        .iter()
+        .filter_map(|(e, _)| match e {
+            Event::Start(t) => markdown::internal_ref(t).filter(|r| r.wiki),
+            _ => None,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(text: &str) -> (Note, Vec<Diagnostic>) {
+        parse_note(&SourceNote { path: VaultPath::new("dir/Ma note.md"), text: text.into(), modified: 0 })
+    }
+
+    #[test]
+    fn title_comes_from_property_then_h1_then_file_name() {
+        assert_eq!(note("---\ntitle: T\n---\n# H\n").0.title, "T");
+        let (n, _) = note("# Organisation (ISO)\n\ntext");
+        assert_eq!(n.title, "Organisation (ISO)");
+        assert!(n.title_is_h1);
+        let (n, _) = note("intro\n\n# Later\n");
+        assert_eq!(n.title, "Ma note");
+        assert!(!n.title_is_h1);
+    }
+
+    #[test]
+    fn headings_get_unique_obsidian_friendly_ids() {
+        let (n, _) = note("# Rôle et missions\n## Rôle et missions\n## 🎯 Missions Principales\n");
+        let ids: Vec<&str> = n.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids[0], "role-et-missions");
+        assert_eq!(ids[1], "role-et-missions-1");
+        assert!(ids[2].ends_with("missions-principales"), "{}", ids[2]);
+    }
+
+    #[test]
+    fn links_tags_and_blocks_are_found_with_positions() {
+        let text = "---\ntags: [a]\nsiège: \"[[Genève]]\"\n---\nVoir [[Autre]] et #iso.\n\n- item ^blk\n\n`#no` [[#Local]] %%[[Caché]]%%\n";
+        let (n, d) = note(text);
+        assert!(d.is_empty(), "{d:?}");
+        let targets: Vec<&str> = n.links.iter().map(|l| l.raw.target.as_str()).collect();
+        assert_eq!(targets, ["Autre", ""]);
+        assert_eq!(n.links[0].pos, Position { line: 5, col: 6 });
+        assert_eq!(n.inline_tags, vec![("iso".to_string(), Position { line: 5, col: 19 })]);
+        assert_eq!(n.block_ids, ["blk"]);
+        assert_eq!(n.property_links[0].raw.target, "Genève");
+        assert_eq!(n.property_links[0].pos.line, 3);
+        assert_eq!(n.front_tags[0].0, "a");
+    }
+
+    #[test]
+    fn bad_front_matter_is_reported_and_the_body_still_parses() {
+        let (n, d) = note("---\ntitle: [oops\n---\n# Corps\n");
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].path, "dir/Ma note.md");
+        assert_eq!(n.title, "Corps");
+    }
+}

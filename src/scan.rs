@@ -1,0 +1,234 @@
+//! Scanning: from the content folder to a [`Vault`] of note texts and attachments.
+//!
+//! Second stage. It owns walkdir and is the only stage that reads the vault
+//! from disk. Folders starting with `.` (`.obsidian`, `.trash`, `.git`), the
+//! output folder and the `ignore` globs are skipped; symbolic links are followed
+//! only when they stay inside the vault. Note files are read in parallel and
+//! decoded here, so later stages deal with text only.
+
+use crate::diagnostics::{Diagnostic, Kind, Position};
+use crate::paths::VaultPath;
+use globset::{Glob, GlobSet, GlobSetBuilder};
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+use walkdir::WalkDir;
+
+/// A Markdown note's source, as read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceNote {
+    /// Where it is in the vault.
+    pub path: VaultPath,
+    /// Its text, decoded (BOM removed, UTF-16 decoded, invalid UTF-8 replaced).
+    pub text: String,
+    /// Last modification time, seconds since the epoch (0 when unknown).
+    pub modified: i64,
+}
+
+/// A file that is not a note: image, PDF, audio, video, anything.
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    /// Where it is in the vault.
+    pub path: VaultPath,
+    /// Where it is on disk.
+    pub source: PathBuf,
+}
+
+/// Everything the scan found.
+#[derive(Debug, Default)]
+pub struct Vault {
+    /// The notes, sorted by path.
+    pub notes: Vec<SourceNote>,
+    /// The attachments, sorted by path.
+    pub attachments: Vec<Attachment>,
+}
+
+/// What to skip while scanning.
+pub struct ScanOptions<'a> {
+    /// Glob patterns relative to the content folder.
+    pub ignore: &'a [String],
+    /// Folders never to descend into (the output folder, when it is inside the vault).
+    pub exclude: Vec<PathBuf>,
+}
+
+/// Walks `content` and reads every note. Problems with single files become
+/// diagnostics; only an unreadable content folder is an `Err`.
+pub fn scan(content: &Path, opts: &ScanOptions) -> Result<(Vault, Vec<Diagnostic>), Diagnostic> {
+    let mut diags = Vec::new();
+    let root = content.canonicalize().map_err(|e| {
+        Diagnostic::new(
+            Kind::Io,
+            content.display().to_string(),
+            format!("cannot open the content folder: {e}"),
+        )
+        .help("check `content_dir` in site.toml, or pass `--root` to the folder holding site.toml")
+    })?;
+    let globs = build_globs(opts.ignore, &mut diags);
+    let exclude: Vec<PathBuf> = opts.exclude.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let mut note_files = Vec::new();
+    let mut attachments = Vec::new();
+    let walker = WalkDir::new(&root).follow_links(false).sort_by_file_name().into_iter();
+    let walker = walker.filter_entry(|e| {
+        let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
+        let excluded = exclude.iter().any(|x| e.path() == x);
+        let rel = rel_path(&root, e.path());
+        !hidden && !excluded && !(e.depth() > 0 && globs.is_match(&rel))
+    });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| rel_path(&root, p)).unwrap_or_default();
+                diags.push(Diagnostic::new(Kind::Io, path, format!("cannot read: {e}")));
+                continue;
+            }
+        };
+        let mut source = entry.path().to_path_buf();
+        if entry.path_is_symlink() {
+            match entry.path().canonicalize() {
+                Ok(target) if target.starts_with(&root) && target.is_file() => source = target,
+                Ok(target) if target.starts_with(&root) => continue,
+                _ => {
+                    diags.push(Diagnostic::new(
+                        Kind::Io,
+                        rel_path(&root, entry.path()),
+                        "symbolic link to a file outside the vault (or a broken or looping link): skipped",
+                    ));
+                    continue;
+                }
+            }
+        } else if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = rel_path(&root, entry.path());
+        let path = VaultPath::new(&rel);
+        if path.extension() == "md" {
+            note_files.push((path, source));
+        } else {
+            attachments.push(Attachment { path, source });
+        }
+    }
+    let read: Vec<(Option<SourceNote>, Vec<Diagnostic>)> = note_files
+        .into_par_iter()
+        .map(|(path, source)| read_note(path, &source))
+        .collect();
+    let mut notes = Vec::with_capacity(read.len());
+    for (note, d) in read {
+        notes.extend(note);
+        diags.extend(d);
+    }
+    notes.sort_by(|a, b| a.path.cmp(&b.path));
+    attachments.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((Vault { notes, attachments }, diags))
+}
+
+fn build_globs(patterns: &[String], diags: &mut Vec<Diagnostic>) -> GlobSet {
+    let mut b = GlobSetBuilder::new();
+    for p in patterns {
+        match Glob::new(p) {
+            Ok(g) => {
+                b.add(g);
+                // `private` also means everything below it.
+                if let Ok(g) = Glob::new(&format!("{}/**", p.trim_end_matches('/'))) {
+                    b.add(g);
+                }
+            }
+            Err(e) => diags.push(Diagnostic::new(
+                Kind::Config,
+                "site.toml",
+                format!("invalid ignore pattern `{p}`: {e}"),
+            )),
+        }
+    }
+    b.build().unwrap_or_else(|_| GlobSet::empty())
+}
+
+fn rel_path(root: &Path, p: &Path) -> String {
+    let rel = p.strip_prefix(root).unwrap_or(p);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn read_note(path: VaultPath, source: &Path) -> (Option<SourceNote>, Vec<Diagnostic>) {
+    let bytes = match std::fs::read(source) {
+        Ok(b) => b,
+        Err(e) => {
+            let d = Diagnostic::new(Kind::Io, path.as_str(), format!("cannot read the note: {e}"));
+            return (None, vec![d]);
+        }
+    };
+    let modified = std::fs::metadata(source)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs() as i64);
+    let (text, diag) = decode(&bytes, &path);
+    let note = text.map(|text| SourceNote { path, text, modified });
+    (note, diag.into_iter().collect())
+}
+
+/// Decodes a note's bytes: UTF-8 (BOM dropped), UTF-16 with a BOM, or lossy
+/// UTF-8 with a diagnostic. Files with NUL bytes are binary and skipped.
+pub fn decode(bytes: &[u8], path: &VaultPath) -> (Option<String>, Option<Diagnostic>) {
+    let utf16 = |le: bool| {
+        let units = bytes[2..].chunks_exact(2).map(|c| {
+            if le {
+                u16::from_le_bytes([c[0], c[1]])
+            } else {
+                u16::from_be_bytes([c[0], c[1]])
+            }
+        });
+        char::decode_utf16(units)
+            .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+            .collect::<String>()
+    };
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let text = utf16(bytes[0] == 0xFF);
+        let d = Diagnostic::new(Kind::Encoding, path.as_str(), "the note is UTF-16; it was decoded, but Obsidian and most tools expect UTF-8")
+            .at(Position { line: 1, col: 1 })
+            .help("save the file as UTF-8");
+        return (Some(text), Some(d));
+    }
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.contains(&0) {
+        let d = Diagnostic::new(Kind::Encoding, path.as_str(), "the file is binary, not a Markdown note: skipped")
+            .at(Position { line: 1, col: 1 })
+            .help("rename it, or add it to `ignore` in site.toml");
+        return (None, Some(d));
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (Some(s.to_string()), None),
+        Err(e) => {
+            let valid = &bytes[..e.valid_up_to()];
+            let pos = Position::of_offset(&String::from_utf8_lossy(valid), valid.len());
+            let d = Diagnostic::new(
+                Kind::Encoding,
+                path.as_str(),
+                "the note is not valid UTF-8; invalid bytes were replaced by `\u{FFFD}`",
+            )
+            .at(pos)
+            .help("convert the file to UTF-8 (e.g. `iconv -f windows-1252 -t utf-8`)");
+            (Some(String::from_utf8_lossy(bytes).into_owned()), Some(d))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_bom_utf16_and_reports_bad_bytes() {
+        let p = VaultPath::new("a.md");
+        assert_eq!(decode(b"\xEF\xBB\xBFhi", &p).0.as_deref(), Some("hi"));
+        let le = [0xFF, 0xFE, b'h', 0, 0xE9, 0];
+        let (t, d) = decode(&le, &p);
+        assert_eq!(t.as_deref(), Some("hé"));
+        assert_eq!(d.map(|d| d.kind), Some(Kind::Encoding));
+        let (t, d) = decode(b"ok\ncaf\xE9", &p);
+        assert_eq!(t.as_deref(), Some("ok\ncaf\u{FFFD}"));
+        assert_eq!(d.and_then(|d| d.pos), Some(Position { line: 2, col: 4 }));
+        assert_eq!(decode(b"\x89PNG\0\0", &p).0, None);
+    }
+}
