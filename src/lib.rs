@@ -7,3 +7,5 @@ pub mod parse;
 pub mod paths;
 pub mod resolve;
 pub mod scan;
+pub mod highlight;
+pub mod render;

@@ -1,0 +1,87 @@
+//! Render pass: inline `#tags` and `==highlights==` in text.
+//!
+//! Tags become links to their tag page (found with the same
+//! `markdown::find_tags` that parse used); `==text==` becomes `<mark>`.
+//! Text inside code blocks and links is left alone.
+
+use super::{escape, Page};
+use crate::markdown::find_tags;
+use crate::paths::name_key;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+/// Splits text events into tags, highlights and plain text.
+pub(crate) fn pass(events: Vec<Event<'static>>, page: &Page) -> Vec<Event<'static>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut code = 0usize;
+    let mut link = 0usize;
+    let mut heading = 0usize;
+    let mut marking = false;
+    for ev in events {
+        match &ev {
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            Event::Start(Tag::Link { .. }) => link += 1,
+            Event::End(TagEnd::Link) => link = link.saturating_sub(1),
+            Event::Html(h) if h.starts_with("<a ") || h.starts_with("<span class=\"broken-link") || h.starts_with("<span class=\"unpublished-link") => link += 1,
+            Event::Html(h) if h.as_ref() == "</a>" || h.as_ref() == "</span>" => link = link.saturating_sub(1),
+            Event::Start(Tag::Heading { .. }) => heading += 1,
+            Event::End(TagEnd::Heading(_)) => heading = heading.saturating_sub(1),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) if marking => {
+                out.push(Event::Html("</mark>".into()));
+                marking = false;
+            }
+            Event::Text(t) if code == 0 => {
+                split_text(t, link == 0 && heading == 0, page, &mut marking, &mut out);
+                continue;
+            }
+            _ => {}
+        }
+        out.push(ev);
+    }
+    out
+}
+
+fn split_text(text: &str, tags: bool, page: &Page, marking: &mut bool, out: &mut Vec<Event<'static>>) {
+    let found = if tags { find_tags(text) } else { Vec::new() };
+    let mut last = 0;
+    let push_plain = |s: &str, out: &mut Vec<Event<'static>>, marking: &mut bool| {
+        let mut parts = s.split("==");
+        if let Some(first) = parts.next() {
+            if !first.is_empty() {
+                out.push(Event::Text(first.to_string().into()));
+            }
+        }
+        for p in parts {
+            *marking = !*marking;
+            out.push(Event::Html(if *marking { "<mark>" } else { "</mark>" }.into()));
+            if !p.is_empty() {
+                out.push(Event::Text(p.to_string().into()));
+            }
+        }
+    };
+    for (range, tag) in found {
+        push_plain(&text[last..range.start], out, marking);
+        match page.ctx.index.tags.get(&name_key(tag)) {
+            Some(info) => out.push(Event::Html(
+                format!("<a class=\"tag\" href=\"{}\">#{}</a>", escape(&page.url(&info.slug.url())), escape(tag)).into(),
+            )),
+            None => out.push(Event::Html(format!("<span class=\"tag\">#{}</span>", escape(tag)).into())),
+        }
+        last = range.end;
+    }
+    push_plain(&text[last..], out, marking);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::render_first;
+
+    #[test]
+    fn tags_link_to_their_pages_and_highlights_mark() {
+        let (html, _) = render_first(&[("d/a.md", "Voir #norme/ISO-9001 et ==très important== ici.\n\n`#code` [#lien](x)")]);
+        assert!(html.contains("<a class=\"tag\" href=\"../../tags/norme/iso-9001/index.html\">#norme/ISO-9001</a>"), "{html}");
+        assert!(html.contains("<mark>très important</mark>"), "{html}");
+        assert!(html.contains("<code>#code</code>"));
+        assert!(!html.contains("==") && !html.contains("tag\">#lien"), "{html}");
+    }
+}

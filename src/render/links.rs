@@ -1,0 +1,304 @@
+//! Render pass: internal links and embeds.
+//!
+//! The n-th internal link event of a note is the n-th entry of its resolved
+//! links in the index (parse and this pass both use `markdown::internal_ref`).
+//! Resolved links get relative `href`s; broken and unpublished ones become
+//! visibly marked text; embeds become images, players or transcluded notes.
+
+use super::{escape, render_range, Page, MAX_EMBED_DEPTH};
+use crate::diagnostics::{Diagnostic, Kind};
+use crate::index::Link;
+use crate::markdown::{internal_ref, plain_text, RawRef};
+use crate::paths::UrlPath;
+use pulldown_cmark::{Event, Tag, TagEnd};
+
+/// How many internal references are in `events` (to offset a slice).
+pub fn count_refs(events: &[Event<'_>]) -> usize {
+    events
+        .iter()
+        .filter(|e| matches!(e, Event::Start(t) if internal_ref(t).is_some()))
+        .count()
+}
+
+/// Rewrites links and embeds of note `id`; `k` is the ordinal of the first link.
+pub(crate) fn pass(page: &mut Page, id: usize, mut k: usize, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut closers: Vec<Option<&'static str>> = Vec::new();
+    let mut iter = events.into_iter();
+    while let Some(ev) = iter.next() {
+        match ev {
+            Event::Start(tag @ Tag::Link { .. }) => match internal_ref(&tag) {
+                Some(raw) => {
+                    let link = page.ctx.index.notes[id].links.get(k).cloned().unwrap_or(Link::Broken);
+                    k += 1;
+                    let (open, close) = link_open(page, id, &link, &raw);
+                    out.push(Event::Html(open.into()));
+                    closers.push(Some(close));
+                    if let Tag::Link { link_type: pulldown_cmark::LinkType::WikiLink { has_pothole: false }, .. } = tag {
+                        // `[[Note#Heading]]` reads "Note › Heading"; skip the raw text.
+                        for e in iter.by_ref() {
+                            if matches!(e, Event::End(TagEnd::Link)) {
+                                break;
+                            }
+                        }
+                        out.push(Event::Text(wiki_label(&raw).into()));
+                        out.push(Event::Html(close.into()));
+                        closers.pop();
+                    }
+                }
+                None => {
+                    closers.push(None);
+                    out.push(Event::Start(tag));
+                }
+            },
+            Event::End(TagEnd::Link) => match closers.pop().flatten() {
+                Some(close) => out.push(Event::Html(close.into())),
+                None => out.push(Event::End(TagEnd::Link)),
+            },
+            Event::Start(tag @ Tag::Image { .. }) => {
+                let inner: Vec<Event> = iter.by_ref().take_while(|e| !matches!(e, Event::End(TagEnd::Image))).collect();
+                match internal_ref(&tag) {
+                    Some(raw) => {
+                        let link = page.ctx.index.notes[id].links.get(k).cloned().unwrap_or(Link::Broken);
+                        k += 1;
+                        let label = plain_text(&inner);
+                        out.push(Event::Html(embed(page, id, &link, &raw, &label).into()));
+                    }
+                    None => {
+                        out.push(Event::Start(tag));
+                        out.extend(inner);
+                        out.push(Event::End(TagEnd::Image));
+                    }
+                }
+            }
+            e => out.push(e),
+        }
+    }
+    unwrap_block_embeds(out)
+}
+
+/// Link text for a wikilink without `|text`: `Note`, `Note › Heading`, `Heading`.
+fn wiki_label(raw: &RawRef) -> String {
+    let anchor = raw.anchor.as_deref().map(|a| a.split('#').filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" › "));
+    match (raw.target.is_empty(), anchor) {
+        (true, Some(a)) => a,
+        (false, Some(a)) if !a.is_empty() => format!("{} › {}", raw.target, a),
+        _ => raw.target.clone(),
+    }
+}
+
+fn link_open(page: &Page, id: usize, link: &Link, raw: &RawRef) -> (String, &'static str) {
+    let index = page.ctx.index;
+    match link {
+        Link::Note { id: target, fragment } => {
+            let frag = fragment.as_deref().map(|f| format!("#{}", escape(f))).unwrap_or_default();
+            let href = if *target == id && page.chain.len() == 1 && !frag.is_empty() {
+                frag
+            } else {
+                format!("{}{frag}", escape(&page.url(&index.note_url(*target))))
+            };
+            (format!("<a class=\"internal\" href=\"{href}\">"), "</a>")
+        }
+        Link::File { id: f } => (
+            format!("<a class=\"internal file\" href=\"{}\">", escape(&page.url(&index.files[*f].url))),
+            "</a>",
+        ),
+        Link::Unpublished => ("<span class=\"unpublished-link\">".into(), "</span>"),
+        Link::Broken => (
+            format!("<span class=\"broken-link\" title=\"{}\">", escape(&format!("missing: {}", raw.target))),
+            "</span>",
+        ),
+    }
+}
+
+/// The HTML of one embed.
+fn embed(page: &mut Page, id: usize, link: &Link, raw: &RawRef, label: &str) -> String {
+    let index = page.ctx.index;
+    match link {
+        Link::File { id: f } => {
+            let url = page.url(&index.files[*f].url);
+            file_embed(&url, &index.files[*f].url, raw, label)
+        }
+        Link::Note { id: target, fragment } => note_embed(page, id, *target, fragment.as_deref(), raw),
+        Link::Unpublished => format!("<span class=\"unpublished-link\">{}</span>", escape(&raw.target)),
+        Link::Broken => format!(
+            "<span class=\"broken-link embed\" title=\"{}\">{}</span>",
+            escape(&format!("missing: {}", raw.target)),
+            escape(&raw.target)
+        ),
+    }
+}
+
+fn file_embed(url: &str, file: &UrlPath, raw: &RawRef, label: &str) -> String {
+    let ext = file.as_str().rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let href = escape(url);
+    let name = escape(file.as_str().rsplit('/').next().unwrap_or(""));
+    match ext.as_str() {
+        "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" | "avif" | "bmp" => {
+            let (alt, size) = image_size(label);
+            let size_attrs = match size {
+                Some((w, Some(h))) => format!(" width=\"{w}\" height=\"{h}\""),
+                Some((w, None)) => format!(" width=\"{w}\""),
+                None => String::new(),
+            };
+            format!("<img src=\"{href}\" alt=\"{}\"{size_attrs} loading=\"lazy\">", escape(alt))
+        }
+        "pdf" => {
+            let page_frag = raw.anchor.as_deref().filter(|a| a.starts_with("page=")).map(|a| format!("#{}", escape(a))).unwrap_or_default();
+            format!("<div class=\"embed-pdf\"><iframe src=\"{href}{page_frag}\" title=\"{name}\" loading=\"lazy\"></iframe><a href=\"{href}{page_frag}\">{name}</a></div>")
+        }
+        "mp3" | "wav" | "m4a" | "ogg" | "flac" | "3gp" => format!("<audio controls preload=\"metadata\" src=\"{href}\"></audio>"),
+        "mp4" | "webm" | "ogv" | "mov" | "mkv" => format!("<video controls preload=\"metadata\" src=\"{href}\"></video>"),
+        _ => format!("<a class=\"internal file\" href=\"{href}\">{name}</a>"),
+    }
+}
+
+/// `300` → width, `640x480` → both; anything else is alt text.
+fn image_size(label: &str) -> (&str, Option<(u32, Option<u32>)>) {
+    let (alt, spec) = match label.rsplit_once('|') {
+        Some((a, s)) => (a, s),
+        None => ("", label),
+    };
+    let spec = spec.trim();
+    if let Ok(w) = spec.parse::<u32>() {
+        return (alt, Some((w, None)));
+    }
+    if let Some((w, h)) = spec.split_once('x') {
+        if let (Ok(w), Ok(h)) = (w.trim().parse(), h.trim().parse()) {
+            return (alt, Some((w, Some(h))));
+        }
+    }
+    (label, None)
+}
+
+fn note_embed(page: &mut Page, from: usize, target: usize, fragment: Option<&str>, raw: &RawRef) -> String {
+    let ctx = page.ctx;
+    let note = &ctx.notes[target];
+    let href = escape(&page.url(&ctx.index.note_url(target)));
+    if page.chain.contains(&target) || page.chain.len() > MAX_EMBED_DEPTH {
+        let names: Vec<String> = page.chain.iter().chain([&target]).map(|&i| format!("`{}`", ctx.notes[i].path)).collect();
+        let why = if page.chain.contains(&target) { "an embed cycle" } else { "embeds nested too deep" };
+        let pos = ctx.notes[from].links.iter().find(|l| l.raw == *raw).map(|l| l.pos);
+        let mut d = Diagnostic::new(Kind::EmbedCycle, ctx.notes[page.chain[0]].path.as_str(), format!("{why}: {}; the embed is shown as a link", names.join(" → ")));
+        if page.chain.len() == 1 {
+            d.pos = pos;
+        }
+        page.diags.push(d);
+        return format!("<a class=\"internal embed-stopped\" href=\"{href}\">{}</a>", escape(&note.title));
+    }
+    let (start, end) = match fragment {
+        Some(f) => section_range(note, f),
+        None => (if note.title_is_h1 { super::first_block_len(&note.events) } else { 0 }, note.events.len()),
+    };
+    page.chain.push(target);
+    let body = render_range(page, target, &note.events, start, end);
+    page.chain.pop();
+    format!(
+        "<div class=\"embed\" data-embed=\"{}\"><div class=\"embed-title\"><a class=\"internal\" href=\"{href}{}\">{}</a></div><div class=\"embed-content\">{body}</div></div>",
+        escape(note.path.as_str()),
+        fragment.map(|f| format!("#{}", escape(f))).unwrap_or_default(),
+        escape(&note.title),
+    )
+}
+
+/// The events of one heading's section or one block.
+fn section_range(note: &crate::parse::Note, fragment: &str) -> (usize, usize) {
+    let ev = &note.events;
+    if let Some(block) = fragment.strip_prefix('^') {
+        return super::blocks::block_range(ev, block).unwrap_or((0, ev.len()));
+    }
+    let Some(start) = ev.iter().position(|e| matches!(e, Event::Start(Tag::Heading { id: Some(i), .. }) if i.as_ref() == fragment)) else {
+        return (0, ev.len());
+    };
+    let level = match &ev[start] {
+        Event::Start(Tag::Heading { level, .. }) => *level,
+        _ => pulldown_cmark::HeadingLevel::H6,
+    };
+    let end = ev[start + 1..]
+        .iter()
+        .position(|e| matches!(e, Event::Start(Tag::Heading { level: l, .. }) if *l <= level))
+        .map_or(ev.len(), |p| start + 1 + p);
+    (start, end)
+}
+
+/// `<p>` around a block-level embed is invalid HTML: drop it.
+fn unwrap_block_embeds(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    let is_block = |e: &Event| matches!(e, Event::Html(h) if h.starts_with("<div class=\"embed"));
+    let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        if matches!(events[i], Event::Start(Tag::Paragraph)) {
+            let mut j = i + 1;
+            while j < events.len() && (is_block(&events[j]) || matches!(events[j], Event::SoftBreak | Event::HardBreak)) {
+                j += 1;
+            }
+            if j > i + 1 && matches!(events.get(j), Some(Event::End(TagEnd::Paragraph))) && events[i + 1..j].iter().any(is_block) {
+                out.extend(events[i + 1..j].iter().filter(|e| is_block(e)).cloned());
+                i = j + 1;
+                continue;
+            }
+        }
+        out.push(events[i].clone());
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{render_first, render_nth};
+    use crate::diagnostics::Kind;
+
+    #[test]
+    fn resolved_links_are_relative_and_labelled() {
+        let (html, _) = render_first(&[
+            ("dir/a.md", "[[b]] [[b#Rôle et missions]] [[b|texte]] [x](b.md) [[#Local]]\n\n## Local"),
+            ("b.md", "## Rôle et missions"),
+        ]);
+        assert!(html.contains("<a class=\"internal\" href=\"../../b/index.html\">b</a>"), "{html}");
+        assert!(html.contains("href=\"../../b/index.html#role-et-missions\">b › Rôle et missions</a>"), "{html}");
+        assert!(html.contains(">texte</a>"));
+        assert!(html.contains("<a class=\"internal\" href=\"#local\">Local</a>"), "{html}");
+    }
+
+    #[test]
+    fn broken_and_unpublished_links_are_not_hrefs() {
+        let (html, _) = render_first(&[("a.md", "[[Nulle part]] et [[d|brouillon]]"), ("d.md", "---\ndraft: true\n---\n")]);
+        assert!(html.contains("<span class=\"broken-link\" title=\"missing: Nulle part\">Nulle part</span>"), "{html}");
+        assert!(html.contains("<span class=\"unpublished-link\">brouillon</span>"), "{html}");
+        assert!(!html.contains("href=\"../d"));
+    }
+
+    #[test]
+    fn image_pdf_audio_embeds() {
+        let (html, _) = render_first(&[("n/a.md", "![[Photo 1.png|300]] ![[Photo 1.png|640x480]] ![[doc.pdf#page=3]] ![[son.mp3]]")]);
+        assert!(html.contains("<img src=\"../../img/photo-1.png\" alt=\"\" width=\"300\" loading=\"lazy\">"), "{html}");
+        assert!(html.contains("width=\"640\" height=\"480\""));
+        assert!(html.contains("<iframe src=\"../../doc.pdf#page=3\""), "{html}");
+        assert!(html.contains("<audio controls"));
+    }
+
+    #[test]
+    fn note_embeds_transclude_sections_and_blocks() {
+        let (html, _) = render_first(&[
+            ("a.md", "![[b#Deux]]\n\n![[b#^blk]]"),
+            ("b.md", "# B\n## Un\nun\n## Deux\ndeux\n### Sous\nsous\n## Trois\ntrois\n\nbloc ^blk\n"),
+        ]);
+        assert!(html.contains("<div class=\"embed\" data-embed=\"b.md\">"), "{html}");
+        assert!(html.contains("deux") && html.contains("sous"), "{html}");
+        assert!(!html.contains("<p>un</p>") && !html.contains("<p>trois</p>"), "{html}");
+        assert!(html.contains("bloc"), "{html}");
+        assert!(!html.contains("<p><div"), "{html}");
+    }
+
+    #[test]
+    fn embed_cycles_stop_with_one_diagnostic() {
+        let (html, diags) = render_nth(&[("a.md", "![[b]]"), ("b.md", "![[c]]"), ("c.md", "![[a]]")], 0);
+        let cycles: Vec<_> = diags.iter().filter(|d| d.kind == Kind::EmbedCycle).collect();
+        assert_eq!(cycles.len(), 1, "{diags:?}");
+        assert!(cycles[0].message.contains("`a.md` → `b.md` → `c.md` → `a.md`"), "{}", cycles[0].message);
+        assert!(html.contains("embed-stopped"));
+        let (_, diags) = render_nth(&[("a.md", "![[a]]")], 0);
+        assert_eq!(diags.len(), 1);
+    }
+}

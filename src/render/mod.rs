@@ -1,0 +1,221 @@
+//! Rendering: from a parsed note and the index to HTML.
+//!
+//! Fifth stage, run in parallel. The note's stored Markdown events go through
+//! small named passes, each its own module: `links` (links, embeds, broken
+//! links), `callouts`, `blocks` (block-id anchors), `inline` (tags and
+//! `==highlight==`), `headings` (anchor links) and `code` (syntax
+//! highlighting), then pulldown-cmark writes the HTML. Render knows no
+//! templates, no server and no filesystem: it returns a [`RenderedNote`].
+
+mod blocks;
+mod callouts;
+mod code;
+mod headings;
+mod inline;
+mod links;
+
+use crate::config::CalloutType;
+use crate::diagnostics::Diagnostic;
+use crate::index::Index;
+use crate::parse::Note;
+use crate::paths::{relative_url, LinkStyle, UrlPath};
+use pulldown_cmark::Event;
+use std::collections::BTreeMap;
+
+/// Everything a note needs from the rest of the site to be rendered.
+pub struct RenderContext<'a> {
+    /// All parsed notes.
+    pub notes: &'a [Note],
+    /// The resolved index.
+    pub index: &'a Index,
+    /// How page links are written.
+    pub style: LinkStyle,
+    /// Whether a single newline is a line break.
+    pub line_breaks: bool,
+    /// Extra callout types from `site.toml`.
+    pub callouts: &'a BTreeMap<String, CalloutType>,
+}
+
+/// A table-of-contents entry.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    /// Heading level (2 for `##`).
+    pub level: u8,
+    /// Anchor id.
+    pub id: String,
+    /// Heading text.
+    pub text: String,
+}
+
+/// A note, rendered.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedNote {
+    /// The body as HTML.
+    pub html: String,
+    /// Headings for the table of contents.
+    pub toc: Vec<TocEntry>,
+    /// A plain-text summary (the description, else the start of the text).
+    pub summary: String,
+}
+
+/// Embeds nest at most this deep.
+pub const MAX_EMBED_DEPTH: usize = 5;
+
+/// State of one page being rendered: where it lives (for relative URLs), the
+/// embed chain (for cycle detection) and the findings so far.
+pub(crate) struct Page<'a> {
+    pub ctx: &'a RenderContext<'a>,
+    pub depth: usize,
+    pub chain: Vec<usize>,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl Page<'_> {
+    /// A relative link from this page to a site location.
+    pub fn url(&self, target: &UrlPath) -> String {
+        relative_url(self.depth, target, self.ctx.style)
+    }
+}
+
+/// Renders note `id` for its own page.
+pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnostic>) {
+    let note = &ctx.notes[id];
+    let mut page = Page { ctx, depth: ctx.index.notes[id].slug.depth(), chain: vec![id], diags: Vec::new() };
+    let skip_h1 = if note.title_is_h1 { first_block_len(&note.events) } else { 0 };
+    let html = render_events(&mut page, id, &note.events, skip_h1);
+    let toc = note
+        .headings
+        .iter()
+        .skip(usize::from(note.title_is_h1))
+        .map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() })
+        .collect();
+    let summary = note.front.description.clone().unwrap_or_else(|| summarize(&note.text, &note.title, 200));
+    (RenderedNote { html, toc, summary }, page.diags)
+}
+
+/// Renders `events[start..]` of note `id` (a whole body, a section or a block)
+/// through every pass, as HTML for the current page.
+pub(crate) fn render_events(page: &mut Page, id: usize, events: &[Event<'static>], start: usize) -> String {
+    render_range(page, id, events, start, events.len())
+}
+
+pub(crate) fn render_range(page: &mut Page, id: usize, events: &[Event<'static>], start: usize, end: usize) -> String {
+    let offset = links::count_refs(&events[..start]);
+    let evs = events[start..end].to_vec();
+    let evs = links::pass(page, id, offset, evs);
+    let evs = callouts::pass(evs, page.ctx.callouts);
+    let evs = blocks::pass(evs);
+    let evs = inline::pass(evs, page);
+    let evs = headings::pass(evs);
+    let evs = code::pass(evs);
+    let line_breaks = page.ctx.line_breaks;
+    let evs = evs.into_iter().map(|e| match e {
+        Event::SoftBreak if line_breaks => Event::HardBreak,
+        Event::InlineMath(t) => Event::Html(format!("<code class=\"math math-inline\">{}</code>", escape(&t)).into()),
+        Event::DisplayMath(t) => Event::Html(format!("<pre class=\"math math-display\"><code>{}</code></pre>", escape(&t)).into()),
+        e => e,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, evs);
+    html
+}
+
+/// Number of events in the first top-level block (to skip the title's H1).
+fn first_block_len(events: &[Event<'_>]) -> usize {
+    let mut depth = 0i32;
+    for (i, e) in events.iter().enumerate() {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ if depth == 0 => return i + 1,
+            _ => {}
+        }
+    }
+    events.len()
+}
+
+/// The first `max` characters of the text (title removed), cut at a word.
+pub fn summarize(text: &str, title: &str, max: usize) -> String {
+    let text = text.trim_start();
+    let text = text.strip_prefix(title).unwrap_or(text);
+    let words = text.split_whitespace();
+    let mut out = String::new();
+    for w in words {
+        if out.chars().count() + w.chars().count() > max {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(w);
+    }
+    out
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::index::build_index;
+    use crate::parse::parse_note;
+    use crate::paths::VaultPath;
+    use crate::scan::SourceNote;
+
+    /// Renders the first note of a small vault.
+    pub fn render_first(files: &[(&str, &str)]) -> (String, Vec<Diagnostic>) {
+        render_nth(files, 0)
+    }
+
+    pub fn render_nth(files: &[(&str, &str)], n: usize) -> (String, Vec<Diagnostic>) {
+        let notes: Vec<Note> = files
+            .iter()
+            .map(|(p, t)| parse_note(&SourceNote { path: VaultPath::new(p), text: t.to_string(), modified: 0 }).0)
+            .collect();
+        let attachments = [VaultPath::new("img/Photo 1.png"), VaultPath::new("doc.pdf"), VaultPath::new("son.mp3")];
+        let (index, _) = build_index(&notes, &attachments, false);
+        let callouts = BTreeMap::new();
+        let ctx = RenderContext { notes: &notes, index: &index, style: LinkStyle::Explicit, line_breaks: true, callouts: &callouts };
+        let (r, d) = render_note(&ctx, n);
+        (r.html, d)
+    }
+
+    #[test]
+    fn title_h1_is_not_repeated_and_summary_skips_it() {
+        let (html, _) = render_first(&[("a.md", "# Titre\n\nCorps du texte.")]);
+        assert!(!html.contains("<h1"), "{html}");
+        assert!(html.contains("<p>Corps du texte.</p>"));
+        assert_eq!(summarize("Titre Corps du texte long", "Titre", 10), "Corps du…");
+    }
+
+    #[test]
+    fn soft_breaks_follow_the_setting() {
+        let (html, _) = render_first(&[("a.md", "ligne 1\nligne 2")]);
+        assert!(html.contains("ligne 1<br />"), "{html}");
+    }
+
+    #[test]
+    fn escape_covers_attributes() {
+        assert_eq!(escape("<a href=\"x\">'&'"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;");
+    }
+}
