@@ -176,7 +176,8 @@ impl Config {
                 .help(format!("known kinds: {}", names.join(", "))));
             }
         }
-        if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.') {
+        if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.starts_with('.')
+        {
             return Err(Diagnostic::new(
                 Kind::Config,
                 CONFIG_FILE,

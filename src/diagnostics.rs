@@ -209,11 +209,13 @@ pub fn sort_diagnostics(diags: &mut Vec<Diagnostic>) {
 
 /// Counts per level after applying the policy: (errors, warnings).
 pub fn count(diags: &[Diagnostic], policy: &Policy) -> (usize, usize) {
-    diags.iter().fold((0, 0), |(e, w), d| match policy.level(d.kind) {
-        Level::Error => (e + 1, w),
-        Level::Warning => (e, w + 1),
-        _ => (e, w),
-    })
+    diags
+        .iter()
+        .fold((0, 0), |(e, w), d| match policy.level(d.kind) {
+            Level::Error => (e + 1, w),
+            Level::Warning => (e, w + 1),
+            _ => (e, w),
+        })
 }
 
 #[cfg(test)]
@@ -232,9 +234,13 @@ mod tests {
 
     #[test]
     fn render_has_location_level_kind_and_help() {
-        let d = Diagnostic::new(Kind::BrokenLink, "notes/a.md", "unresolved link `[[Zettel]]`")
-            .at(Position { line: 14, col: 9 })
-            .help("did you mean `[[Zettel method]]`?");
+        let d = Diagnostic::new(
+            Kind::BrokenLink,
+            "notes/a.md",
+            "unresolved link `[[Zettel]]`",
+        )
+        .at(Position { line: 14, col: 9 })
+        .help("did you mean `[[Zettel method]]`?");
         assert_eq!(
             d.render(Level::Error),
             "notes/a.md:14:9: error[broken-link]: unresolved link `[[Zettel]]`\n  help: did you mean `[[Zettel method]]`?"

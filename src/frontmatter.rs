@@ -71,7 +71,10 @@ fn key_text(k: &Yaml) -> String {
         Yaml::String(s) => s.clone(),
         Yaml::Number(n) => n.to_string(),
         Yaml::Bool(b) => b.to_string(),
-        _ => serde_yaml::to_string(k).unwrap_or_default().trim().to_string(),
+        _ => serde_yaml::to_string(k)
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
     }
 }
 
@@ -118,7 +121,11 @@ pub struct Split<'a> {
 /// Finds the front-matter block. An opening `---` without a closing one is an
 /// error, and the whole text is then body.
 pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
-    let none = Split { yaml: None, yaml_offset: 0, body_offset: 0 };
+    let none = Split {
+        yaml: None,
+        yaml_offset: 0,
+        body_offset: 0,
+    };
     let first_end = text.find('\n').unwrap_or(text.len());
     if text[..first_end].trim_end() != "---" {
         return Ok(none);
@@ -130,13 +137,21 @@ pub fn split(text: &str) -> Result<Split<'_>, Diagnostic> {
         let line = text[pos..end].trim_end();
         if line == "---" || line == "..." {
             let body_offset = (end + 1).min(text.len());
-            return Ok(Split { yaml: Some(&text[yaml_offset..pos]), yaml_offset, body_offset });
+            return Ok(Split {
+                yaml: Some(&text[yaml_offset..pos]),
+                yaml_offset,
+                body_offset,
+            });
         }
         pos = end + 1;
     }
-    Err(Diagnostic::new(Kind::FrontMatter, "", "the front matter opened by `---` is never closed")
-        .at(Position { line: 1, col: 1 })
-        .help("add a line `---` after the last property"))
+    Err(Diagnostic::new(
+        Kind::FrontMatter,
+        "",
+        "the front matter opened by `---` is never closed",
+    )
+    .at(Position { line: 1, col: 1 })
+    .help("add a line `---` after the last property"))
 }
 
 /// Parses the YAML of a front-matter block. `offset` is where it starts in
@@ -150,9 +165,13 @@ pub fn parse(text: &str, yaml: &str, offset: usize) -> Result<FrontMatter, Diagn
         let pos = e.location().map_or(at(0), |l| at(l.index()));
         let msg = e.to_string();
         let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-        Diagnostic::new(Kind::FrontMatter, "", format!("invalid YAML in the front matter: {msg}"))
-            .at(pos)
-            .help("quote values that hold `: `, `#`, `[` or `{`, e.g. `title: \"ISO: the basics\"`")
+        Diagnostic::new(
+            Kind::FrontMatter,
+            "",
+            format!("invalid YAML in the front matter: {msg}"),
+        )
+        .at(pos)
+        .help("quote values that hold `: `, `#`, `[` or `{`, e.g. `title: \"ISO: the basics\"`")
     })?;
     let map = match value {
         Yaml::Mapping(m) => m,
@@ -175,7 +194,9 @@ pub fn parse(text: &str, yaml: &str, offset: usize) -> Result<FrontMatter, Diagn
         match key.as_str() {
             "title" => fm.title = first_text(&v),
             "tags" | "tag" => fm.tags.extend(split_list(&v)),
-            "aliases" | "alias" => fm.aliases.extend(v.texts().into_iter().filter(|s| !s.trim().is_empty())),
+            "aliases" | "alias" => fm
+                .aliases
+                .extend(v.texts().into_iter().filter(|s| !s.trim().is_empty())),
             "cssclasses" | "cssclass" => fm.cssclasses.extend(split_list(&v)),
             "description" => fm.description = first_text(&v),
             "date" | "created" if fm.date.is_none() || key == "date" => fm.date = first_text(&v),
@@ -191,7 +212,10 @@ pub fn parse(text: &str, yaml: &str, offset: usize) -> Result<FrontMatter, Diagn
 }
 
 fn first_text(v: &Value) -> Option<String> {
-    v.texts().into_iter().map(|s| s.trim().to_string()).find(|s| !s.is_empty())
+    v.texts()
+        .into_iter()
+        .map(|s| s.trim().to_string())
+        .find(|s| !s.is_empty())
 }
 
 fn truthy(v: &Value) -> bool {
@@ -238,7 +262,10 @@ mod tests {
 
     #[test]
     fn tags_aliases_and_classes_in_every_form() {
-        let f = fm("---\ntags: MOCs, projet/a b\naliases: ISO\ncssclass: wide\ntag:\n  - '#x'\n  -\n---\n").unwrap();
+        let f = fm(
+            "---\ntags: MOCs, projet/a b\naliases: ISO\ncssclass: wide\ntag:\n  - '#x'\n  -\n---\n",
+        )
+        .unwrap();
         assert_eq!(f.tags, ["MOCs", "projet/a", "b", "#x"]);
         assert_eq!(f.aliases, ["ISO"]);
         assert_eq!(f.cssclasses, ["wide"]);
@@ -269,6 +296,9 @@ mod tests {
         let err = fm("---\n- a\n- b\n---\n").unwrap_err();
         assert!(err.message.contains("not a list"), "{}", err.message);
         assert_eq!(err.pos.unwrap().line, 2);
-        assert!(fm("---\njust text\n---\n").unwrap_err().message.contains("text"));
+        assert!(fm("---\njust text\n---\n")
+            .unwrap_err()
+            .message
+            .contains("text"));
     }
 }

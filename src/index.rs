@@ -125,12 +125,18 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
     let mut diags = Vec::new();
     let published: Vec<bool> = notes.iter().map(|n| drafts || !n.is_draft()).collect();
     let table = NameTable::new(
-        notes.iter().map(|n| (n.path.as_str(), n.front.aliases.as_slice())),
+        notes
+            .iter()
+            .map(|n| (n.path.as_str(), n.front.aliases.as_slice())),
         files.iter().map(VaultPath::as_str),
     );
     let folders = build_folders(notes, &published);
     let (slugs, home) = assign_slugs(notes, &mut diags);
-    let mut index = Index { folders, home, ..Index::default() };
+    let mut index = Index {
+        folders,
+        home,
+        ..Index::default()
+    };
     index.files = file_urls(files);
     index.notes = notes
         .iter()
@@ -146,7 +152,11 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
             outlinks: Vec::new(),
         })
         .collect();
-    let by_slug: HashMap<Slug, String> = index.folders.iter().map(|(p, f)| (f.slug.clone(), p.clone())).collect();
+    let by_slug: HashMap<Slug, String> = index
+        .folders
+        .iter()
+        .map(|(p, f)| (f.slug.clone(), p.clone()))
+        .collect();
     for (i, slug) in slugs.iter().enumerate() {
         if !published[i] || Some(i) == home {
             continue;
@@ -177,7 +187,9 @@ fn build_folders(notes: &[Note], published: &[bool]) -> BTreeMap<String, FolderI
         let folder = n.path.folder().to_string();
         let mut path = folder.clone();
         loop {
-            let parent = path.rfind('/').map_or(String::new(), |j| path[..j].to_string());
+            let parent = path
+                .rfind('/')
+                .map_or(String::new(), |j| path[..j].to_string());
             let entry = folders.entry(path.clone()).or_default();
             if entry.name.is_empty() {
                 entry.name = path.rsplit('/').next().unwrap_or("").to_string();
@@ -186,7 +198,11 @@ fn build_folders(notes: &[Note], published: &[bool]) -> BTreeMap<String, FolderI
             if path.is_empty() {
                 break;
             }
-            folders.entry(parent.clone()).or_default().children.insert(path.clone());
+            folders
+                .entry(parent.clone())
+                .or_default()
+                .children
+                .insert(path.clone());
             path = parent;
         }
         folders.entry(folder).or_default().notes.push(i);
@@ -222,12 +238,19 @@ fn assign_slugs(notes: &[Note], diags: &mut Vec<Diagnostic>) -> (Vec<Slug>, Opti
         }
         if slug != wanted {
             let why = match taken.get(&wanted) {
-                Some(&other) => format!("its URL `{}/` is already used by `{}`", wanted, notes[other].path),
+                Some(&other) => format!(
+                    "its URL `{}/` is already used by `{}`",
+                    wanted, notes[other].path
+                ),
                 None => format!("`{wanted}/` is reserved by the site"),
             };
             diags.push(
-                Diagnostic::new(Kind::DuplicateSlug, n.path.as_str(), format!("{why}; it is published at `{slug}/`"))
-                    .help("rename one of the notes, or give it a `permalink` property"),
+                Diagnostic::new(
+                    Kind::DuplicateSlug,
+                    n.path.as_str(),
+                    format!("{why}; it is published at `{slug}/`"),
+                )
+                .help("rename one of the notes, or give it a `permalink` property"),
             );
         }
         taken.insert(slug.clone(), i);
@@ -243,8 +266,15 @@ fn is_reserved(slug: &Slug) -> bool {
 /// `wanted` with `-n` on its last segment, or on its first when that one is reserved.
 fn bump(wanted: &Slug, n: usize) -> Slug {
     if is_reserved(wanted) {
-        let (first, rest) = wanted.as_str().split_once('/').unwrap_or((wanted.as_str(), ""));
-        let rest = if rest.is_empty() { String::new() } else { format!("/{rest}") };
+        let (first, rest) = wanted
+            .as_str()
+            .split_once('/')
+            .unwrap_or((wanted.as_str(), ""));
+        let rest = if rest.is_empty() {
+            String::new()
+        } else {
+            format!("/{rest}")
+        };
         Slug::from_slugged(format!("{first}-{n}{rest}"))
     } else {
         wanted.with_suffix(n)
@@ -259,21 +289,43 @@ fn file_urls(files: &[VaultPath]) -> Vec<FileInfo> {
             let folder = Slug::of_path(f.folder());
             let ext = f.extension();
             let stem = slugify(f.stem());
-            let stem = if stem.is_empty() { "file".to_string() } else { stem };
-            let prefix = if folder.as_str().is_empty() { String::new() } else { format!("{folder}/") };
+            let stem = if stem.is_empty() {
+                "file".to_string()
+            } else {
+                stem
+            };
+            let prefix = if folder.as_str().is_empty() {
+                String::new()
+            } else {
+                format!("{folder}/")
+            };
             let mut url = format!("{prefix}{stem}.{ext}");
             let mut n = 2;
             while !taken.insert(url.clone()) {
                 url = format!("{prefix}{stem}-{n}.{ext}");
                 n += 1;
             }
-            FileInfo { url: UrlPath::new(url), used: false }
+            FileInfo {
+                url: UrlPath::new(url),
+                used: false,
+            }
         })
         .collect()
 }
 
-fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mut Index, diags: &mut Vec<Diagnostic>) {
-    type Resolved = (Vec<Link>, Vec<Link>, Vec<Diagnostic>, Vec<(String, Position, String)>);
+fn resolve_all(
+    notes: &[Note],
+    table: &NameTable,
+    published: &[bool],
+    index: &mut Index,
+    diags: &mut Vec<Diagnostic>,
+) {
+    type Resolved = (
+        Vec<Link>,
+        Vec<Link>,
+        Vec<Diagnostic>,
+        Vec<(String, Position, String)>,
+    );
     let results: Vec<Resolved> = notes
         .par_iter()
         .enumerate()
@@ -281,7 +333,9 @@ fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mu
             let mut d = Vec::new();
             let mut broken = Vec::new();
             let mut go = |refs: &[LinkRef]| -> Vec<Link> {
-                refs.iter().map(|r| resolve_one(i, r, notes, table, published, &mut d, &mut broken)).collect()
+                refs.iter()
+                    .map(|r| resolve_one(i, r, notes, table, published, &mut d, &mut broken))
+                    .collect()
             };
             let links = go(&n.links);
             let props = go(&n.property_links);
@@ -302,7 +356,12 @@ fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mu
     let names: Vec<(String, String)> = notes
         .iter()
         .map(|n| (name_key(n.path.stem()), n.path.without_md().to_string()))
-        .chain(notes.iter().flat_map(|n| n.front.aliases.iter().map(move |a| (name_key(a), n.path.without_md().to_string()))))
+        .chain(notes.iter().flat_map(|n| {
+            n.front
+                .aliases
+                .iter()
+                .map(move |a| (name_key(a), n.path.without_md().to_string()))
+        }))
         .collect();
     let found: Vec<Diagnostic> = wanted
         .into_par_iter()
@@ -310,7 +369,11 @@ fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mu
             let files: BTreeSet<usize> = users.iter().copied().collect();
             let mut msg = format!("unresolved link `[[{shown}]]`: no note or file has that name");
             if users.len() > 1 {
-                msg.push_str(&format!(" ({} links in {} notes)", users.len(), files.len()));
+                msg.push_str(&format!(
+                    " ({} links in {} notes)",
+                    users.len(),
+                    files.len()
+                ));
             }
             let mut d = Diagnostic::new(Kind::BrokenLink, notes[note].path.as_str(), msg).at(pos);
             if let Some(s) = suggest(&key, &names) {
@@ -329,7 +392,11 @@ fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mu
             continue;
         }
         let mut out = BTreeSet::new();
-        for l in index.notes[i].links.iter().chain(&index.notes[i].property_links) {
+        for l in index.notes[i]
+            .links
+            .iter()
+            .chain(&index.notes[i].property_links)
+        {
             match l {
                 Link::Note { id, .. } if *id != i => {
                     out.insert(*id);
@@ -397,33 +464,63 @@ fn resolve_one(
     if !published[id] {
         let mut d = here();
         d.kind = Kind::UnpublishedLink;
-        d.message = format!("`{}` points to the unpublished note `{}`; it is shown as plain text", r.display(), notes[id].path);
-        d.help = Some("publish the target (remove `draft: true` / `publish: false`) or remove the link".into());
+        d.message = format!(
+            "`{}` points to the unpublished note `{}`; it is shown as plain text",
+            r.display(),
+            notes[id].path
+        );
+        d.help = Some(
+            "publish the target (remove `draft: true` / `publish: false`) or remove the link"
+                .into(),
+        );
         diags.push(d);
         return Link::Unpublished;
     }
-    let fragment = r.raw.anchor.as_deref().filter(|a| !a.is_empty()).and_then(|anchor| {
-        let found = find_anchor(&notes[id], anchor);
-        if found.is_none() {
-            let mut d = here();
-            d.kind = Kind::BrokenAnchor;
-            d.message = format!("`{}`: `{}` has no {} `{}`; the link goes to the top of the note", r.display(), notes[id].path, if anchor.starts_with('^') { "block" } else { "heading" }, anchor);
-            if let Some(h) = closest_heading(&notes[id], anchor) {
-                d.help = Some(format!("the closest heading is `#{h}`"));
+    let fragment = r
+        .raw
+        .anchor
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .and_then(|anchor| {
+            let found = find_anchor(&notes[id], anchor);
+            if found.is_none() {
+                let mut d = here();
+                d.kind = Kind::BrokenAnchor;
+                d.message = format!(
+                    "`{}`: `{}` has no {} `{}`; the link goes to the top of the note",
+                    r.display(),
+                    notes[id].path,
+                    if anchor.starts_with('^') {
+                        "block"
+                    } else {
+                        "heading"
+                    },
+                    anchor
+                );
+                if let Some(h) = closest_heading(&notes[id], anchor) {
+                    d.help = Some(format!("the closest heading is `#{h}`"));
+                }
+                diags.push(d);
             }
-            diags.push(d);
-        }
-        found
-    });
+            found
+        });
     Link::Note { id, fragment }
 }
 
 /// Finds the element id of `#Heading`, `#H1#H2` or `#^block` in a note.
 pub fn find_anchor(note: &Note, anchor: &str) -> Option<String> {
     if let Some(block) = anchor.strip_prefix('^') {
-        return note.block_ids.iter().find(|b| b.eq_ignore_ascii_case(block)).map(|b| format!("^{b}"));
+        return note
+            .block_ids
+            .iter()
+            .find(|b| b.eq_ignore_ascii_case(block))
+            .map(|b| format!("^{b}"));
     }
-    let parts: Vec<String> = anchor.split('#').map(name_key).filter(|p| !p.is_empty()).collect();
+    let parts: Vec<String> = anchor
+        .split('#')
+        .map(name_key)
+        .filter(|p| !p.is_empty())
+        .collect();
     let mut start = 0;
     let mut hit = None;
     for part in &parts {
@@ -451,7 +548,11 @@ fn suggest(key: &str, names: &[(String, String)]) -> Option<String> {
     names
         .iter()
         .filter_map(|(name, path)| {
-            let d = if slugify(name) == slug { 0 } else { bounded_distance(name, key, max) };
+            let d = if slugify(name) == slug {
+                0
+            } else {
+                bounded_distance(name, key, max)
+            };
             (d <= max).then_some((d, path))
         })
         .min()
@@ -461,7 +562,10 @@ fn suggest(key: &str, names: &[(String, String)]) -> Option<String> {
 fn collect_tags(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic>) {
     for (i, n) in notes.iter().enumerate() {
         let mut keys: Vec<String> = Vec::new();
-        let written = n.front_tags.iter().map(|(t, p)| (t.trim_start_matches('#'), *p, true));
+        let written = n
+            .front_tags
+            .iter()
+            .map(|(t, p)| (t.trim_start_matches('#'), *p, true));
         let inline = n.inline_tags.iter().map(|(t, p)| (t.as_str(), *p, false));
         for (tag, pos, front) in written.chain(inline) {
             if !is_valid_tag(tag) {
@@ -517,13 +621,20 @@ fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic
             owners.entry(name_key(a)).or_default().push(i);
         }
     }
-    let stems: HashMap<String, usize> = notes.iter().enumerate().map(|(i, n)| (name_key(n.path.stem()), i)).collect();
+    let stems: HashMap<String, usize> = notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (name_key(n.path.stem()), i))
+        .collect();
     for (i, n) in notes.iter().enumerate() {
         for a in &n.front.aliases {
             let key = name_key(a);
             let users = &owners[&key];
             if users.len() > 1 && users[0] == i {
-                let others: Vec<String> = users[1..].iter().map(|&u| format!("`{}`", notes[u].path)).collect();
+                let others: Vec<String> = users[1..]
+                    .iter()
+                    .map(|&u| format!("`{}`", notes[u].path))
+                    .collect();
                 diags.push(
                     Diagnostic::new(Kind::AliasCollision, n.path.as_str(), format!("the alias `{a}` is also an alias of {}; `[[{a}]]` links go to the closest note", others.join(", ")))
                         .help("keep each alias on one note, or link with the full path"),
@@ -541,7 +652,9 @@ fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic
                 continue;
             }
             let slug = Slug::of_path(a);
-            if slug.as_str().is_empty() || RESERVED.contains(&slug.as_str().split('/').next().unwrap_or("")) {
+            if slug.as_str().is_empty()
+                || RESERVED.contains(&slug.as_str().split('/').next().unwrap_or(""))
+            {
                 continue;
             }
             if taken.insert(slug.clone()) {
@@ -560,7 +673,14 @@ mod tests {
     fn vault(files: &[(&str, &str)]) -> (Vec<Note>, Index, Vec<Diagnostic>) {
         let notes: Vec<Note> = files
             .iter()
-            .map(|(p, t)| parse_note(&SourceNote { path: VaultPath::new(p), text: t.to_string(), modified: 0 }).0)
+            .map(|(p, t)| {
+                parse_note(&SourceNote {
+                    path: VaultPath::new(p),
+                    text: t.to_string(),
+                    modified: 0,
+                })
+                .0
+            })
             .collect();
         let (index, diags) = build_index(&notes, &[VaultPath::new("img/a.png")], false);
         (notes, index, diags)
@@ -577,24 +697,61 @@ mod tests {
             ("tags.md", "x"),
         ]);
         let slugs: Vec<&str> = index.notes.iter().map(|n| n.slug.as_str()).collect();
-        assert_eq!(slugs, ["", "qualite/reunion-du-3-mai", "qualite", "a/b", "a/b-2", "tags-2"]);
+        assert_eq!(
+            slugs,
+            [
+                "",
+                "qualite/reunion-du-3-mai",
+                "qualite",
+                "a/b",
+                "a/b-2",
+                "tags-2"
+            ]
+        );
         assert_eq!(index.home, Some(0));
         assert_eq!(index.folders["Qualité"].index_note, Some(2));
-        assert_eq!(diags.iter().filter(|d| d.kind == Kind::DuplicateSlug).count(), 2);
+        assert_eq!(
+            diags
+                .iter()
+                .filter(|d| d.kind == Kind::DuplicateSlug)
+                .count(),
+            2
+        );
     }
 
     #[test]
     fn links_resolve_with_anchors_and_backlinks() {
         let (_, index, diags) = vault(&[
-            ("a.md", "[[b#Rôle et missions]] [[b#^blk]] [[b#Nope]] [[Wanted]] [[wanted]] ![[a.png]]"),
+            (
+                "a.md",
+                "[[b#Rôle et missions]] [[b#^blk]] [[b#Nope]] [[Wanted]] [[wanted]] ![[a.png]]",
+            ),
             ("b.md", "# B\n## Rôle et missions\ntext ^blk\n"),
             ("d.md", "---\ndraft: true\n---\n[[b]]"),
             ("e.md", "[[d]]"),
         ]);
         let l = &index.notes[0].links;
-        assert_eq!(l[0], Link::Note { id: 1, fragment: Some("role-et-missions".into()) });
-        assert_eq!(l[1], Link::Note { id: 1, fragment: Some("^blk".into()) });
-        assert_eq!(l[2], Link::Note { id: 1, fragment: None });
+        assert_eq!(
+            l[0],
+            Link::Note {
+                id: 1,
+                fragment: Some("role-et-missions".into())
+            }
+        );
+        assert_eq!(
+            l[1],
+            Link::Note {
+                id: 1,
+                fragment: Some("^blk".into())
+            }
+        );
+        assert_eq!(
+            l[2],
+            Link::Note {
+                id: 1,
+                fragment: None
+            }
+        );
         assert_eq!(l[3], Link::Broken);
         assert_eq!(l[5], Link::File { id: 0 });
         assert!(index.files[0].used);
@@ -603,35 +760,66 @@ mod tests {
         let kinds: Vec<Kind> = diags.iter().map(|d| d.kind).collect();
         assert!(kinds.contains(&Kind::BrokenAnchor));
         assert!(kinds.contains(&Kind::UnpublishedLink));
-        let broken: Vec<&Diagnostic> = diags.iter().filter(|d| d.kind == Kind::BrokenLink).collect();
+        let broken: Vec<&Diagnostic> = diags
+            .iter()
+            .filter(|d| d.kind == Kind::BrokenLink)
+            .collect();
         assert_eq!(broken.len(), 1, "one finding per wanted note: {broken:?}");
-        assert!(broken[0].message.contains("2 links in 1 notes"), "{}", broken[0].message);
+        assert!(
+            broken[0].message.contains("2 links in 1 notes"),
+            "{}",
+            broken[0].message
+        );
     }
 
     #[test]
     fn tags_merge_case_insensitively_and_nest() {
         let (_, index, diags) = vault(&[
-            ("a.md", "---\ntags: [Norme/ISO-9001, '#ISO', 1984]\n---\n#iso text"),
+            (
+                "a.md",
+                "---\ntags: [Norme/ISO-9001, '#ISO', 1984]\n---\n#iso text",
+            ),
             ("b.md", "#norme"),
         ]);
-        assert_eq!(index.tags["norme"].children.iter().collect::<Vec<_>>(), ["norme/iso-9001"]);
+        assert_eq!(
+            index.tags["norme"].children.iter().collect::<Vec<_>>(),
+            ["norme/iso-9001"]
+        );
         assert_eq!(index.tags["norme"].name, "Norme");
         assert_eq!(index.tags["norme"].notes, [1]);
         assert_eq!(index.tags["iso"].name, "ISO");
-        assert_eq!(index.tags["norme/iso-9001"].slug.as_str(), "tags/norme/iso-9001");
+        assert_eq!(
+            index.tags["norme/iso-9001"].slug.as_str(),
+            "tags/norme/iso-9001"
+        );
         assert_eq!(index.notes[0].tags, ["norme/iso-9001", "iso"]);
-        assert_eq!(diags.iter().filter(|d| d.kind == Kind::InvalidTag).count(), 1);
+        assert_eq!(
+            diags.iter().filter(|d| d.kind == Kind::InvalidTag).count(),
+            1
+        );
     }
 
     #[test]
     fn aliases_redirect_and_collisions_are_reported() {
         let (_, index, diags) = vault(&[
-            ("ISO.md", "---\naliases: [International Organization for Standardization, Org]\n---\n"),
+            (
+                "ISO.md",
+                "---\naliases: [International Organization for Standardization, Org]\n---\n",
+            ),
             ("Other.md", "---\naliases: [Org, ISO]\n---\n"),
         ]);
         let slugs: Vec<&str> = index.redirects.iter().map(|(s, _)| s.as_str()).collect();
-        assert_eq!(slugs, ["international-organization-for-standardization", "org"]);
-        assert_eq!(diags.iter().filter(|d| d.kind == Kind::AliasCollision).count(), 2);
+        assert_eq!(
+            slugs,
+            ["international-organization-for-standardization", "org"]
+        );
+        assert_eq!(
+            diags
+                .iter()
+                .filter(|d| d.kind == Kind::AliasCollision)
+                .count(),
+            2
+        );
     }
 
     #[test]

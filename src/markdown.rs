@@ -135,14 +135,25 @@ pub struct RawRef {
 /// `mailto:` and other schemes return `None`.
 pub fn internal_ref(tag: &Tag<'_>) -> Option<RawRef> {
     let (link_type, dest, embed) = match tag {
-        Tag::Link { link_type, dest_url, .. } => (*link_type, dest_url, false),
-        Tag::Image { link_type, dest_url, .. } => (*link_type, dest_url, true),
+        Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        } => (*link_type, dest_url, false),
+        Tag::Image {
+            link_type,
+            dest_url,
+            ..
+        } => (*link_type, dest_url, true),
         _ => return None,
     };
     let wiki = matches!(link_type, LinkType::WikiLink { .. });
     let dest = dest.trim();
     if !wiki {
-        if matches!(link_type, LinkType::Autolink | LinkType::Email) || has_scheme(dest) || dest.starts_with("//") {
+        if matches!(link_type, LinkType::Autolink | LinkType::Email)
+            || has_scheme(dest)
+            || dest.starts_with("//")
+        {
             return None;
         }
         if dest.is_empty() {
@@ -151,12 +162,24 @@ pub fn internal_ref(tag: &Tag<'_>) -> Option<RawRef> {
     }
     // `[[Note\|text]]` inside a table leaves the escaping backslash behind.
     let dest = dest.trim_end_matches('\\');
-    let decoded = if wiki { dest.to_string() } else { crate::paths::decode_percent(dest) };
+    let decoded = if wiki {
+        dest.to_string()
+    } else {
+        crate::paths::decode_percent(dest)
+    };
     let (target, anchor) = match decoded.find('#') {
-        Some(i) => (decoded[..i].trim().to_string(), Some(decoded[i + 1..].trim().to_string())),
+        Some(i) => (
+            decoded[..i].trim().to_string(),
+            Some(decoded[i + 1..].trim().to_string()),
+        ),
         None => (decoded.trim().to_string(), None),
     };
-    Some(RawRef { target, anchor, embed, wiki })
+    Some(RawRef {
+        target,
+        anchor,
+        embed,
+        wiki,
+    })
 }
 
 fn has_scheme(s: &str) -> bool {
@@ -232,6 +255,58 @@ pub fn plain_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String
     s
 }
 
+/// A piece of a plain string that may hold wikilinks (property values).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Piece {
+    /// Text as written.
+    Text(String),
+    /// `[[target#anchor|label]]`.
+    Link(RawRef, Option<String>),
+}
+
+/// Splits a plain string (not Markdown) into text and `[[wikilinks]]`.
+pub fn split_wikilinks(s: &str) -> Vec<Piece> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("[[") {
+        let Some(len) = rest[start + 2..].find("]]") else {
+            break;
+        };
+        let inner = &rest[start + 2..start + 2 + len];
+        if !rest[..start].is_empty() {
+            out.push(Piece::Text(rest[..start].to_string()));
+        }
+        let (dest, label) = match inner.split_once('|') {
+            Some((d, l)) => (d, Some(l.trim().to_string())),
+            None => (inner, None),
+        };
+        let (target, anchor) = match dest.split_once('#') {
+            Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string())),
+            None => (dest.trim().to_string(), None),
+        };
+        let embed = start > 0 && rest[..start].ends_with('!');
+        if embed {
+            if let Some(Piece::Text(t)) = out.last_mut() {
+                t.pop();
+            }
+        }
+        out.push(Piece::Link(
+            RawRef {
+                target,
+                anchor,
+                embed,
+                wiki: true,
+            },
+            label,
+        ));
+        rest = &rest[start + 2 + len + 2..];
+    }
+    if !rest.is_empty() {
+        out.push(Piece::Text(rest.to_string()));
+    }
+    out
+}
+
 /// Whether an end tag closes a block that a block id may attach to.
 pub fn is_block_end(end: &TagEnd) -> bool {
     matches!(end, TagEnd::Paragraph | TagEnd::Item)
@@ -262,11 +337,33 @@ mod tests {
 
     #[test]
     fn tags_follow_obsidian_rules() {
-        let found: Vec<&str> = find_tags("#iso et #norme/iso-9001, #1984 x#no (#yes) #été #a/").into_iter().map(|(_, t)| t).collect();
+        let found: Vec<&str> = find_tags("#iso et #norme/iso-9001, #1984 x#no (#yes) #été #a/")
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect();
         assert_eq!(found, ["iso", "norme/iso-9001", "été", "a"]);
         assert!(!is_valid_tag("1984"));
         assert!(is_valid_tag("y1984"));
         assert!(!is_valid_tag("a//b"));
+    }
+
+    #[test]
+    fn wikilinks_in_plain_strings() {
+        let p = split_wikilinks("Siège : [[Genève|Genève, Suisse]] et [[ISO#Rôle]]");
+        assert_eq!(p.len(), 4);
+        assert_eq!(p[0], Piece::Text("Siège : ".into()));
+        match &p[1] {
+            Piece::Link(r, l) => {
+                assert_eq!(r.target, "Genève");
+                assert_eq!(l.as_deref(), Some("Genève, Suisse"));
+            }
+            _ => panic!(),
+        }
+        assert!(matches!(&p[3], Piece::Link(r, None) if r.anchor.as_deref() == Some("Rôle")));
+        assert_eq!(
+            split_wikilinks("no [[link"),
+            vec![Piece::Text("no [[link".into())]
+        );
     }
 
     #[test]

@@ -115,7 +115,12 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     }
     let body = &text[body_offset..];
     let (stripped, shifts) = markdown::strip_comments(body);
-    let pos_of = |offset: usize| Position::of_offset(text, body_offset + markdown::original_offset(&shifts, offset));
+    let pos_of = |offset: usize| {
+        Position::of_offset(
+            text,
+            body_offset + markdown::original_offset(&shifts, offset),
+        )
+    };
 
     let mut note = Note {
         path: src.path.clone(),
@@ -136,7 +141,8 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     collect(&mut note, events, &pos_of);
     note.title = match (&note.front.title, note.title_is_h1) {
         (Some(t), _) => {
-            note.title_is_h1 = note.title_is_h1 && note.headings.first().is_some_and(|h| &h.text == t);
+            note.title_is_h1 =
+                note.title_is_h1 && note.headings.first().is_some_and(|h| &h.text == t);
             t.clone()
         }
         (None, true) => note.headings[0].text.clone(),
@@ -146,7 +152,11 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
 }
 
 /// Walks the events once: headings and their ids, links, tags, block ids, text.
-fn collect(note: &mut Note, events: Vec<(Event<'static>, std::ops::Range<usize>)>, pos_of: &dyn Fn(usize) -> Position) {
+fn collect(
+    note: &mut Note,
+    events: Vec<(Event<'static>, std::ops::Range<usize>)>,
+    pos_of: &dyn Fn(usize) -> Position,
+) {
     let mut used_ids = HashSet::new();
     let mut heading_start: Option<usize> = None;
     let mut in_code = 0usize;
@@ -154,7 +164,13 @@ fn collect(note: &mut Note, events: Vec<(Event<'static>, std::ops::Range<usize>)
     let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
     note.title_is_h1 = matches!(
         events.first(),
-        Some((Event::Start(Tag::Heading { level: pulldown_cmark::HeadingLevel::H1, .. }), _))
+        Some((
+            Event::Start(Tag::Heading {
+                level: pulldown_cmark::HeadingLevel::H1,
+                ..
+            }),
+            _
+        ))
     );
     for (i, (ev, range)) in events.iter().enumerate() {
         match ev {
@@ -166,7 +182,11 @@ fn collect(note: &mut Note, events: Vec<(Event<'static>, std::ops::Range<usize>)
                     if let Event::Start(Tag::Heading { id: hid, .. }) = &mut out[start] {
                         *hid = Some(CowStr::from(id.clone()));
                     }
-                    note.headings.push(Heading { level: *level as u8, text, id });
+                    note.headings.push(Heading {
+                        level: *level as u8,
+                        text,
+                        id,
+                    });
                 }
             }
             Event::Start(Tag::CodeBlock(_)) => in_code += 1,
@@ -174,14 +194,19 @@ fn collect(note: &mut Note, events: Vec<(Event<'static>, std::ops::Range<usize>)
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 in_link += 1;
                 if let Some(raw) = markdown::internal_ref(tag) {
-                    note.links.push(LinkRef { raw, pos: pos_of(range.start), property: None });
+                    note.links.push(LinkRef {
+                        raw,
+                        pos: pos_of(range.start),
+                        property: None,
+                    });
                 }
             }
             Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
             Event::Text(t) if in_code == 0 => {
                 if in_link == 0 && heading_start.is_none() {
                     for (r, tag) in markdown::find_tags(t) {
-                        note.inline_tags.push((tag.to_string(), pos_of(range.start + r.start)));
+                        note.inline_tags
+                            .push((tag.to_string(), pos_of(range.start + r.start)));
                     }
                 }
                 let next_closes = matches!(events.get(i + 1), Some((Event::End(e), _)) if markdown::is_block_end(e))
@@ -196,7 +221,9 @@ fn collect(note: &mut Note, events: Vec<(Event<'static>, std::ops::Range<usize>)
         }
         if let Event::Text(t) | Event::Code(t) = ev {
             note.text.push_str(t);
-        } else if matches!(ev, Event::End(_) | Event::SoftBreak | Event::HardBreak) && !note.text.ends_with(' ') {
+        } else if matches!(ev, Event::End(_) | Event::SoftBreak | Event::HardBreak)
+            && !note.text.ends_with(' ')
+        {
             note.text.push(' ');
         }
         out.push(ev.clone());
@@ -224,32 +251,34 @@ fn property_links(front: &FrontMatter, text: &str, fm_pos: Position) -> Vec<Link
                 let pos = text
                     .find(&format!("[[{}", raw.target))
                     .map_or(fm_pos, |o| Position::of_offset(text, o));
-                out.push(LinkRef { raw, pos, property: Some(key.clone()) });
+                out.push(LinkRef {
+                    raw,
+                    pos,
+                    property: Some(key.clone()),
+                });
             }
         }
     }
     out
 }
 
-fn value_texts_deep(v: &Value) -> Vec<String> {
+/// The wikilinks in a plain string (property values).
+pub fn wikilinks_in(s: &str) -> Vec<RawRef> {
+    markdown::split_wikilinks(s)
+        .into_iter()
+        .filter_map(|p| match p {
+            markdown::Piece::Link(r, _) => Some(r),
+            markdown::Piece::Text(_) => None,
+        })
+        .collect()
+}
+
+/// The texts of a property value in the order their links are numbered.
+pub fn value_texts_deep(v: &Value) -> Vec<String> {
     match v {
         Value::Map(m) => m.iter().flat_map(|(_, v)| value_texts_deep(v)).collect(),
         other => other.texts(),
     }
-}
-
-/// The wikilinks in a plain string (property values), parsed by the Markdown engine.
-pub fn wikilinks_in(s: &str) -> Vec<RawRef> {
-    if !s.contains("[[") {
-        return Vec::new();
-    }
-    markdown::events(s)
-        .iter()
-        .filter_map(|(e, _)| match e {
-            Event::Start(t) => markdown::internal_ref(t).filter(|r| r.wiki),
-            _ => None,
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -257,7 +286,11 @@ mod tests {
     use super::*;
 
     fn note(text: &str) -> (Note, Vec<Diagnostic>) {
-        parse_note(&SourceNote { path: VaultPath::new("dir/Ma note.md"), text: text.into(), modified: 0 })
+        parse_note(&SourceNote {
+            path: VaultPath::new("dir/Ma note.md"),
+            text: text.into(),
+            modified: 0,
+        })
     }
 
     #[test]
@@ -288,7 +321,10 @@ mod tests {
         let targets: Vec<&str> = n.links.iter().map(|l| l.raw.target.as_str()).collect();
         assert_eq!(targets, ["Autre", ""]);
         assert_eq!(n.links[0].pos, Position { line: 5, col: 6 });
-        assert_eq!(n.inline_tags, vec![("iso".to_string(), Position { line: 5, col: 19 })]);
+        assert_eq!(
+            n.inline_tags,
+            vec![("iso".to_string(), Position { line: 5, col: 19 })]
+        );
         assert_eq!(n.block_ids, ["blk"]);
         assert_eq!(n.property_links[0].raw.target, "Genève");
         assert_eq!(n.property_links[0].pos.line, 3);

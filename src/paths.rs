@@ -61,7 +61,10 @@ impl fmt::Display for VaultPath {
 
 /// Removes a trailing `.md` (any case).
 pub fn strip_md(s: &str) -> &str {
-    if s.len() > 3 && s.is_char_boundary(s.len() - 3) && s[s.len() - 3..].eq_ignore_ascii_case(".md") {
+    if s.len() > 3
+        && s.is_char_boundary(s.len() - 3)
+        && s[s.len() - 3..].eq_ignore_ascii_case(".md")
+    {
         &s[..s.len() - 3]
     } else {
         s
@@ -153,7 +156,18 @@ impl fmt::Display for Slug {
 /// Lower-case ASCII with accents folded, words joined by `-`.
 /// `Réunion du 3 mai` → `reunion-du-3-mai`, `L’ISO` → `l-iso`.
 pub fn slugify(s: &str) -> String {
-    let ascii = deunicode::deunicode_with_tofu(&s.nfc().collect::<String>(), "-");
+    // Symbols and emoji separate words; letters of any script are transliterated.
+    let words: String = s
+        .nfc()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '_' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect();
+    let ascii = deunicode::deunicode_with_tofu(&words, "-");
     let mut out = String::with_capacity(ascii.len());
     let mut dash = false;
     for c in ascii.chars() {
@@ -278,7 +292,10 @@ mod tests {
     fn slugs_fold_accents_and_punctuation() {
         let cases = [
             ("Qualité/Réunion du 3 mai", "qualite/reunion-du-3-mai"),
-            ("Organisation Internationale de Normalisation (ISO)", "organisation-internationale-de-normalisation-iso"),
+            (
+                "Organisation Internationale de Normalisation (ISO)",
+                "organisation-internationale-de-normalisation-iso",
+            ),
             ("L’ISO « en bref »", "l-iso-en-bref"),
             ("ISO/IEC 27001", "iso/iec-27001"),
             ("C++ & Rust", "c-rust"),
@@ -286,6 +303,8 @@ mod tests {
             ("Œuvre Straße", "oeuvre-strasse"),
             ("snake_case name", "snake_case-name"),
             ("v1.2.3 notes", "v1-2-3-notes"),
+            ("🎯 Missions Principales", "missions-principales"),
+            ("北京 note", "bei-jing-note"),
             ("", ""),
         ];
         for (input, want) in cases {
@@ -298,18 +317,31 @@ mod tests {
         let nfd = "Re\u{301}union";
         assert_eq!(name_key(nfd), name_key("réunion"));
         assert_eq!(name_key("  A   b "), "a b");
-        assert_eq!(VaultPath::new("Qualite\u{301}/x.md").as_str(), "Qualité/x.md");
+        assert_eq!(
+            VaultPath::new("Qualite\u{301}/x.md").as_str(),
+            "Qualité/x.md"
+        );
     }
 
     #[test]
     fn relative_urls_climb_to_root() {
         let t = UrlPath::new("c/");
-        assert_eq!(relative_url(2, &t, LinkStyle::Explicit), "../../c/index.html");
+        assert_eq!(
+            relative_url(2, &t, LinkStyle::Explicit),
+            "../../c/index.html"
+        );
         assert_eq!(relative_url(2, &t, LinkStyle::Pretty), "../../c/");
         assert_eq!(relative_url(0, &UrlPath::new(""), LinkStyle::Pretty), "./");
-        assert_eq!(relative_url(0, &UrlPath::new(""), LinkStyle::Explicit), "index.html");
         assert_eq!(
-            relative_url(1, &UrlPath::new("assets/Pasted image.png"), LinkStyle::Explicit),
+            relative_url(0, &UrlPath::new(""), LinkStyle::Explicit),
+            "index.html"
+        );
+        assert_eq!(
+            relative_url(
+                1,
+                &UrlPath::new("assets/Pasted image.png"),
+                LinkStyle::Explicit
+            ),
             "../assets/Pasted%20image.png"
         );
     }

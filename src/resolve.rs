@@ -86,12 +86,18 @@ impl NameTable {
 
     fn push(&mut self, target: Target, path: &str) -> usize {
         let key = name_key(path);
-        let folder = key.rfind('/').map_or(String::new(), |i| key[..i].to_string());
+        let folder = key
+            .rfind('/')
+            .map_or(String::new(), |i| key[..i].to_string());
         let base = key.rsplit('/').next().unwrap_or(&key).to_string();
         let idx = self.entries.len();
         self.by_path.entry(key.clone()).or_default().push(idx);
         self.by_basename.entry(base).or_default().push(idx);
-        self.entries.push(Entry { target, key, folder });
+        self.entries.push(Entry {
+            target,
+            key,
+            folder,
+        });
         idx
     }
 
@@ -107,11 +113,26 @@ impl NameTable {
         let explicit_relative = raw.starts_with("./") || raw.starts_with("../");
         let relative = join_relative(&from, &key);
         let exact = || self.lookup_path(&note_key, &key);
-        let rel = || relative.as_ref().map(|r| self.lookup_path(strip_md(r), r)).unwrap_or_default();
+        let rel = || {
+            relative
+                .as_ref()
+                .map(|r| self.lookup_path(strip_md(r), r))
+                .unwrap_or_default()
+        };
         let steps: [(Rule, &dyn Fn() -> Vec<usize>); 4] = if explicit_relative {
-            [(Rule::Relative, &rel), (Rule::Path, &exact), (Rule::Suffix, &|| self.suffix(&note_key, &key)), (Rule::Alias, &|| self.alias(&key))]
+            [
+                (Rule::Relative, &rel),
+                (Rule::Path, &exact),
+                (Rule::Suffix, &|| self.suffix(&note_key, &key)),
+                (Rule::Alias, &|| self.alias(&key)),
+            ]
         } else {
-            [(Rule::Path, &exact), (Rule::Relative, &rel), (Rule::Suffix, &|| self.suffix(&note_key, &key)), (Rule::Alias, &|| self.alias(&key))]
+            [
+                (Rule::Path, &exact),
+                (Rule::Relative, &rel),
+                (Rule::Suffix, &|| self.suffix(&note_key, &key)),
+                (Rule::Alias, &|| self.alias(&key)),
+            ]
         };
         for (rule, step) in steps {
             let found = step();
@@ -155,7 +176,8 @@ impl NameTable {
                 .copied()
                 .filter(|&i| {
                     let e = &self.entries[i];
-                    matches!(e.target, Target::Note(_)) == want_note && (e.key == key || e.key.ends_with(&tail))
+                    matches!(e.target, Target::Note(_)) == want_note
+                        && (e.key == key || e.key.ends_with(&tail))
                 })
                 .collect()
         };
@@ -170,7 +192,11 @@ impl NameTable {
     fn alias(&self, key: &str) -> Vec<usize> {
         let mut v = self.by_alias.get(key).cloned().unwrap_or_default();
         if v.is_empty() {
-            v = self.by_alias.get(strip_md(key)).cloned().unwrap_or_default();
+            v = self
+                .by_alias
+                .get(strip_md(key))
+                .cloned()
+                .unwrap_or_default();
         }
         v.dedup();
         v
@@ -179,12 +205,20 @@ impl NameTable {
     fn choose(&self, mut found: Vec<usize>, rule: Rule, from: &str) -> Resolution {
         found.sort_by(|&a, &b| {
             let (ea, eb) = (&self.entries[a], &self.entries[b]);
-            (ea.folder != from, ea.key.len(), &ea.key).cmp(&(eb.folder != from, eb.key.len(), &eb.key))
+            (ea.folder != from, ea.key.len(), &ea.key).cmp(&(
+                eb.folder != from,
+                eb.key.len(),
+                &eb.key,
+            ))
         });
         found.dedup_by_key(|i| self.entries[*i].target);
         let target = self.entries[found[0]].target;
         let others = found[1..].iter().map(|&i| self.entries[i].target).collect();
-        Resolution::Found { target, rule, others }
+        Resolution::Found {
+            target,
+            rule,
+            others,
+        }
     }
 
     /// The names a note can be linked by (for "did you mean" suggestions): basenames and aliases.
@@ -228,7 +262,13 @@ mod tests {
     fn table() -> NameTable {
         let notes: Vec<(&str, Vec<String>)> = vec![
             ("index.md", vec![]),
-            ("Organisations/ISO.md", vec!["International Organization for Standardization".into(), "Org".into()]),
+            (
+                "Organisations/ISO.md",
+                vec![
+                    "International Organization for Standardization".into(),
+                    "Org".into(),
+                ],
+            ),
             ("Qualité/Réunion du 3 mai.md", vec![]),
             ("a/sub/note.md", vec![]),
             ("b/note.md", vec![]),
@@ -242,7 +282,11 @@ mod tests {
 
     fn found(r: Resolution) -> (Target, Rule, usize) {
         match r {
-            Resolution::Found { target, rule, others } => (target, rule, others.len()),
+            Resolution::Found {
+                target,
+                rule,
+                others,
+            } => (target, rule, others.len()),
             Resolution::Missing => panic!("missing"),
         }
     }
@@ -258,7 +302,11 @@ mod tests {
             ("ISO.md", "", (Note(1), Suffix, 0)),
             ("Organisations/ISO", "", (Note(1), Path, 0)),
             ("/Organisations/ISO.md", "", (Note(1), Path, 0)),
-            ("International Organization for Standardization", "", (Note(1), Alias, 0)),
+            (
+                "International Organization for Standardization",
+                "",
+                (Note(1), Alias, 0),
+            ),
             ("qualité/réunion du 3 mai", "", (Note(2), Path, 0)),
             ("Re\u{301}union du 3 mai", "", (Note(2), Suffix, 0)),
             ("sub/note", "", (Note(3), Suffix, 0)),
@@ -275,9 +323,19 @@ mod tests {
             ("guide.pdf", "", (File(1), Suffix, 0)),
         ];
         for (target, from, want) in cases {
-            assert_eq!(found(t.resolve(target, from)), want, "[[{target}]] from {from:?}");
+            assert_eq!(
+                found(t.resolve(target, from)),
+                want,
+                "[[{target}]] from {from:?}"
+            );
         }
-        for missing in ["Nope", "", "Pasted image 1", "../../etc/passwd", "sub/other"] {
+        for missing in [
+            "Nope",
+            "",
+            "Pasted image 1",
+            "../../etc/passwd",
+            "sub/other",
+        ] {
             assert_eq!(t.resolve(missing, "a"), Resolution::Missing, "{missing}");
         }
     }

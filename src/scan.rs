@@ -63,10 +63,17 @@ pub fn scan(content: &Path, opts: &ScanOptions) -> Result<(Vault, Vec<Diagnostic
         .help("check `content_dir` in site.toml, or pass `--root` to the folder holding site.toml")
     })?;
     let globs = build_globs(opts.ignore, &mut diags);
-    let exclude: Vec<PathBuf> = opts.exclude.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let exclude: Vec<PathBuf> = opts
+        .exclude
+        .iter()
+        .filter_map(|p| p.canonicalize().ok())
+        .collect();
     let mut note_files = Vec::new();
     let mut attachments = Vec::new();
-    let walker = WalkDir::new(&root).follow_links(false).sort_by_file_name().into_iter();
+    let walker = WalkDir::new(&root)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter();
     let walker = walker.filter_entry(|e| {
         let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
         let excluded = exclude.iter().any(|x| e.path() == x);
@@ -154,7 +161,11 @@ fn read_note(path: VaultPath, source: &Path) -> (Option<SourceNote>, Vec<Diagnos
     let bytes = match std::fs::read(source) {
         Ok(b) => b,
         Err(e) => {
-            let d = Diagnostic::new(Kind::Io, path.as_str(), format!("cannot read the note: {e}"));
+            let d = Diagnostic::new(
+                Kind::Io,
+                path.as_str(),
+                format!("cannot read the note: {e}"),
+            );
             return (None, vec![d]);
         }
     };
@@ -164,7 +175,11 @@ fn read_note(path: VaultPath, source: &Path) -> (Option<SourceNote>, Vec<Diagnos
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs() as i64);
     let (text, diag) = decode(&bytes, &path);
-    let note = text.map(|text| SourceNote { path, text, modified });
+    let note = text.map(|text| SourceNote {
+        path,
+        text,
+        modified,
+    });
     (note, diag.into_iter().collect())
 }
 
@@ -185,16 +200,24 @@ pub fn decode(bytes: &[u8], path: &VaultPath) -> (Option<String>, Option<Diagnos
     };
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let text = utf16(bytes[0] == 0xFF);
-        let d = Diagnostic::new(Kind::Encoding, path.as_str(), "the note is UTF-16; it was decoded, but Obsidian and most tools expect UTF-8")
-            .at(Position { line: 1, col: 1 })
-            .help("save the file as UTF-8");
+        let d = Diagnostic::new(
+            Kind::Encoding,
+            path.as_str(),
+            "the note is UTF-16; it was decoded, but Obsidian and most tools expect UTF-8",
+        )
+        .at(Position { line: 1, col: 1 })
+        .help("save the file as UTF-8");
         return (Some(text), Some(d));
     }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if bytes.contains(&0) {
-        let d = Diagnostic::new(Kind::Encoding, path.as_str(), "the file is binary, not a Markdown note: skipped")
-            .at(Position { line: 1, col: 1 })
-            .help("rename it, or add it to `ignore` in site.toml");
+        let d = Diagnostic::new(
+            Kind::Encoding,
+            path.as_str(),
+            "the file is binary, not a Markdown note: skipped",
+        )
+        .at(Position { line: 1, col: 1 })
+        .help("rename it, or add it to `ignore` in site.toml");
         return (None, Some(d));
     }
     match std::str::from_utf8(bytes) {

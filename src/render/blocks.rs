@@ -27,9 +27,19 @@ pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
     while i < events.len() {
         // A lone `^id` paragraph at the top level anchors the previous block.
         if depth == 0 {
-            if let (Event::Start(Tag::Paragraph), Some(Event::Text(t)), Some(Event::End(TagEnd::Paragraph))) = (&events[i], events.get(i + 1), events.get(i + 2)) {
+            if let (
+                Event::Start(Tag::Paragraph),
+                Some(Event::Text(t)),
+                Some(Event::End(TagEnd::Paragraph)),
+            ) = (&events[i], events.get(i + 1), events.get(i + 2))
+            {
                 if let (Some(("", id)), Some(start)) = (trailing_block_id(t), last_top) {
-                    out.insert(start, Event::Html(format!("<div class=\"block\" id=\"^{}\">\n", escape(id)).into()));
+                    out.insert(
+                        start,
+                        Event::Html(
+                            format!("<div class=\"block\" id=\"^{}\">\n", escape(id)).into(),
+                        ),
+                    );
                     out.push(Event::Html("</div>\n".into()));
                     i += 3;
                     continue;
@@ -55,7 +65,11 @@ pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
             }
             Event::Text(t) if closes_block(events.get(i + 1)) => {
                 if let (Some((before, id)), Some(&at)) = (trailing_block_id(t), open.last()) {
-                    let tag = if matches!(out[at], Event::Start(Tag::Item)) { "li" } else { "p" };
+                    let tag = if matches!(out[at], Event::Start(Tag::Item)) {
+                        "li"
+                    } else {
+                        "p"
+                    };
                     if matches!(out[at], Event::Start(_)) {
                         out[at] = Event::Html(format!("<{tag} id=\"^{}\">", escape(id)).into());
                         out.push(Event::Text(before.to_string().into()));
@@ -97,7 +111,11 @@ pub(crate) fn block_range(events: &[Event<'_>], id: &str) -> Option<(usize, usiz
             Event::Text(t) => {
                 if let Some((before, found)) = trailing_block_id(t) {
                     if found.eq_ignore_ascii_case(id) {
-                        let start = if before.is_empty() && depth == 1 { last_top_before(events, i)? } else { *open.last()? };
+                        let start = if before.is_empty() && depth == 1 {
+                            last_top_before(events, i)?
+                        } else {
+                            *open.last()?
+                        };
                         return Some((start, matching_end(events, start)));
                     }
                 }
@@ -151,10 +169,22 @@ mod tests {
     #[test]
     fn block_ids_become_anchors_and_leave_the_text() {
         let (html, _) = render_first(&[("a.md", "Un paragraphe ^para-1\n\n- item ^it\n- autre\n\n> cité\n\n^quote\n\n| a |\n|---|\n| b |\n\n^tab\n")]);
-        assert!(html.contains("<p id=\"^para-1\">Un paragraphe</p>"), "{html}");
+        assert!(
+            html.contains("<p id=\"^para-1\">Un paragraphe</p>"),
+            "{html}"
+        );
         assert!(html.contains("<li id=\"^it\">item</li>"), "{html}");
-        assert!(html.contains("<div class=\"block\" id=\"^quote\">\n<blockquote>"), "{html}");
-        assert!(html.contains("<div class=\"block\" id=\"^tab\">\n<table>"), "{html}");
-        assert!(!html.contains("^para-1</p>") && !html.contains(">^"), "{html}");
+        assert!(
+            html.contains("<div class=\"block\" id=\"^quote\">\n<blockquote>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<div class=\"block\" id=\"^tab\">\n<table>"),
+            "{html}"
+        );
+        assert!(
+            !html.contains("^para-1</p>") && !html.contains(">^"),
+            "{html}"
+        );
     }
 }

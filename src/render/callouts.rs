@@ -70,7 +70,11 @@ pub fn header(text: &str) -> Option<(&str, Option<char>, &str)> {
     let rest = text.trim_start().strip_prefix("[!")?;
     let close = rest.find(']')?;
     let kind = rest[..close].trim();
-    if kind.is_empty() || !kind.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+    if kind.is_empty()
+        || !kind
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
         return None;
     }
     let after = &rest[close + 1..];
@@ -80,7 +84,10 @@ pub fn header(text: &str) -> Option<(&str, Option<char>, &str)> {
 }
 
 /// Turns callout blockquotes into callout elements.
-pub(crate) fn pass(events: Vec<Event<'static>>, custom: &BTreeMap<String, CalloutType>) -> Vec<Event<'static>> {
+pub(crate) fn pass(
+    events: Vec<Event<'static>>,
+    custom: &BTreeMap<String, CalloutType>,
+) -> Vec<Event<'static>> {
     let mut out = Vec::with_capacity(events.len());
     let mut stack: Vec<Option<&'static str>> = Vec::new();
     let mut i = 0;
@@ -88,7 +95,9 @@ pub(crate) fn pass(events: Vec<Event<'static>>, custom: &BTreeMap<String, Callou
         match &events[i] {
             Event::Start(Tag::BlockQuote(_)) => {
                 let head = match (events.get(i + 1), events.get(i + 2)) {
-                    (Some(Event::Start(Tag::Paragraph)), Some(Event::Text(t))) => header(t).map(|(k, f, t)| (k.to_string(), f, t.to_string())),
+                    (Some(Event::Start(Tag::Paragraph)), Some(Event::Text(t))) => {
+                        header(t).map(|(k, f, t)| (k.to_string(), f, t.to_string()))
+                    }
                     _ => None,
                 };
                 let Some((kind, fold, title)) = head else {
@@ -101,7 +110,12 @@ pub(crate) fn pass(events: Vec<Event<'static>>, custom: &BTreeMap<String, Callou
                 // The rest of the title line: inline events up to the first line break.
                 let mut j = i + 3;
                 let mut title_events = Vec::new();
-                while j < events.len() && !matches!(events[j], Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)) {
+                while j < events.len()
+                    && !matches!(
+                        events[j],
+                        Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Paragraph)
+                    )
+                {
                     title_events.push(events[j].clone());
                     j += 1;
                 }
@@ -112,10 +126,18 @@ pub(crate) fn pass(events: Vec<Event<'static>>, custom: &BTreeMap<String, Callou
                     }
                     t
                 };
-                let shown = if title.is_empty() && title_events.is_empty() { default_title() } else { title.clone() };
+                let shown = if title.is_empty() && title_events.is_empty() {
+                    default_title()
+                } else {
+                    title.clone()
+                };
                 let mut title_html = escape(&shown);
                 pulldown_cmark::html::push_html(&mut title_html, title_events.into_iter());
-                let (tag, title_tag) = if fold.is_some() { ("details", "summary") } else { ("div", "div") };
+                let (tag, title_tag) = if fold.is_some() {
+                    ("details", "summary")
+                } else {
+                    ("div", "div")
+                };
                 let open = if fold == Some('+') { " open" } else { "" };
                 out.push(Event::Html(
                     format!(
@@ -126,7 +148,11 @@ pub(crate) fn pass(events: Vec<Event<'static>>, custom: &BTreeMap<String, Callou
                     )
                     .into(),
                 ));
-                stack.push(Some(if fold.is_some() { "</div></details>\n" } else { "</div></div>\n" }));
+                stack.push(Some(if fold.is_some() {
+                    "</div></details>\n"
+                } else {
+                    "</div></div>\n"
+                }));
                 // Skip the header; reopen a paragraph if the first one goes on.
                 if matches!(events.get(j), Some(Event::End(TagEnd::Paragraph))) {
                     i = j + 1;
@@ -159,8 +185,14 @@ mod tests {
     #[test]
     fn headers_parse_type_fold_and_title() {
         assert_eq!(header("[!WARNING]"), Some(("WARNING", None, "")));
-        assert_eq!(header("[!faq]- Pourquoi ?"), Some(("faq", Some('-'), "Pourquoi ?")));
-        assert_eq!(header("[!user] Fiche d'Identité"), Some(("user", None, "Fiche d'Identité")));
+        assert_eq!(
+            header("[!faq]- Pourquoi ?"),
+            Some(("faq", Some('-'), "Pourquoi ?"))
+        );
+        assert_eq!(
+            header("[!user] Fiche d'Identité"),
+            Some(("user", None, "Fiche d'Identité"))
+        );
         assert_eq!(header("[lien]"), None);
         assert_eq!(canonical("FAQ"), "question");
         assert_eq!(canonical("goal"), "goal");
@@ -169,13 +201,24 @@ mod tests {
     #[test]
     fn callouts_render_like_obsidian() {
         let (html, _) = render_first(&[("a.md", "> [!user] Fiche d'Identité\n> * **Nom** : ISO\n\n> [!faq]- Question ?\n> Réponse\n\n> [!tip]\n> > [!success]+ Oui\n> > Bravo\n\n> citation")]);
-        assert!(html.contains("<div class=\"callout\" data-callout=\"user\"><div class=\"callout-title\">"), "{html}");
+        assert!(
+            html.contains(
+                "<div class=\"callout\" data-callout=\"user\"><div class=\"callout-title\">"
+            ),
+            "{html}"
+        );
         assert!(html.contains("Fiche d&#39;Identité</span>"), "{html}");
         assert!(html.contains("<details class=\"callout\" data-callout=\"question\" data-callout-fold=\"-\"><summary"), "{html}");
         assert!(html.contains("<p>Réponse</p>"), "{html}");
-        assert!(html.contains("data-callout=\"success\" data-callout-fold=\"+\" open>"), "{html}");
+        assert!(
+            html.contains("data-callout=\"success\" data-callout-fold=\"+\" open>"),
+            "{html}"
+        );
         assert!(html.contains(">Tip</span>"), "{html}");
-        assert!(html.contains("<blockquote>"), "plain quotes stay quotes: {html}");
+        assert!(
+            html.contains("<blockquote>"),
+            "plain quotes stay quotes: {html}"
+        );
         assert!(!html.contains("[!"), "{html}");
     }
 }

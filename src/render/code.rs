@@ -35,8 +35,16 @@ pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
 
 fn block(code: &str, lang: &str) -> String {
     let body = highlight::highlight(code, lang).unwrap_or_else(|| escape(code));
-    let label = if lang.is_empty() { String::new() } else { format!("<span class=\"code-lang\">{}</span>", escape(lang)) };
-    let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(lang)) };
+    let label = if lang.is_empty() {
+        String::new()
+    } else {
+        format!("<span class=\"code-lang\">{}</span>", escape(lang))
+    };
+    let class = if lang.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{}\"", escape(lang))
+    };
     format!("<div class=\"code-block\"><div class=\"code-header\">{label}<button class=\"copy-code\" type=\"button\" hidden>Copy</button></div><pre class=\"hl\"><code{class}>{body}</code></pre></div>\n")
 }
 
@@ -46,10 +54,19 @@ mod tests {
 
     #[test]
     fn code_is_highlighted_with_classes_and_unknown_languages_stay_plain() {
-        let (html, _) = render_first(&[("a.md", "```rust\nfn main() { let x = \"<s>\"; }\n```\n\n```dataview\nLIST FROM #x\n```\n")]);
-        assert!(html.contains("<span class=\"code-lang\">rust</span>"), "{html}");
+        let (html, _) = render_first(&[(
+            "a.md",
+            "```rust\nfn main() { let x = \"<s>\"; }\n```\n\n```dataview\nLIST FROM #x\n```\n",
+        )]);
+        assert!(
+            html.contains("<span class=\"code-lang\">rust</span>"),
+            "{html}"
+        );
         assert!(html.contains("class=\"hl-"), "{html}");
-        assert!(!html.contains("style="), "classes, not inline styles: {html}");
+        assert!(
+            !html.contains("style="),
+            "classes, not inline styles: {html}"
+        );
         assert!(html.contains("&lt;s&gt;"), "{html}");
         assert!(html.contains("LIST FROM #x"), "{html}");
     }

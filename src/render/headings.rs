@@ -12,7 +12,9 @@ pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
     let mut ids: Vec<String> = Vec::new();
     for ev in events {
         match &ev {
-            Event::Start(Tag::Heading { id, .. }) => ids.push(id.as_deref().unwrap_or("").to_string()),
+            Event::Start(Tag::Heading { id, .. }) => {
+                ids.push(id.as_deref().unwrap_or("").to_string())
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(id) = ids.pop().filter(|i| !i.is_empty()) {
                     out.push(Event::Html(

@@ -22,8 +22,16 @@ pub(crate) fn pass(events: Vec<Event<'static>>, page: &Page) -> Vec<Event<'stati
             Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
             Event::Start(Tag::Link { .. }) => link += 1,
             Event::End(TagEnd::Link) => link = link.saturating_sub(1),
-            Event::Html(h) if h.starts_with("<a ") || h.starts_with("<span class=\"broken-link") || h.starts_with("<span class=\"unpublished-link") => link += 1,
-            Event::Html(h) if h.as_ref() == "</a>" || h.as_ref() == "</span>" => link = link.saturating_sub(1),
+            Event::Html(h)
+                if h.starts_with("<a ")
+                    || h.starts_with("<span class=\"broken-link")
+                    || h.starts_with("<span class=\"unpublished-link") =>
+            {
+                link += 1
+            }
+            Event::Html(h) if h.as_ref() == "</a>" || h.as_ref() == "</span>" => {
+                link = link.saturating_sub(1)
+            }
             Event::Start(Tag::Heading { .. }) => heading += 1,
             Event::End(TagEnd::Heading(_)) => heading = heading.saturating_sub(1),
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) if marking => {
@@ -41,7 +49,13 @@ pub(crate) fn pass(events: Vec<Event<'static>>, page: &Page) -> Vec<Event<'stati
     out
 }
 
-fn split_text(text: &str, tags: bool, page: &Page, marking: &mut bool, out: &mut Vec<Event<'static>>) {
+fn split_text(
+    text: &str,
+    tags: bool,
+    page: &Page,
+    marking: &mut bool,
+    out: &mut Vec<Event<'static>>,
+) {
     let found = if tags { find_tags(text) } else { Vec::new() };
     let mut last = 0;
     let push_plain = |s: &str, out: &mut Vec<Event<'static>>, marking: &mut bool| {
@@ -53,7 +67,9 @@ fn split_text(text: &str, tags: bool, page: &Page, marking: &mut bool, out: &mut
         }
         for p in parts {
             *marking = !*marking;
-            out.push(Event::Html(if *marking { "<mark>" } else { "</mark>" }.into()));
+            out.push(Event::Html(
+                if *marking { "<mark>" } else { "</mark>" }.into(),
+            ));
             if !p.is_empty() {
                 out.push(Event::Text(p.to_string().into()));
             }
@@ -63,9 +79,16 @@ fn split_text(text: &str, tags: bool, page: &Page, marking: &mut bool, out: &mut
         push_plain(&text[last..range.start], out, marking);
         match page.ctx.index.tags.get(&name_key(tag)) {
             Some(info) => out.push(Event::Html(
-                format!("<a class=\"tag\" href=\"{}\">#{}</a>", escape(&page.url(&info.slug.url())), escape(tag)).into(),
+                format!(
+                    "<a class=\"tag\" href=\"{}\">#{}</a>",
+                    escape(&page.url(&info.slug.url())),
+                    escape(tag)
+                )
+                .into(),
             )),
-            None => out.push(Event::Html(format!("<span class=\"tag\">#{}</span>", escape(tag)).into())),
+            None => out.push(Event::Html(
+                format!("<span class=\"tag\">#{}</span>", escape(tag)).into(),
+            )),
         }
         last = range.end;
     }
@@ -78,10 +101,16 @@ mod tests {
 
     #[test]
     fn tags_link_to_their_pages_and_highlights_mark() {
-        let (html, _) = render_first(&[("d/a.md", "Voir #norme/ISO-9001 et ==très important== ici.\n\n`#code` [#lien](x)")]);
+        let (html, _) = render_first(&[(
+            "d/a.md",
+            "Voir #norme/ISO-9001 et ==très important== ici.\n\n`#code` [#lien](x)",
+        )]);
         assert!(html.contains("<a class=\"tag\" href=\"../../tags/norme/iso-9001/index.html\">#norme/ISO-9001</a>"), "{html}");
         assert!(html.contains("<mark>très important</mark>"), "{html}");
         assert!(html.contains("<code>#code</code>"));
-        assert!(!html.contains("==") && !html.contains("tag\">#lien"), "{html}");
+        assert!(
+            !html.contains("==") && !html.contains("tag\">#lien"),
+            "{html}"
+        );
     }
 }

@@ -21,7 +21,12 @@ pub fn count_refs(events: &[Event<'_>]) -> usize {
 }
 
 /// Rewrites links and embeds of note `id`; `k` is the ordinal of the first link.
-pub(crate) fn pass(page: &mut Page, id: usize, mut k: usize, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+pub(crate) fn pass(
+    page: &mut Page,
+    id: usize,
+    mut k: usize,
+    events: Vec<Event<'static>>,
+) -> Vec<Event<'static>> {
     let mut out = Vec::with_capacity(events.len());
     let mut closers: Vec<Option<&'static str>> = Vec::new();
     let mut iter = events.into_iter();
@@ -29,12 +34,20 @@ pub(crate) fn pass(page: &mut Page, id: usize, mut k: usize, events: Vec<Event<'
         match ev {
             Event::Start(tag @ Tag::Link { .. }) => match internal_ref(&tag) {
                 Some(raw) => {
-                    let link = page.ctx.index.notes[id].links.get(k).cloned().unwrap_or(Link::Broken);
+                    let link = page.ctx.index.notes[id]
+                        .links
+                        .get(k)
+                        .cloned()
+                        .unwrap_or(Link::Broken);
                     k += 1;
                     let (open, close) = link_open(page, id, &link, &raw);
                     out.push(Event::Html(open.into()));
                     closers.push(Some(close));
-                    if let Tag::Link { link_type: pulldown_cmark::LinkType::WikiLink { has_pothole: false }, .. } = tag {
+                    if let Tag::Link {
+                        link_type: pulldown_cmark::LinkType::WikiLink { has_pothole: false },
+                        ..
+                    } = tag
+                    {
                         // `[[Note#Heading]]` reads "Note › Heading"; skip the raw text.
                         for e in iter.by_ref() {
                             if matches!(e, Event::End(TagEnd::Link)) {
@@ -56,10 +69,17 @@ pub(crate) fn pass(page: &mut Page, id: usize, mut k: usize, events: Vec<Event<'
                 None => out.push(Event::End(TagEnd::Link)),
             },
             Event::Start(tag @ Tag::Image { .. }) => {
-                let inner: Vec<Event> = iter.by_ref().take_while(|e| !matches!(e, Event::End(TagEnd::Image))).collect();
+                let inner: Vec<Event> = iter
+                    .by_ref()
+                    .take_while(|e| !matches!(e, Event::End(TagEnd::Image)))
+                    .collect();
                 match internal_ref(&tag) {
                     Some(raw) => {
-                        let link = page.ctx.index.notes[id].links.get(k).cloned().unwrap_or(Link::Broken);
+                        let link = page.ctx.index.notes[id]
+                            .links
+                            .get(k)
+                            .cloned()
+                            .unwrap_or(Link::Broken);
                         k += 1;
                         let label = plain_text(&inner);
                         out.push(Event::Html(embed(page, id, &link, &raw, &label).into()));
@@ -79,7 +99,12 @@ pub(crate) fn pass(page: &mut Page, id: usize, mut k: usize, events: Vec<Event<'
 
 /// Link text for a wikilink without `|text`: `Note`, `Note › Heading`, `Heading`.
 fn wiki_label(raw: &RawRef) -> String {
-    let anchor = raw.anchor.as_deref().map(|a| a.split('#').filter(|s| !s.is_empty()).collect::<Vec<_>>().join(" › "));
+    let anchor = raw.anchor.as_deref().map(|a| {
+        a.split('#')
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" › ")
+    });
     match (raw.target.is_empty(), anchor) {
         (true, Some(a)) => a,
         (false, Some(a)) if !a.is_empty() => format!("{} › {}", raw.target, a),
@@ -90,8 +115,14 @@ fn wiki_label(raw: &RawRef) -> String {
 fn link_open(page: &Page, id: usize, link: &Link, raw: &RawRef) -> (String, &'static str) {
     let index = page.ctx.index;
     match link {
-        Link::Note { id: target, fragment } => {
-            let frag = fragment.as_deref().map(|f| format!("#{}", escape(f))).unwrap_or_default();
+        Link::Note {
+            id: target,
+            fragment,
+        } => {
+            let frag = fragment
+                .as_deref()
+                .map(|f| format!("#{}", escape(f)))
+                .unwrap_or_default();
             let href = if *target == id && page.chain.len() == 1 && !frag.is_empty() {
                 frag
             } else {
@@ -100,12 +131,18 @@ fn link_open(page: &Page, id: usize, link: &Link, raw: &RawRef) -> (String, &'st
             (format!("<a class=\"internal\" href=\"{href}\">"), "</a>")
         }
         Link::File { id: f } => (
-            format!("<a class=\"internal file\" href=\"{}\">", escape(&page.url(&index.files[*f].url))),
+            format!(
+                "<a class=\"internal file\" href=\"{}\">",
+                escape(&page.url(&index.files[*f].url))
+            ),
             "</a>",
         ),
         Link::Unpublished => ("<span class=\"unpublished-link\">".into(), "</span>"),
         Link::Broken => (
-            format!("<span class=\"broken-link\" title=\"{}\">", escape(&format!("missing: {}", raw.target))),
+            format!(
+                "<span class=\"broken-link\" title=\"{}\">",
+                escape(&format!("missing: {}", raw.target))
+            ),
             "</span>",
         ),
     }
@@ -119,8 +156,14 @@ fn embed(page: &mut Page, id: usize, link: &Link, raw: &RawRef, label: &str) -> 
             let url = page.url(&index.files[*f].url);
             file_embed(&url, &index.files[*f].url, raw, label)
         }
-        Link::Note { id: target, fragment } => note_embed(page, id, *target, fragment.as_deref(), raw),
-        Link::Unpublished => format!("<span class=\"unpublished-link\">{}</span>", escape(&raw.target)),
+        Link::Note {
+            id: target,
+            fragment,
+        } => note_embed(page, id, *target, fragment.as_deref(), raw),
+        Link::Unpublished => format!(
+            "<span class=\"unpublished-link\">{}</span>",
+            escape(&raw.target)
+        ),
         Link::Broken => format!(
             "<span class=\"broken-link embed\" title=\"{}\">{}</span>",
             escape(&format!("missing: {}", raw.target)),
@@ -130,7 +173,12 @@ fn embed(page: &mut Page, id: usize, link: &Link, raw: &RawRef, label: &str) -> 
 }
 
 fn file_embed(url: &str, file: &UrlPath, raw: &RawRef, label: &str) -> String {
-    let ext = file.as_str().rsplit('.').next().unwrap_or("").to_ascii_lowercase();
+    let ext = file
+        .as_str()
+        .rsplit('.')
+        .next()
+        .unwrap_or("")
+        .to_ascii_lowercase();
     let href = escape(url);
     let name = escape(file.as_str().rsplit('/').next().unwrap_or(""));
     match ext.as_str() {
@@ -141,14 +189,26 @@ fn file_embed(url: &str, file: &UrlPath, raw: &RawRef, label: &str) -> String {
                 Some((w, None)) => format!(" width=\"{w}\""),
                 None => String::new(),
             };
-            format!("<img src=\"{href}\" alt=\"{}\"{size_attrs} loading=\"lazy\">", escape(alt))
+            format!(
+                "<img src=\"{href}\" alt=\"{}\"{size_attrs} loading=\"lazy\">",
+                escape(alt)
+            )
         }
         "pdf" => {
-            let page_frag = raw.anchor.as_deref().filter(|a| a.starts_with("page=")).map(|a| format!("#{}", escape(a))).unwrap_or_default();
+            let page_frag = raw
+                .anchor
+                .as_deref()
+                .filter(|a| a.starts_with("page="))
+                .map(|a| format!("#{}", escape(a)))
+                .unwrap_or_default();
             format!("<div class=\"embed-pdf\"><iframe src=\"{href}{page_frag}\" title=\"{name}\" loading=\"lazy\"></iframe><a href=\"{href}{page_frag}\">{name}</a></div>")
         }
-        "mp3" | "wav" | "m4a" | "ogg" | "flac" | "3gp" => format!("<audio controls preload=\"metadata\" src=\"{href}\"></audio>"),
-        "mp4" | "webm" | "ogv" | "mov" | "mkv" => format!("<video controls preload=\"metadata\" src=\"{href}\"></video>"),
+        "mp3" | "wav" | "m4a" | "ogg" | "flac" | "3gp" => {
+            format!("<audio controls preload=\"metadata\" src=\"{href}\"></audio>")
+        }
+        "mp4" | "webm" | "ogv" | "mov" | "mkv" => {
+            format!("<video controls preload=\"metadata\" src=\"{href}\"></video>")
+        }
         _ => format!("<a class=\"internal file\" href=\"{href}\">{name}</a>"),
     }
 }
@@ -171,24 +231,57 @@ fn image_size(label: &str) -> (&str, Option<(u32, Option<u32>)>) {
     (label, None)
 }
 
-fn note_embed(page: &mut Page, from: usize, target: usize, fragment: Option<&str>, raw: &RawRef) -> String {
+fn note_embed(
+    page: &mut Page,
+    from: usize,
+    target: usize,
+    fragment: Option<&str>,
+    raw: &RawRef,
+) -> String {
     let ctx = page.ctx;
     let note = &ctx.notes[target];
     let href = escape(&page.url(&ctx.index.note_url(target)));
     if page.chain.contains(&target) || page.chain.len() > MAX_EMBED_DEPTH {
-        let names: Vec<String> = page.chain.iter().chain([&target]).map(|&i| format!("`{}`", ctx.notes[i].path)).collect();
-        let why = if page.chain.contains(&target) { "an embed cycle" } else { "embeds nested too deep" };
-        let pos = ctx.notes[from].links.iter().find(|l| l.raw == *raw).map(|l| l.pos);
-        let mut d = Diagnostic::new(Kind::EmbedCycle, ctx.notes[page.chain[0]].path.as_str(), format!("{why}: {}; the embed is shown as a link", names.join(" → ")));
+        let names: Vec<String> = page
+            .chain
+            .iter()
+            .chain([&target])
+            .map(|&i| format!("`{}`", ctx.notes[i].path))
+            .collect();
+        let why = if page.chain.contains(&target) {
+            "an embed cycle"
+        } else {
+            "embeds nested too deep"
+        };
+        let pos = ctx.notes[from]
+            .links
+            .iter()
+            .find(|l| l.raw == *raw)
+            .map(|l| l.pos);
+        let mut d = Diagnostic::new(
+            Kind::EmbedCycle,
+            ctx.notes[page.chain[0]].path.as_str(),
+            format!("{why}: {}; the embed is shown as a link", names.join(" → ")),
+        );
         if page.chain.len() == 1 {
             d.pos = pos;
         }
         page.diags.push(d);
-        return format!("<a class=\"internal embed-stopped\" href=\"{href}\">{}</a>", escape(&note.title));
+        return format!(
+            "<a class=\"internal embed-stopped\" href=\"{href}\">{}</a>",
+            escape(&note.title)
+        );
     }
     let (start, end) = match fragment {
         Some(f) => section_range(note, f),
-        None => (if note.title_is_h1 { super::first_block_len(&note.events) } else { 0 }, note.events.len()),
+        None => (
+            if note.title_is_h1 {
+                super::first_block_len(&note.events)
+            } else {
+                0
+            },
+            note.events.len(),
+        ),
     };
     page.chain.push(target);
     let body = render_range(page, target, &note.events, start, end);
@@ -207,7 +300,9 @@ fn section_range(note: &crate::parse::Note, fragment: &str) -> (usize, usize) {
     if let Some(block) = fragment.strip_prefix('^') {
         return super::blocks::block_range(ev, block).unwrap_or((0, ev.len()));
     }
-    let Some(start) = ev.iter().position(|e| matches!(e, Event::Start(Tag::Heading { id: Some(i), .. }) if i.as_ref() == fragment)) else {
+    let Some(start) = ev.iter().position(
+        |e| matches!(e, Event::Start(Tag::Heading { id: Some(i), .. }) if i.as_ref() == fragment),
+    ) else {
         return (0, ev.len());
     };
     let level = match &ev[start] {
@@ -229,10 +324,16 @@ fn unwrap_block_embeds(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
     while i < events.len() {
         if matches!(events[i], Event::Start(Tag::Paragraph)) {
             let mut j = i + 1;
-            while j < events.len() && (is_block(&events[j]) || matches!(events[j], Event::SoftBreak | Event::HardBreak)) {
+            while j < events.len()
+                && (is_block(&events[j])
+                    || matches!(events[j], Event::SoftBreak | Event::HardBreak))
+            {
                 j += 1;
             }
-            if j > i + 1 && matches!(events.get(j), Some(Event::End(TagEnd::Paragraph))) && events[i + 1..j].iter().any(is_block) {
+            if j > i + 1
+                && matches!(events.get(j), Some(Event::End(TagEnd::Paragraph)))
+                && events[i + 1..j].iter().any(is_block)
+            {
                 out.extend(events[i + 1..j].iter().filter(|e| is_block(e)).cloned());
                 i = j + 1;
                 continue;
@@ -252,29 +353,63 @@ mod tests {
     #[test]
     fn resolved_links_are_relative_and_labelled() {
         let (html, _) = render_first(&[
-            ("dir/a.md", "[[b]] [[b#Rôle et missions]] [[b|texte]] [x](b.md) [[#Local]]\n\n## Local"),
+            (
+                "dir/a.md",
+                "[[b]] [[b#Rôle et missions]] [[b|texte]] [x](b.md) [[#Local]]\n\n## Local",
+            ),
             ("b.md", "## Rôle et missions"),
         ]);
-        assert!(html.contains("<a class=\"internal\" href=\"../../b/index.html\">b</a>"), "{html}");
-        assert!(html.contains("href=\"../../b/index.html#role-et-missions\">b › Rôle et missions</a>"), "{html}");
+        assert!(
+            html.contains("<a class=\"internal\" href=\"../../b/index.html\">b</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("href=\"../../b/index.html#role-et-missions\">b › Rôle et missions</a>"),
+            "{html}"
+        );
         assert!(html.contains(">texte</a>"));
-        assert!(html.contains("<a class=\"internal\" href=\"#local\">Local</a>"), "{html}");
+        assert!(
+            html.contains("<a class=\"internal\" href=\"#local\">Local</a>"),
+            "{html}"
+        );
     }
 
     #[test]
     fn broken_and_unpublished_links_are_not_hrefs() {
-        let (html, _) = render_first(&[("a.md", "[[Nulle part]] et [[d|brouillon]]"), ("d.md", "---\ndraft: true\n---\n")]);
-        assert!(html.contains("<span class=\"broken-link\" title=\"missing: Nulle part\">Nulle part</span>"), "{html}");
-        assert!(html.contains("<span class=\"unpublished-link\">brouillon</span>"), "{html}");
+        let (html, _) = render_first(&[
+            ("a.md", "[[Nulle part]] et [[d|brouillon]]"),
+            ("d.md", "---\ndraft: true\n---\n"),
+        ]);
+        assert!(
+            html.contains(
+                "<span class=\"broken-link\" title=\"missing: Nulle part\">Nulle part</span>"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains("<span class=\"unpublished-link\">brouillon</span>"),
+            "{html}"
+        );
         assert!(!html.contains("href=\"../d"));
     }
 
     #[test]
     fn image_pdf_audio_embeds() {
-        let (html, _) = render_first(&[("n/a.md", "![[Photo 1.png|300]] ![[Photo 1.png|640x480]] ![[doc.pdf#page=3]] ![[son.mp3]]")]);
-        assert!(html.contains("<img src=\"../../img/photo-1.png\" alt=\"\" width=\"300\" loading=\"lazy\">"), "{html}");
+        let (html, _) = render_first(&[(
+            "n/a.md",
+            "![[Photo 1.png|300]] ![[Photo 1.png|640x480]] ![[doc.pdf#page=3]] ![[son.mp3]]",
+        )]);
+        assert!(
+            html.contains(
+                "<img src=\"../../img/photo-1.png\" alt=\"\" width=\"300\" loading=\"lazy\">"
+            ),
+            "{html}"
+        );
         assert!(html.contains("width=\"640\" height=\"480\""));
-        assert!(html.contains("<iframe src=\"../../doc.pdf#page=3\""), "{html}");
+        assert!(
+            html.contains("<iframe src=\"../../doc.pdf#page=3\""),
+            "{html}"
+        );
         assert!(html.contains("<audio controls"));
     }
 
@@ -282,21 +417,42 @@ mod tests {
     fn note_embeds_transclude_sections_and_blocks() {
         let (html, _) = render_first(&[
             ("a.md", "![[b#Deux]]\n\n![[b#^blk]]"),
-            ("b.md", "# B\n## Un\nun\n## Deux\ndeux\n### Sous\nsous\n## Trois\ntrois\n\nbloc ^blk\n"),
+            (
+                "b.md",
+                "# B\n## Un\nun\n## Deux\ndeux\n### Sous\nsous\n## Trois\ntrois\n\nbloc ^blk\n",
+            ),
         ]);
-        assert!(html.contains("<div class=\"embed\" data-embed=\"b.md\">"), "{html}");
+        assert!(
+            html.contains("<div class=\"embed\" data-embed=\"b.md\">"),
+            "{html}"
+        );
         assert!(html.contains("deux") && html.contains("sous"), "{html}");
-        assert!(!html.contains("<p>un</p>") && !html.contains("<p>trois</p>"), "{html}");
+        assert!(
+            !html.contains("<p>un</p>") && !html.contains("<p>trois</p>"),
+            "{html}"
+        );
         assert!(html.contains("bloc"), "{html}");
         assert!(!html.contains("<p><div"), "{html}");
     }
 
     #[test]
     fn embed_cycles_stop_with_one_diagnostic() {
-        let (html, diags) = render_nth(&[("a.md", "![[b]]"), ("b.md", "![[c]]"), ("c.md", "![[a]]")], 0);
-        let cycles: Vec<_> = diags.iter().filter(|d| d.kind == Kind::EmbedCycle).collect();
+        let (html, diags) = render_nth(
+            &[("a.md", "![[b]]"), ("b.md", "![[c]]"), ("c.md", "![[a]]")],
+            0,
+        );
+        let cycles: Vec<_> = diags
+            .iter()
+            .filter(|d| d.kind == Kind::EmbedCycle)
+            .collect();
         assert_eq!(cycles.len(), 1, "{diags:?}");
-        assert!(cycles[0].message.contains("`a.md` → `b.md` → `c.md` → `a.md`"), "{}", cycles[0].message);
+        assert!(
+            cycles[0]
+                .message
+                .contains("`a.md` → `b.md` → `c.md` → `a.md`"),
+            "{}",
+            cycles[0].message
+        );
         assert!(html.contains("embed-stopped"));
         let (_, diags) = render_nth(&[("a.md", "![[a]]")], 0);
         assert_eq!(diags.len(), 1);

@@ -80,26 +80,54 @@ impl Page<'_> {
 /// Renders note `id` for its own page.
 pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnostic>) {
     let note = &ctx.notes[id];
-    let mut page = Page { ctx, depth: ctx.index.notes[id].slug.depth(), chain: vec![id], diags: Vec::new() };
-    let skip_h1 = if note.title_is_h1 { first_block_len(&note.events) } else { 0 };
+    let mut page = Page {
+        ctx,
+        depth: ctx.index.notes[id].slug.depth(),
+        chain: vec![id],
+        diags: Vec::new(),
+    };
+    let skip_h1 = if note.title_is_h1 {
+        first_block_len(&note.events)
+    } else {
+        0
+    };
     let html = render_events(&mut page, id, &note.events, skip_h1);
     let toc = note
         .headings
         .iter()
         .skip(usize::from(note.title_is_h1))
-        .map(|h| TocEntry { level: h.level, id: h.id.clone(), text: h.text.clone() })
+        .map(|h| TocEntry {
+            level: h.level,
+            id: h.id.clone(),
+            text: h.text.clone(),
+        })
         .collect();
-    let summary = note.front.description.clone().unwrap_or_else(|| summarize(&note.text, &note.title, 200));
+    let summary = note
+        .front
+        .description
+        .clone()
+        .unwrap_or_else(|| summarize(&note.text, &note.title, 200));
     (RenderedNote { html, toc, summary }, page.diags)
 }
 
 /// Renders `events[start..]` of note `id` (a whole body, a section or a block)
 /// through every pass, as HTML for the current page.
-pub(crate) fn render_events(page: &mut Page, id: usize, events: &[Event<'static>], start: usize) -> String {
+pub(crate) fn render_events(
+    page: &mut Page,
+    id: usize,
+    events: &[Event<'static>],
+    start: usize,
+) -> String {
     render_range(page, id, events, start, events.len())
 }
 
-pub(crate) fn render_range(page: &mut Page, id: usize, events: &[Event<'static>], start: usize, end: usize) -> String {
+pub(crate) fn render_range(
+    page: &mut Page,
+    id: usize,
+    events: &[Event<'static>],
+    start: usize,
+    end: usize,
+) -> String {
     let offset = links::count_refs(&events[..start]);
     let evs = events[start..end].to_vec();
     let evs = links::pass(page, id, offset, evs);
@@ -111,8 +139,16 @@ pub(crate) fn render_range(page: &mut Page, id: usize, events: &[Event<'static>]
     let line_breaks = page.ctx.line_breaks;
     let evs = evs.into_iter().map(|e| match e {
         Event::SoftBreak if line_breaks => Event::HardBreak,
-        Event::InlineMath(t) => Event::Html(format!("<code class=\"math math-inline\">{}</code>", escape(&t)).into()),
-        Event::DisplayMath(t) => Event::Html(format!("<pre class=\"math math-display\"><code>{}</code></pre>", escape(&t)).into()),
+        Event::InlineMath(t) => {
+            Event::Html(format!("<code class=\"math math-inline\">{}</code>", escape(&t)).into())
+        }
+        Event::DisplayMath(t) => Event::Html(
+            format!(
+                "<pre class=\"math math-display\"><code>{}</code></pre>",
+                escape(&t)
+            )
+            .into(),
+        ),
         e => e,
     });
     let mut html = String::new();
@@ -190,12 +226,29 @@ pub(crate) mod tests {
     pub fn render_nth(files: &[(&str, &str)], n: usize) -> (String, Vec<Diagnostic>) {
         let notes: Vec<Note> = files
             .iter()
-            .map(|(p, t)| parse_note(&SourceNote { path: VaultPath::new(p), text: t.to_string(), modified: 0 }).0)
+            .map(|(p, t)| {
+                parse_note(&SourceNote {
+                    path: VaultPath::new(p),
+                    text: t.to_string(),
+                    modified: 0,
+                })
+                .0
+            })
             .collect();
-        let attachments = [VaultPath::new("img/Photo 1.png"), VaultPath::new("doc.pdf"), VaultPath::new("son.mp3")];
+        let attachments = [
+            VaultPath::new("img/Photo 1.png"),
+            VaultPath::new("doc.pdf"),
+            VaultPath::new("son.mp3"),
+        ];
         let (index, _) = build_index(&notes, &attachments, false);
         let callouts = BTreeMap::new();
-        let ctx = RenderContext { notes: &notes, index: &index, style: LinkStyle::Explicit, line_breaks: true, callouts: &callouts };
+        let ctx = RenderContext {
+            notes: &notes,
+            index: &index,
+            style: LinkStyle::Explicit,
+            line_breaks: true,
+            callouts: &callouts,
+        };
         let (r, d) = render_note(&ctx, n);
         (r.html, d)
     }
@@ -205,7 +258,10 @@ pub(crate) mod tests {
         let (html, _) = render_first(&[("a.md", "# Titre\n\nCorps du texte.")]);
         assert!(!html.contains("<h1"), "{html}");
         assert!(html.contains("<p>Corps du texte.</p>"));
-        assert_eq!(summarize("Titre Corps du texte long", "Titre", 10), "Corps du…");
+        assert_eq!(
+            summarize("Titre Corps du texte long", "Titre", 10),
+            "Corps du…"
+        );
     }
 
     #[test]
@@ -216,6 +272,9 @@ pub(crate) mod tests {
 
     #[test]
     fn escape_covers_attributes() {
-        assert_eq!(escape("<a href=\"x\">'&'"), "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;");
+        assert_eq!(
+            escape("<a href=\"x\">'&'"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;"
+        );
     }
 }

@@ -1,0 +1,1036 @@
+//! Emitting: from the index and the rendered notes to the files of the site.
+//!
+//! Last stage. It lays out every page (notes, home, folders, tags, alias
+//! redirects, 404), fills the theme's templates, and writes them together with
+//! the search data, sitemap, Atom feed, robots.txt, the theme's static files
+//! and the attachments that are used, through a [`Sink`] (a folder on disk or
+//! memory). Pages are rendered and written in parallel. Every internal URL is
+//! relative; absolute URLs appear only in the sitemap, the feed and canonical
+//! links, and only when a base URL is set.
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Kind};
+use crate::frontmatter::Value;
+use crate::highlight;
+use crate::index::{Index, Link};
+use crate::markdown::{split_wikilinks, Piece};
+use crate::parse::Note;
+use crate::paths::{name_key, relative_url, LinkStyle, Slug, UrlPath};
+use crate::render::{escape, RenderedNote, TocEntry};
+use crate::templates::{words, Theme};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+/// Where emitted files go.
+pub trait Sink: Sync {
+    /// Writes `bytes` at the site-relative `path`.
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()>;
+    /// Copies a file from the vault to the site-relative `path`.
+    fn copy(&self, path: &str, from: &Path) -> io::Result<()> {
+        self.write(path, &std::fs::read(from)?)
+    }
+}
+
+/// Writes below a folder, creating sub-folders as needed.
+pub struct DiskSink {
+    root: PathBuf,
+}
+
+impl DiskSink {
+    /// A sink writing below `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        DiskSink { root: root.into() }
+    }
+
+    fn target(&self, path: &str) -> io::Result<PathBuf> {
+        if path.is_empty()
+            || path.starts_with('/')
+            || path
+                .split('/')
+                .any(|c| c == ".." || c == "." || c.is_empty())
+        {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("refusing to write outside the output: `{path}`"),
+            ));
+        }
+        let target = self.root.join(path);
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        Ok(target)
+    }
+}
+
+impl Sink for DiskSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        std::fs::write(self.target(path)?, bytes)
+    }
+    fn copy(&self, path: &str, from: &Path) -> io::Result<()> {
+        std::fs::copy(from, self.target(path)?).map(|_| ())
+    }
+}
+
+/// Keeps the site in memory (for `serve` and tests).
+#[derive(Default)]
+pub struct MemorySink {
+    /// The files by site-relative path.
+    pub files: Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemorySink {
+    fn write(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.files
+            .lock()
+            .map_err(|_| io::Error::other("poisoned"))?
+            .insert(path.to_string(), bytes.to_vec());
+        Ok(())
+    }
+}
+
+/// What emit needs besides the site itself.
+#[derive(Debug, Clone, Default)]
+pub struct EmitOptions {
+    /// HTML injected at the end of every page (the live-reload client of `serve`).
+    pub live_reload: Option<String>,
+}
+
+/// Counts of what was written.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Emitted {
+    /// HTML pages.
+    pub pages: usize,
+    /// All files, pages included.
+    pub files: usize,
+}
+
+/// The inputs of emit, borrowed from the pipeline.
+pub struct SiteView<'a> {
+    /// Configuration.
+    pub config: &'a Config,
+    /// Parsed notes.
+    pub notes: &'a [Note],
+    /// Rendered notes, `None` for unpublished ones.
+    pub rendered: &'a [Option<RenderedNote>],
+    /// The index.
+    pub index: &'a Index,
+    /// Attachments on disk, parallel to `index.files`.
+    pub files: &'a [PathBuf],
+}
+
+#[derive(Serialize)]
+struct SiteCtx<'a> {
+    title: &'a str,
+    description: &'a str,
+    lang: &'a str,
+    base_url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Urls {
+    home: String,
+    tags: String,
+    css: String,
+    generated_css: String,
+    js: String,
+    search_js: String,
+    feed: Option<String>,
+}
+
+#[derive(Serialize, Clone)]
+struct Card {
+    title: String,
+    url: String,
+    date: Option<String>,
+    summary: String,
+}
+
+#[derive(Serialize, Clone)]
+struct TagLink {
+    name: String,
+    url: String,
+    count: usize,
+    depth: usize,
+}
+
+#[derive(Serialize)]
+struct Prop {
+    name: String,
+    html: String,
+}
+
+#[derive(Serialize)]
+struct Crumb {
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize, Default)]
+struct PageCtx<'a> {
+    kind: &'static str,
+    title: String,
+    description: String,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    tags: Vec<TagLink>,
+    properties: Vec<Prop>,
+    aliases: &'a [String],
+    backlinks: Vec<Card>,
+    cssclasses: String,
+    date: Option<String>,
+    updated: Option<String>,
+    path: &'a str,
+    breadcrumbs: Vec<Crumb>,
+    canonical: Option<String>,
+    target: Option<String>,
+}
+
+#[derive(Serialize)]
+struct FolderCtx {
+    title: String,
+    subfolders: Vec<TagLink>,
+    notes: Vec<Card>,
+}
+
+#[derive(Serialize)]
+struct TagCtx {
+    name: String,
+    children: Vec<TagLink>,
+    notes: Vec<Card>,
+}
+
+#[derive(Serialize)]
+struct Ctx<'a> {
+    site: &'a SiteCtx<'a>,
+    t: &'a BTreeMap<&'static str, &'static str>,
+    root: String,
+    urls: Urls,
+    page: PageCtx<'a>,
+    folder: Option<FolderCtx>,
+    tag: Option<TagCtx>,
+    tags: Vec<TagLink>,
+    recent: Vec<Card>,
+    top_tags: Vec<TagLink>,
+    live_reload: Option<&'a str>,
+}
+
+/// One page to produce.
+#[derive(Debug, Clone)]
+enum Job {
+    Note(usize),
+    Home,
+    Folder(String),
+    Tag(String),
+    TagIndex,
+    Redirect(Slug, usize),
+    NotFound,
+}
+
+struct Emitter<'a> {
+    v: &'a SiteView<'a>,
+    theme: &'a Theme,
+    site: SiteCtx<'a>,
+    t: BTreeMap<&'static str, &'static str>,
+    style: LinkStyle,
+    opts: &'a EmitOptions,
+    dates: Vec<Option<String>>,
+}
+
+/// Writes the whole site through `sink`.
+pub fn emit(
+    v: &SiteView,
+    theme: &Theme,
+    sink: &dyn Sink,
+    opts: &EmitOptions,
+) -> (Emitted, Vec<Diagnostic>) {
+    let c = v.config;
+    let e = Emitter {
+        v,
+        theme,
+        site: SiteCtx {
+            title: &c.title,
+            description: &c.description,
+            lang: c.language.code(),
+            base_url: c.base_url.as_deref(),
+        },
+        t: words(c.language),
+        style: if c.pretty_urls {
+            LinkStyle::Pretty
+        } else {
+            LinkStyle::Explicit
+        },
+        opts,
+        dates: v.notes.iter().map(note_date).collect(),
+    };
+    let idx = v.index;
+    let mut jobs: Vec<Job> = Vec::new();
+    jobs.push(Job::Home);
+    jobs.extend(
+        (0..v.notes.len())
+            .filter(|&i| idx.notes[i].published && Some(i) != idx.home)
+            .map(Job::Note),
+    );
+    jobs.extend(
+        idx.folders
+            .iter()
+            .filter(|(p, f)| !p.is_empty() && f.index_note.is_none())
+            .map(|(p, _)| Job::Folder(p.clone())),
+    );
+    jobs.extend(idx.tags.keys().cloned().map(Job::Tag));
+    jobs.push(Job::TagIndex);
+    jobs.extend(
+        idx.redirects
+            .iter()
+            .cloned()
+            .map(|(s, n)| Job::Redirect(s, n)),
+    );
+    jobs.push(Job::NotFound);
+
+    let results: Vec<Result<(), Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let (path, html) = e.page(job)?;
+            sink.write(&path, html.as_bytes())
+                .map_err(|err| io_error(&path, &err))
+        })
+        .collect();
+    let mut diags: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
+    let mut files = jobs.len();
+    let mut write = |path: &str, bytes: &[u8]| match sink.write(path, bytes) {
+        Ok(()) => files += 1,
+        Err(err) => diags.push(io_error(path, &err)),
+    };
+    for (name, bytes) in &theme.statics {
+        write(&format!("_static/{name}"), bytes);
+    }
+    write("_static/generated.css", e.generated_css().as_bytes());
+    write("search-index.js", e.search_index().as_bytes());
+    write("robots.txt", e.robots().as_bytes());
+    if let Some(base) = &c.base_url {
+        write("sitemap.xml", e.sitemap(base).as_bytes());
+        write("atom.xml", e.feed(base).as_bytes());
+    }
+    let copies: Vec<Result<(), Diagnostic>> = idx
+        .files
+        .par_iter()
+        .zip(v.files)
+        .filter(|(f, _)| f.used || c.publish_all_attachments)
+        .map(|(f, src)| {
+            sink.copy(f.url.as_str(), src)
+                .map_err(|err| io_error(f.url.as_str(), &err))
+        })
+        .collect();
+    files += copies.iter().filter(|r| r.is_ok()).count();
+    diags.extend(copies.into_iter().filter_map(Result::err));
+    (
+        Emitted {
+            pages: jobs.len(),
+            files,
+        },
+        diags,
+    )
+}
+
+fn io_error(path: &str, err: &io::Error) -> Diagnostic {
+    Diagnostic::new(
+        Kind::Io,
+        path,
+        format!("cannot write the output file: {err}"),
+    )
+}
+
+/// The date a note is listed under: `updated`, else `date`, else its file time.
+fn note_date(n: &Note) -> Option<String> {
+    let from_front = n
+        .front
+        .updated
+        .as_deref()
+        .or(n.front.date.as_deref())
+        .map(|d| d.chars().take(10).collect::<String>());
+    from_front.or_else(|| {
+        (n.modified > 0)
+            .then(|| {
+                chrono::DateTime::from_timestamp(n.modified, 0)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+            })
+            .flatten()
+    })
+}
+
+impl Emitter<'_> {
+    fn url(&self, depth: usize, target: &UrlPath) -> String {
+        relative_url(depth, target, self.style)
+    }
+
+    fn urls(&self, depth: usize) -> Urls {
+        let f = |p: &str| self.url(depth, &UrlPath::new(p));
+        Urls {
+            home: f(""),
+            tags: f("tags/"),
+            css: f("_static/style.css"),
+            generated_css: f("_static/generated.css"),
+            js: f("_static/isokb.js"),
+            search_js: f("search-index.js"),
+            feed: self.v.config.base_url.as_ref().map(|_| f("atom.xml")),
+        }
+    }
+
+    fn card(&self, depth: usize, id: usize) -> Card {
+        let v = self.v;
+        Card {
+            title: v.notes[id].title.clone(),
+            url: self.url(depth, &v.index.note_url(id)),
+            date: self.dates[id].clone(),
+            summary: v.rendered[id]
+                .as_ref()
+                .map(|r| r.summary.clone())
+                .unwrap_or_default(),
+        }
+    }
+
+    fn tag_count(&self, key: &str) -> usize {
+        let idx = self.v.index;
+        let mut all = std::collections::BTreeSet::new();
+        let mut stack = vec![key.to_string()];
+        while let Some(k) = stack.pop() {
+            if let Some(t) = idx.tags.get(&k) {
+                all.extend(t.notes.iter().copied());
+                stack.extend(t.children.iter().cloned());
+            }
+        }
+        all.len()
+    }
+
+    fn tag_link(&self, depth: usize, key: &str) -> Option<TagLink> {
+        let t = self.v.index.tags.get(key)?;
+        Some(TagLink {
+            name: t.name.clone(),
+            url: self.url(depth, &t.slug.url()),
+            count: self.tag_count(key),
+            depth: t.name.matches('/').count(),
+        })
+    }
+
+    fn canonical(&self, url: &UrlPath) -> Option<String> {
+        self.v.config.base_url.as_ref().map(|b| url.absolute(b))
+    }
+
+    fn ctx<'b>(&'b self, depth: usize, page: PageCtx<'b>) -> Ctx<'b> {
+        Ctx {
+            site: &self.site,
+            t: &self.t,
+            root: "../".repeat(depth),
+            urls: self.urls(depth),
+            page,
+            folder: None,
+            tag: None,
+            tags: Vec::new(),
+            recent: Vec::new(),
+            top_tags: Vec::new(),
+            live_reload: self.opts.live_reload.as_deref(),
+        }
+    }
+
+    fn page(&self, job: &Job) -> Result<(String, String), Diagnostic> {
+        let idx = self.v.index;
+        match job {
+            Job::Note(id) => {
+                let slug = &idx.notes[*id].slug;
+                let folder = idx.folders.values().find(|f| f.index_note == Some(*id));
+                let mut ctx = self.ctx(slug.depth(), self.note_page(*id));
+                ctx.folder = folder.map(|f| self.folder_ctx(slug.depth(), f));
+                let template = self.v.notes[*id]
+                    .front
+                    .properties
+                    .iter()
+                    .find(|(k, _)| k == "archetype")
+                    .and_then(|(_, v)| v.texts().into_iter().next())
+                    .map(|a| format!("archetypes/{}.html", crate::paths::slugify(&a)))
+                    .filter(|t| self.theme.has(t))
+                    .unwrap_or_else(|| "note.html".to_string());
+                Ok((
+                    slug.file(),
+                    self.theme.render(&template, &ctx, &slug.file())?,
+                ))
+            }
+            Job::Home => {
+                let mut page = match idx.home {
+                    Some(id) => self.note_page(id),
+                    None => PageCtx {
+                        title: self.v.config.title.clone(),
+                        ..PageCtx::default()
+                    },
+                };
+                page.kind = "home";
+                page.breadcrumbs.clear();
+                page.canonical = self.canonical(&UrlPath::new(""));
+                let mut ctx = self.ctx(0, page);
+                ctx.folder = idx.folders.get("").map(|f| self.folder_ctx(0, f));
+                let mut recent: Vec<usize> = (0..self.v.notes.len())
+                    .filter(|&i| idx.notes[i].published && Some(i) != idx.home)
+                    .collect();
+                recent.sort_by(|&a, &b| self.dates[b].cmp(&self.dates[a]).then(a.cmp(&b)));
+                ctx.recent = recent
+                    .into_iter()
+                    .take(10)
+                    .map(|i| self.card(0, i))
+                    .collect();
+                let mut top: Vec<TagLink> = idx
+                    .tags
+                    .iter()
+                    .filter(|(_, t)| t.parent.is_none())
+                    .filter_map(|(k, _)| self.tag_link(0, k))
+                    .collect();
+                top.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(&b.name)));
+                top.truncate(20);
+                ctx.top_tags = top;
+                Ok((
+                    "index.html".into(),
+                    self.theme.render("home.html", &ctx, "index.html")?,
+                ))
+            }
+            Job::Folder(path) => {
+                let f = &idx.folders[path];
+                let depth = f.slug.depth();
+                let page = PageCtx {
+                    kind: "folder",
+                    title: f.name.clone(),
+                    breadcrumbs: self.breadcrumbs(depth, path, false),
+                    canonical: self.canonical(&f.slug.url()),
+                    ..PageCtx::default()
+                };
+                let mut ctx = self.ctx(depth, page);
+                ctx.folder = Some(self.folder_ctx(depth, f));
+                Ok((
+                    f.slug.file(),
+                    self.theme.render("folder.html", &ctx, &f.slug.file())?,
+                ))
+            }
+            Job::Tag(key) => {
+                let t = &idx.tags[key];
+                let depth = t.slug.depth();
+                let mut ids: Vec<usize> = Vec::new();
+                let mut stack = vec![key.clone()];
+                while let Some(k) = stack.pop() {
+                    if let Some(tt) = idx.tags.get(&k) {
+                        ids.extend(&tt.notes);
+                        stack.extend(tt.children.iter().cloned());
+                    }
+                }
+                ids.sort_by(|&a, &b| {
+                    name_key(&self.v.notes[a].title).cmp(&name_key(&self.v.notes[b].title))
+                });
+                ids.dedup();
+                let mut crumbs = vec![Crumb {
+                    title: self.t["tags"].to_string(),
+                    url: self.url(depth, &UrlPath::new("tags/")),
+                }];
+                let mut parent = t.parent.clone();
+                let mut chain = Vec::new();
+                while let Some(p) = parent {
+                    if let Some(pt) = idx.tags.get(&p) {
+                        chain.push(Crumb {
+                            title: format!("#{}", pt.name),
+                            url: self.url(depth, &pt.slug.url()),
+                        });
+                        parent = pt.parent.clone();
+                    } else {
+                        break;
+                    }
+                }
+                crumbs.extend(chain.into_iter().rev());
+                let page = PageCtx {
+                    kind: "tag",
+                    title: format!("#{}", t.name),
+                    breadcrumbs: crumbs,
+                    canonical: self.canonical(&t.slug.url()),
+                    ..PageCtx::default()
+                };
+                let mut ctx = self.ctx(depth, page);
+                ctx.tag = Some(TagCtx {
+                    name: t.name.clone(),
+                    children: t
+                        .children
+                        .iter()
+                        .filter_map(|c| self.tag_link(depth, c))
+                        .collect(),
+                    notes: ids.into_iter().map(|i| self.card(depth, i)).collect(),
+                });
+                Ok((
+                    t.slug.file(),
+                    self.theme.render("tag.html", &ctx, &t.slug.file())?,
+                ))
+            }
+            Job::TagIndex => {
+                let page = PageCtx {
+                    kind: "tags",
+                    title: self.t["all_tags"].to_string(),
+                    canonical: self.canonical(&UrlPath::new("tags/")),
+                    ..PageCtx::default()
+                };
+                let mut ctx = self.ctx(1, page);
+                let mut order = Vec::new();
+                let roots: Vec<&String> = idx
+                    .tags
+                    .iter()
+                    .filter(|(_, t)| t.parent.is_none())
+                    .map(|(k, _)| k)
+                    .collect();
+                let mut stack: Vec<&String> = roots.into_iter().rev().collect();
+                while let Some(k) = stack.pop() {
+                    order.push(k.clone());
+                    stack.extend(idx.tags[k].children.iter().rev());
+                }
+                ctx.tags = order.iter().filter_map(|k| self.tag_link(1, k)).collect();
+                Ok((
+                    "tags/index.html".into(),
+                    self.theme.render("tags.html", &ctx, "tags/index.html")?,
+                ))
+            }
+            Job::Redirect(slug, id) => {
+                let depth = slug.depth();
+                let page = PageCtx {
+                    kind: "redirect",
+                    title: self.v.notes[*id].title.clone(),
+                    target: Some(self.url(depth, &idx.note_url(*id))),
+                    canonical: self.canonical(&idx.note_url(*id)),
+                    ..PageCtx::default()
+                };
+                let ctx = self.ctx(depth, page);
+                Ok((
+                    slug.file(),
+                    self.theme.render("redirect.html", &ctx, &slug.file())?,
+                ))
+            }
+            Job::NotFound => {
+                let page = PageCtx {
+                    kind: "404",
+                    title: self.t["not_found"].to_string(),
+                    ..PageCtx::default()
+                };
+                let mut ctx = self.ctx(0, page);
+                if let Some(base) = &self.v.config.base_url {
+                    // 404 pages are served at any depth: link absolutely when we can.
+                    let abs = |p: &str| UrlPath::new(p).absolute(base);
+                    ctx.urls = Urls {
+                        home: abs(""),
+                        tags: abs("tags/"),
+                        css: abs("_static/style.css"),
+                        generated_css: abs("_static/generated.css"),
+                        js: abs("_static/isokb.js"),
+                        search_js: abs("search-index.js"),
+                        feed: Some(abs("atom.xml")),
+                    };
+                }
+                Ok((
+                    "404.html".into(),
+                    self.theme.render("404.html", &ctx, "404.html")?,
+                ))
+            }
+        }
+    }
+
+    fn note_page(&self, id: usize) -> PageCtx<'_> {
+        let v = self.v;
+        let n = &v.notes[id];
+        let info = &v.index.notes[id];
+        let depth = info.slug.depth();
+        let r = v.rendered[id].as_ref();
+        PageCtx {
+            kind: "note",
+            title: n.title.clone(),
+            description: r.map(|r| r.summary.clone()).unwrap_or_default(),
+            content: r.map_or("", |r| r.html.as_str()),
+            toc: r.map_or(&[], |r| r.toc.as_slice()),
+            tags: info
+                .tags
+                .iter()
+                .filter_map(|k| self.tag_link(depth, k))
+                .collect(),
+            properties: self.properties(id, depth),
+            aliases: &n.front.aliases,
+            backlinks: info
+                .backlinks
+                .iter()
+                .map(|&b| self.card(depth, b))
+                .collect(),
+            cssclasses: n
+                .front
+                .cssclasses
+                .iter()
+                .map(|c| {
+                    c.chars()
+                        .filter(|ch| ch.is_alphanumeric() || *ch == '-' || *ch == '_')
+                        .collect::<String>()
+                })
+                .filter(|c| !c.is_empty())
+                .collect::<Vec<_>>()
+                .join(" "),
+            date: n.front.date.clone(),
+            updated: n.front.updated.clone(),
+            path: n.path.as_str(),
+            breadcrumbs: self.breadcrumbs(depth, n.path.folder(), true),
+            canonical: self.canonical(&info.slug.url()),
+            target: None,
+        }
+    }
+
+    fn breadcrumbs(&self, depth: usize, folder: &str, include_self: bool) -> Vec<Crumb> {
+        let idx = self.v.index;
+        let mut crumbs = vec![Crumb {
+            title: self.t["home"].to_string(),
+            url: self.url(depth, &UrlPath::new("")),
+        }];
+        let mut path = String::new();
+        let parts: Vec<&str> = folder.split('/').filter(|p| !p.is_empty()).collect();
+        let n = parts.len();
+        for (i, part) in parts.into_iter().enumerate() {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(part);
+            if !include_self && i + 1 == n {
+                break;
+            }
+            if let Some(f) = idx.folders.get(&path) {
+                let title = f
+                    .index_note
+                    .map_or_else(|| f.name.clone(), |i| self.v.notes[i].title.clone());
+                crumbs.push(Crumb {
+                    title,
+                    url: self.url(depth, &f.slug.url()),
+                });
+            }
+        }
+        crumbs
+    }
+
+    fn folder_ctx(&self, depth: usize, f: &crate::index::FolderInfo) -> FolderCtx {
+        let idx = self.v.index;
+        let count = |path: &str| -> usize {
+            let prefix = format!("{path}/");
+            idx.folders
+                .iter()
+                .filter(|(p, _)| *p == path || p.starts_with(&prefix))
+                .map(|(_, f)| f.notes.len() + usize::from(f.index_note.is_some()))
+                .sum()
+        };
+        let mut notes: Vec<Card> = f.notes.iter().map(|&i| self.card(depth, i)).collect();
+        notes.sort_by(|a, b| name_key(&a.title).cmp(&name_key(&b.title)));
+        FolderCtx {
+            title: f.name.clone(),
+            subfolders: f
+                .children
+                .iter()
+                .filter_map(|c| idx.folders.get(c).map(|cf| (c, cf)))
+                .map(|(c, cf)| TagLink {
+                    name: cf
+                        .index_note
+                        .map_or_else(|| cf.name.clone(), |i| self.v.notes[i].title.clone()),
+                    url: self.url(depth, &cf.slug.url()),
+                    count: count(c),
+                    depth: 0,
+                })
+                .collect(),
+            notes,
+        }
+    }
+
+    /// Properties as HTML, with `[[links]]` in values resolved.
+    fn properties(&self, id: usize, depth: usize) -> Vec<Prop> {
+        let n = &self.v.notes[id];
+        let links = &self.v.index.notes[id].property_links;
+        let mut k = 0;
+        n.front
+            .properties
+            .iter()
+            .filter(|(name, _)| name != "archetype")
+            .map(|(name, value)| {
+                let html = self.value_html(value, depth, links, &mut k, true);
+                Prop {
+                    name: name.clone(),
+                    html,
+                }
+            })
+            .collect()
+    }
+
+    fn value_html(
+        &self,
+        v: &Value,
+        depth: usize,
+        links: &[Link],
+        k: &mut usize,
+        top: bool,
+    ) -> String {
+        match v {
+            Value::Null => String::new(),
+            Value::Bool(b) => escape(self.t[if *b { "yes" } else { "no" }]),
+            Value::Number(s) => escape(s),
+            Value::Text(s) => self.text_html(s, depth, links, k),
+            Value::List(items) => {
+                let parts: Vec<String> = items
+                    .iter()
+                    .filter(|i| **i != Value::Null)
+                    .map(|i| match i {
+                        Value::Map(_) => escape(&format!("{i:?}")),
+                        _ => self.value_html(i, depth, links, k, false),
+                    })
+                    .collect();
+                if top {
+                    format!(
+                        "<ul class=\"prop-list\">{}</ul>",
+                        parts
+                            .iter()
+                            .map(|p| format!("<li>{p}</li>"))
+                            .collect::<String>()
+                    )
+                } else {
+                    parts.join(", ")
+                }
+            }
+            Value::Map(m) => m
+                .iter()
+                .map(|(key, val)| {
+                    format!(
+                        "{}: {}",
+                        escape(key),
+                        self.value_html(val, depth, links, k, false)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+        }
+    }
+
+    fn text_html(&self, s: &str, depth: usize, links: &[Link], k: &mut usize) -> String {
+        let mut out = String::new();
+        for piece in split_wikilinks(s) {
+            match piece {
+                Piece::Text(t) => out.push_str(&escape(&t)),
+                Piece::Link(raw, label) => {
+                    let shown = escape(label.as_deref().unwrap_or(&raw.target));
+                    match links.get(*k) {
+                        Some(Link::Note { id, fragment }) => {
+                            let frag = fragment
+                                .as_deref()
+                                .map(|f| format!("#{}", escape(f)))
+                                .unwrap_or_default();
+                            out.push_str(&format!(
+                                "<a class=\"internal\" href=\"{}{frag}\">{shown}</a>",
+                                escape(&self.url(depth, &self.v.index.note_url(*id)))
+                            ));
+                        }
+                        Some(Link::File { id }) => out.push_str(&format!(
+                            "<a class=\"internal file\" href=\"{}\">{shown}</a>",
+                            escape(&self.url(depth, &self.v.index.files[*id].url))
+                        )),
+                        Some(Link::Unpublished) => out
+                            .push_str(&format!("<span class=\"unpublished-link\">{shown}</span>")),
+                        _ => out.push_str(&format!(
+                            "<span class=\"broken-link\" title=\"{}\">{shown}</span>",
+                            escape(&format!("missing: {}", raw.target))
+                        )),
+                    }
+                    *k += 1;
+                }
+            }
+        }
+        out
+    }
+
+    fn generated_css(&self) -> String {
+        let c = self.v.config;
+        let mut css =
+            String::from("/* Generated by isokb: code highlighting and custom callouts. */\n");
+        if let Some(light) = highlight::theme_css(&c.highlight_theme) {
+            css.push_str(&light);
+        }
+        if let Some(dark) = highlight::theme_css(&c.highlight_theme_dark) {
+            let scoped = |prefix: &str| -> String {
+                dark.lines()
+                    .map(|l| {
+                        if l.starts_with('.') {
+                            format!("{prefix} {l}\n")
+                        } else {
+                            format!("{l}\n")
+                        }
+                    })
+                    .collect()
+            };
+            css.push_str(&scoped("html[data-theme=\"dark\"]"));
+            css.push_str("@media (prefers-color-scheme: dark) {\n");
+            css.push_str(&scoped("html:not([data-theme=\"light\"])"));
+            css.push_str("}\n");
+        }
+        for (name, t) in &c.callouts {
+            if !t.color.is_empty() {
+                let color = t.color.replace(['<', '>', '{', '}', ';'], "");
+                css.push_str(&format!(
+                    ".callout[data-callout=\"{}\"] {{ --callout-color: {}; }}\n",
+                    crate::paths::slugify(name),
+                    css_rgb(&color)
+                ));
+            }
+        }
+        css
+    }
+
+    fn search_index(&self) -> String {
+        #[derive(Serialize)]
+        struct Entry<'a> {
+            t: &'a str,
+            u: &'a str,
+            a: &'a [String],
+            h: Vec<&'a str>,
+            g: Vec<&'a str>,
+            x: String,
+        }
+        let idx = self.v.index;
+        let urls: Vec<String> = (0..self.v.notes.len())
+            .map(|i| relative_url(0, &idx.note_url(i), self.style))
+            .collect();
+        let entries: Vec<Entry> = (0..self.v.notes.len())
+            .filter(|&i| idx.notes[i].published)
+            .map(|i| {
+                let n = &self.v.notes[i];
+                Entry {
+                    t: &n.title,
+                    u: &urls[i],
+                    a: &n.front.aliases,
+                    h: n.headings.iter().map(|h| h.text.as_str()).collect(),
+                    g: idx.notes[i]
+                        .tags
+                        .iter()
+                        .filter_map(|k| idx.tags.get(k).map(|t| t.name.as_str()))
+                        .collect(),
+                    x: n.text.chars().take(2000).collect(),
+                }
+            })
+            .collect();
+        format!(
+            "window.ISOKB_SEARCH={};\n",
+            serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
+        )
+    }
+
+    fn robots(&self) -> String {
+        match &self.v.config.base_url {
+            Some(b) => format!(
+                "User-agent: *\nAllow: /\nSitemap: {}\n",
+                UrlPath::new("sitemap.xml").absolute(b)
+            ),
+            None => "User-agent: *\nAllow: /\n".into(),
+        }
+    }
+
+    fn sitemap(&self, base: &str) -> String {
+        let idx = self.v.index;
+        let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        let mut add = |url: &UrlPath, date: Option<&String>| {
+            s.push_str(&format!(
+                "  <url><loc>{}</loc>",
+                escape(&url.absolute(base))
+            ));
+            if let Some(d) = date.filter(|d| d.len() == 10) {
+                s.push_str(&format!("<lastmod>{}</lastmod>", escape(d)));
+            }
+            s.push_str("</url>\n");
+        };
+        add(&UrlPath::new(""), None);
+        for (i, n) in idx.notes.iter().enumerate() {
+            if n.published && Some(i) != idx.home {
+                add(&n.slug.url(), self.dates[i].as_ref());
+            }
+        }
+        for f in idx
+            .folders
+            .values()
+            .filter(|f| !f.slug.as_str().is_empty() && f.index_note.is_none())
+        {
+            add(&f.slug.url(), None);
+        }
+        for t in idx.tags.values() {
+            add(&t.slug.url(), None);
+        }
+        s.push_str("</urlset>\n");
+        s
+    }
+
+    fn feed(&self, base: &str) -> String {
+        let v = self.v;
+        let idx = v.index;
+        let mut ids: Vec<usize> = (0..v.notes.len())
+            .filter(|&i| idx.notes[i].published)
+            .collect();
+        ids.sort_by(|&a, &b| self.dates[b].cmp(&self.dates[a]).then(a.cmp(&b)));
+        ids.truncate(20);
+        let stamp = |d: Option<&String>| {
+            d.filter(|d| d.len() == 10)
+                .map_or("1970-01-01T00:00:00Z".to_string(), |d| {
+                    format!("{d}T00:00:00Z")
+                })
+        };
+        let updated = stamp(ids.first().and_then(|&i| self.dates[i].as_ref()));
+        let home = UrlPath::new("").absolute(base);
+        let mut s = format!(
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{updated}</updated>\n<author><name>{}</name></author>\n",
+            v.config.language.code(),
+            escape(&v.config.title),
+            escape(&home),
+            escape(&home),
+            escape(&UrlPath::new("atom.xml").absolute(base)),
+            escape(if v.config.author.is_empty() { &v.config.title } else { &v.config.author }),
+        );
+        for i in ids {
+            let url = idx.note_url(i).absolute(base);
+            let r = v.rendered[i].as_ref();
+            s.push_str(&format!(
+                "<entry xml:base=\"{u}\">\n<title>{}</title>\n<id>{u}</id>\n<link href=\"{u}\"/>\n<updated>{}</updated>\n<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n",
+                escape(&v.notes[i].title),
+                stamp(self.dates[i].as_ref()),
+                escape(r.map_or("", |r| r.summary.as_str())),
+                escape(r.map_or("", |r| r.html.as_str())),
+                u = escape(&url),
+            ));
+        }
+        s.push_str("</feed>\n");
+        s
+    }
+}
+
+/// `#2a9d8f` → `42, 157, 143` (the form callout colours use); other forms pass through.
+fn css_rgb(color: &str) -> String {
+    let hex = color.trim().trim_start_matches('#');
+    if hex.len() == 6 && hex.chars().all(|c| c.is_ascii_hexdigit()) {
+        let p = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap_or(0);
+        return format!("{}, {}, {}", p(0), p(2), p(4));
+    }
+    color.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn disk_sink_refuses_to_leave_its_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = DiskSink::new(dir.path());
+        assert!(sink.write("a/b.html", b"x").is_ok());
+        assert_eq!(std::fs::read(dir.path().join("a/b.html")).unwrap(), b"x");
+        for bad in ["../x", "/etc/x", "a/../../x", ""] {
+            assert!(sink.write(bad, b"x").is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn colours_convert_for_callouts() {
+        assert_eq!(css_rgb("#2a9d8f"), "42, 157, 143");
+        assert_eq!(css_rgb("120, 82, 238"), "120, 82, 238");
+    }
+}

@@ -1,0 +1,256 @@
+//! Templates: the only module that knows Tera.
+//!
+//! The default theme (`themes/default/` in the repository) is embedded in the
+//! binary, so isokb works on any vault with no theme folder. A site's own
+//! `themes/<name>/templates/X.html` replaces the built-in `X.html`, and its
+//! `static/` files replace or add to the built-in ones. Everything user
+//! written reaches templates as data and is escaped by Tera's autoescape,
+//! except the HTML that render produced, which templates mark `| safe`.
+
+use crate::diagnostics::{Diagnostic, Kind};
+use include_dir::{include_dir, Dir};
+use std::collections::BTreeMap;
+use std::path::Path;
+use tera::Tera;
+
+static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// A loaded theme: templates ready to render and static files to copy.
+pub struct Theme {
+    tera: Tera,
+    /// Static files by their path under `static/`.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    /// Loads the built-in theme, then the site's `themes/<name>/` over it.
+    pub fn load(site_root: &Path, name: &str) -> Result<Theme, Diagnostic> {
+        let mut sources: BTreeMap<String, String> = BTreeMap::new();
+        let mut statics: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        collect_embedded(&DEFAULT_THEME, &mut sources, &mut statics);
+        let dir = site_root.join("themes").join(name);
+        if dir.is_dir() {
+            collect_dir(&dir, &mut sources, &mut statics)?;
+        } else if name != "default" {
+            return Err(Diagnostic::new(
+                Kind::Config,
+                "site.toml",
+                format!(
+                    "the theme `{name}` does not exist (looked for `{}`)",
+                    dir.display()
+                ),
+            )
+            .help("create the folder, or set `theme = \"default\"`"));
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // The same escaping as render: `&<>"'`, leaving `/` readable in URLs.
+        tera.set_escape_fn(|s| crate::render::escape(s));
+        tera.add_raw_templates(sources.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .map_err(|e| template_error("themes", &e))?;
+        Ok(Theme { tera, statics })
+    }
+
+    /// Whether a template exists (`archetypes/norme.html`).
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.get_template_names().any(|n| n == name)
+    }
+
+    /// Renders a template with a serialisable context.
+    pub fn render(
+        &self,
+        name: &str,
+        ctx: &impl serde::Serialize,
+        page: &str,
+    ) -> Result<String, Diagnostic> {
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| template_error(page, &e))?;
+        self.tera
+            .render(name, &ctx)
+            .map_err(|e| template_error(page, &e))
+    }
+}
+
+fn template_error(page: &str, e: &tera::Error) -> Diagnostic {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    Diagnostic::new(Kind::Template, page, msg)
+        .help("check the theme's template for a misspelt variable or an unclosed block")
+}
+
+fn collect_embedded(
+    dir: &Dir<'static>,
+    sources: &mut BTreeMap<String, String>,
+    statics: &mut BTreeMap<String, Vec<u8>>,
+) {
+    for f in dir.files() {
+        let path = f.path().to_string_lossy().replace('\\', "/");
+        if let Some(name) = path.strip_prefix("templates/") {
+            sources.insert(
+                name.to_string(),
+                String::from_utf8_lossy(f.contents()).into_owned(),
+            );
+        } else if let Some(name) = path.strip_prefix("static/") {
+            statics.insert(name.to_string(), f.contents().to_vec());
+        }
+    }
+    for d in dir.dirs() {
+        collect_embedded(d, sources, statics);
+    }
+}
+
+fn collect_dir(
+    dir: &Path,
+    sources: &mut BTreeMap<String, String>,
+    statics: &mut BTreeMap<String, Vec<u8>>,
+) -> Result<(), Diagnostic> {
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let entry = entry.map_err(|e| {
+            Diagnostic::new(
+                Kind::Io,
+                dir.display().to_string(),
+                format!("cannot read the theme: {e}"),
+            )
+        })?;
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let read = || {
+            std::fs::read(entry.path()).map_err(|e| {
+                Diagnostic::new(
+                    Kind::Io,
+                    entry.path().display().to_string(),
+                    format!("cannot read: {e}"),
+                )
+            })
+        };
+        if let Some(name) = rel.strip_prefix("templates/") {
+            sources.insert(
+                name.to_string(),
+                String::from_utf8_lossy(&read()?).into_owned(),
+            );
+        } else if let Some(name) = rel.strip_prefix("static/") {
+            statics.insert(name.to_string(), read()?);
+        }
+    }
+    Ok(())
+}
+
+/// The theme's own words in the site language.
+pub fn words(lang: crate::config::Language) -> BTreeMap<&'static str, &'static str> {
+    use crate::config::Language::*;
+    let pairs: &[(&str, &str, &str)] = &[
+        ("backlinks", "Backlinks", "Rétroliens"),
+        (
+            "no_backlinks",
+            "No note links here yet.",
+            "Aucune note ne renvoie ici pour l’instant.",
+        ),
+        ("tags", "Tags", "Étiquettes"),
+        ("tag", "Tag", "Étiquette"),
+        ("contents", "Contents", "Sommaire"),
+        ("properties", "Properties", "Propriétés"),
+        ("home", "Home", "Accueil"),
+        ("folders", "Folders", "Dossiers"),
+        ("folder", "Folder", "Dossier"),
+        ("notes", "Notes", "Notes"),
+        ("recent", "Recent notes", "Notes récentes"),
+        ("top_tags", "Main tags", "Étiquettes principales"),
+        ("subtags", "Sub-tags", "Sous-étiquettes"),
+        ("all_tags", "All tags", "Toutes les étiquettes"),
+        ("not_found", "Page not found", "Page introuvable"),
+        (
+            "not_found_text",
+            "This page does not exist, or has moved.",
+            "Cette page n’existe pas, ou a été déplacée.",
+        ),
+        ("back_home", "Back to the home page", "Retour à l’accueil"),
+        (
+            "redirect",
+            "This page has moved to",
+            "Cette page a été déplacée vers",
+        ),
+        ("search", "Search", "Rechercher"),
+        (
+            "search_placeholder",
+            "Search the notes…",
+            "Rechercher dans les notes…",
+        ),
+        ("no_results", "No results", "Aucun résultat"),
+        ("skip", "Skip to content", "Aller au contenu"),
+        ("menu", "Main navigation", "Navigation principale"),
+        ("theme", "Toggle dark mode", "Basculer le thème sombre"),
+        ("updated", "Updated", "Mis à jour"),
+        ("date", "Date", "Date"),
+        ("yes", "yes", "oui"),
+        ("no", "no", "non"),
+        ("notes_count", "notes", "notes"),
+        ("copy", "Copy", "Copier"),
+        ("copied", "Copied", "Copié"),
+        ("breadcrumbs", "Breadcrumbs", "Fil d’Ariane"),
+        ("feed", "Atom feed", "Flux Atom"),
+        ("built_with", "Built with isokb", "Construit avec isokb"),
+    ];
+    pairs
+        .iter()
+        .map(|(k, en, fr)| (*k, if lang == Fr { *fr } else { *en }))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_theme_is_embedded_and_overridable() {
+        let dir = tempfile::tempdir().unwrap();
+        let theme = Theme::load(dir.path(), "default").unwrap();
+        assert!(theme.has("note.html") && theme.has("archetypes/organisation.html"));
+        assert!(theme.statics.contains_key("style.css"));
+        std::fs::create_dir_all(dir.path().join("themes/default/templates")).unwrap();
+        std::fs::write(
+            dir.path().join("themes/default/templates/404.html"),
+            "custom {{ t.home }}",
+        )
+        .unwrap();
+        let theme = Theme::load(dir.path(), "default").unwrap();
+        let mut t = BTreeMap::new();
+        t.insert("home", "Accueil");
+        #[derive(serde::Serialize)]
+        struct C<'a> {
+            t: BTreeMap<&'a str, &'a str>,
+        }
+        assert_eq!(
+            theme.render("404.html", &C { t }, "404.html").unwrap(),
+            "custom Accueil"
+        );
+        assert!(Theme::load(dir.path(), "missing").is_err());
+    }
+
+    #[test]
+    fn template_errors_are_diagnostics() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("themes/default/templates")).unwrap();
+        std::fs::write(
+            dir.path().join("themes/default/templates/404.html"),
+            "{{ nope.x }}",
+        )
+        .unwrap();
+        let theme = Theme::load(dir.path(), "default").unwrap();
+        let err = theme
+            .render("404.html", &serde_json::json!({}), "404.html")
+            .unwrap_err();
+        assert_eq!(err.kind, Kind::Template);
+        assert!(err.message.contains("nope"), "{}", err.message);
+    }
+}
