@@ -720,7 +720,7 @@ impl Emitter<'_> {
                 .sum()
         };
         let mut notes: Vec<Card> = f.notes.iter().map(|&i| self.card(depth, i)).collect();
-        notes.sort_by(|a, b| name_key(&a.title).cmp(&name_key(&b.title)));
+        notes.sort_by_key(|a| name_key(&a.title));
         FolderCtx {
             title: f.name.clone(),
             subfolders: f
@@ -912,10 +912,12 @@ impl Emitter<'_> {
                 }
             })
             .collect();
-        format!(
-            "window.ISOKB_SEARCH={};\n",
-            serde_json::to_string(&entries).unwrap_or_else(|_| "[]".into())
-        )
+        // `<` only occurs inside JSON strings: escaping it keeps markup inert
+        // even where the file is misread as HTML.
+        let json = serde_json::to_string(&entries)
+            .unwrap_or_else(|_| "[]".into())
+            .replace('<', "\\u003c");
+        format!("window.ISOKB_SEARCH={json};\n")
     }
 
     fn robots(&self) -> String {

@@ -387,10 +387,7 @@ fn resolve_all(
     diags.extend(found);
     // Backlinks and outlinks, from published notes only.
     let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); notes.len()];
-    for i in 0..notes.len() {
-        if !published[i] {
-            continue;
-        }
+    for (i, _) in published.iter().enumerate().filter(|(_, p)| **p) {
         let mut out = BTreeSet::new();
         for l in index.notes[i]
             .links

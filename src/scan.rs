@@ -78,7 +78,7 @@ pub fn scan(content: &Path, opts: &ScanOptions) -> Result<(Vault, Vec<Diagnostic
         let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
         let excluded = exclude.iter().any(|x| e.path() == x);
         let rel = rel_path(&root, e.path());
-        !hidden && !excluded && !(e.depth() > 0 && globs.is_match(&rel))
+        !(hidden || excluded || e.depth() > 0 && globs.is_match(&rel))
     });
     for entry in walker {
         let entry = match entry {

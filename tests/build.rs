@@ -1,0 +1,568 @@
+//! End-to-end tests of `isokb build` on fixture vaults and on `content/`.
+
+mod common;
+
+use common::*;
+use isokb::diagnostics::Kind;
+use std::process::Command;
+
+fn kinds(site: &isokb::Site) -> Vec<(String, String)> {
+    site.diagnostics
+        .iter()
+        .map(|d| (d.kind.name().to_string(), d.location()))
+        .collect()
+}
+
+#[test]
+fn links_fixture_resolves_every_form() {
+    let dir = fixture("links");
+    let (site, files) = build(dir.path());
+    assert!(dead_links(&files).is_empty(), "{:#?}", dead_links(&files));
+    let note = text(&files, "a/sub/note/index.html");
+    let main = main_of(&note);
+    assert!(
+        main.contains("href=\"../../../qualite/reunion-du-3-mai/index.html\">Meeting</a>"),
+        "alias link: {main}"
+    );
+    assert!(
+        main.contains("href=\"../../../qualite/reunion-du-3-mai/index.html#role-et-missions\""),
+        "{main}"
+    );
+    assert!(
+        main.contains("href=\"../../../qualite/reunion-du-3-mai/index.html#^bloc-1\""),
+        "{main}"
+    );
+    assert!(main.contains(">md link</a>"), "{main}");
+    assert!(
+        main.contains("<span class=\"unpublished-link\">Draft</span>"),
+        "{main}"
+    );
+    assert!(main.contains("<span class=\"broken-link\""), "{main}");
+    let found = kinds(&site);
+    let expect = [
+        ("broken-link", "/content/Qualité/Réunion du 3 mai.md:9:5"),
+        ("broken-anchor", "/content/b/note.md:4:28"),
+        ("broken-link", "/content/a/sub/note.md:2:74"),
+        ("unpublished-link", "/content/a/sub/note.md:2:63"),
+    ];
+    for (k, loc) in expect {
+        assert!(
+            found.iter().any(|(fk, fl)| fk == k && fl.ends_with(loc)),
+            "missing {k} at {loc}; found {found:#?}"
+        );
+    }
+    let broken: Vec<_> = site
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("[[Nowhere]]"))
+        .collect();
+    assert_eq!(broken.len(), 1, "one finding per wanted note");
+    assert!(broken[0].message.contains("2 links in 1 notes"));
+}
+
+#[test]
+fn drafts_leave_no_trace_in_the_output() {
+    let dir = fixture("links");
+    let (_, files) = build(dir.path());
+    for (path, bytes) in &files {
+        let s = String::from_utf8_lossy(bytes);
+        assert!(!s.contains("Secret draft"), "draft text in {path}");
+        assert!(!path.contains("draft"), "draft page {path}");
+    }
+    let b = text(&files, "b/note/index.html");
+    assert!(!b.contains("Draft"), "a draft is nobody's backlink");
+    let (_, with) = isokb::build_in_memory(
+        dir.path(),
+        &isokb::Overrides {
+            drafts: true,
+            ..Default::default()
+        },
+        &Default::default(),
+    )
+    .unwrap();
+    assert!(with.contains_key("draft/index.html"));
+}
+
+#[test]
+fn emitted_file_list_is_stable() {
+    let dir = fixture("links");
+    let (_, files) = build(dir.path());
+    let list: Vec<&str> = files
+        .keys()
+        .map(String::as_str)
+        .filter(|p| !p.starts_with("_static/"))
+        .collect();
+    insta::assert_snapshot!("links_files", list.join("\n"));
+}
+
+#[test]
+fn note_page_main_snapshot() {
+    let dir = fixture("links");
+    let (_, files) = build(dir.path());
+    insta::assert_snapshot!(
+        "links_reunion_main",
+        main_of(&text(&files, "qualite/reunion-du-3-mai/index.html"))
+    );
+}
+
+#[test]
+fn tags_nest_and_roll_up() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("a.md", "---\ntags: [norme/iso-9001]\n---\n# A\n"),
+            (
+                "b.md",
+                "---\ntags: '#Norme'\n---\n# B\n#norme/iso-14001 text",
+            ),
+            (
+                "c.md",
+                "# C\n`#notatag` and #1984 and [x](https://e.org/#frag)",
+            ),
+        ],
+    );
+    let (site, files) = build(dir.path());
+    let parent = text(&files, "tags/norme/index.html");
+    assert!(
+        parent.contains("#norme/iso-9001") && parent.contains("#norme/iso-14001"),
+        "children listed"
+    );
+    assert!(
+        parent.contains(">A</a>") && parent.contains(">B</a>"),
+        "notes under children roll up"
+    );
+    assert!(files.contains_key("tags/norme/iso-9001/index.html"));
+    assert!(
+        !files
+            .keys()
+            .any(|k| k.contains("1984") || k.contains("notatag") || k.contains("frag")),
+        "{:?}",
+        files.keys()
+    );
+    assert_eq!(
+        site.index.tags["norme"].name, "norme",
+        "first casing seen wins (front matter of a.md)"
+    );
+    let all = text(&files, "tags/index.html");
+    assert!(all.contains("depth-1"));
+}
+
+#[test]
+fn real_world_front_matter_forms() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[
+        ("bom.md", "\u{feff}---\ntitle: Avec BOM\n---\ntexte"),
+        ("crlf.md", "---\r\ntitle: Fin CRLF\r\ntags: MOCs\r\naliases: Seul\r\n---\r\n# Ignored H1\r\ntexte\r\n"),
+        ("empty.md", "---\n---\n# Titre vide\n"),
+        ("none.md", "Pas de bloc."),
+        ("mixed.md", "---\ntag: solo\nalias: [\"802.11\"]\ncssclass: wide\nsource:\n  -\n  - \"[[bom]]\"\ndate: 2024-01-03\nkanban-plugin: basic\nvide:\n---\n"),
+        ("bad.md", "---\ntitle: [oops\n---\n# Bad\n"),
+    ]);
+    let (site, files) = build(dir.path());
+    let titles: Vec<&str> = site.notes.iter().map(|n| n.title.as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Bad", "Avec BOM", "Fin CRLF", "Titre vide", "mixed", "none"]
+    );
+    assert!(site.index.tags.contains_key("mocs") && site.index.tags.contains_key("solo"));
+    let mixed = text(&files, "mixed/index.html");
+    assert!(
+        mixed.contains("<body class=\"kind-note wide\""),
+        "cssclass reaches the body"
+    );
+    assert!(
+        mixed.contains("<a class=\"internal\" href=\"../bom/index.html\">bom</a>"),
+        "links in properties resolve"
+    );
+    assert!(mixed.contains("<dt>kanban-plugin</dt>"));
+    assert!(
+        files.contains_key("802-11/index.html"),
+        "quoted numeric alias redirect"
+    );
+    let fm: Vec<_> = site
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::FrontMatter)
+        .collect();
+    assert_eq!(fm.len(), 1);
+    // libyaml notices the unclosed `[` where the block ends.
+    let loc = fm[0].location();
+    assert!(
+        loc.ends_with("bad.md:2:8") || loc.ends_with("bad.md:3:1"),
+        "{loc}"
+    );
+}
+
+#[test]
+fn nfd_file_names_resolve_from_nfc_links() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("Re\u{301}union.md", "# Réunion NFD\n"),
+            ("a.md", "[[Réunion]] et [[réunion]]"),
+        ],
+    );
+    let (site, files) = build(dir.path());
+    assert!(
+        site.diagnostics.iter().all(|d| d.kind != Kind::BrokenLink),
+        "{:?}",
+        site.diagnostics
+    );
+    assert!(text(&files, "a/index.html").contains("href=\"../reunion/index.html\""));
+}
+
+#[test]
+fn duplicate_basenames_prefer_the_same_folder_and_report_ambiguity() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("x/Note.md", "x"),
+            ("y/Note.md", "y"),
+            ("y/from-y.md", "[[Note]]"),
+            ("z/from-z.md", "[[Note]]"),
+        ],
+    );
+    let (site, files) = build(dir.path());
+    assert!(text(&files, "y/from-y/index.html").contains("href=\"../../y/note/index.html\""));
+    assert!(text(&files, "z/from-z/index.html").contains("href=\"../../x/note/index.html\""));
+    let amb: Vec<_> = site
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::AmbiguousLink)
+        .collect();
+    assert_eq!(
+        amb.len(),
+        1,
+        "from y the same-folder note is not ambiguous: {amb:?}"
+    );
+    assert!(amb[0].path.ends_with("z/from-z.md"));
+}
+
+#[test]
+fn alias_redirects_work_without_javascript() {
+    let dir = fixture("links");
+    let (_, files) = build(dir.path());
+    let r = text(&files, "meeting/index.html");
+    assert!(r.contains("<meta http-equiv=\"refresh\" content=\"0; url=../qualite/reunion-du-3-mai/index.html\">"), "{r}");
+    assert!(r.contains("<a href=\"../qualite/reunion-du-3-mai/index.html\">"));
+    assert!(!r.contains("<script"));
+}
+
+#[test]
+fn user_text_is_escaped_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[
+        ("x.md", "---\ntitle: \"<script>alert(1)</script>\"\naliases: [\"<img src=x onerror=alert(2)>\"]\ntags: [\"<b>\"]\n\"<i>prop</i>\": \"<u>v</u>\"\n---\n[[x|<em>ok</em>]]"),
+        ("y.md", "[[x]]"),
+    ]);
+    let (_, files) = build(dir.path());
+    for (path, bytes) in &files {
+        let s = String::from_utf8_lossy(bytes);
+        assert!(!s.contains("<script>alert"), "{path}");
+        assert!(!s.contains("<img src=x"), "{path}");
+        assert!(!s.contains("<i>prop"), "{path}");
+        assert!(!s.contains("<u>v"), "{path}");
+    }
+}
+
+#[test]
+fn archetypes_select_their_template() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "org.md",
+                "---\narchetype: organisation\npays: Suisse\n---\n# Org",
+            ),
+            ("n.md", "---\narchetype: inconnu\n---\n# N"),
+        ],
+    );
+    let (_, files) = build(dir.path());
+    assert!(text(&files, "org/index.html").contains("organisation-card"));
+    let n = text(&files, "n/index.html");
+    assert!(
+        !n.contains("-card") && n.contains("class=\"note-body\""),
+        "unknown archetype falls back to note.html"
+    );
+}
+
+#[test]
+fn theme_words_follow_the_language() {
+    let dir = fixture("links");
+    std::fs::write(dir.path().join("site.toml"), "language = \"fr\"\n").unwrap();
+    let (_, files) = build(dir.path());
+    let page = text(&files, "qualite/reunion-du-3-mai/index.html");
+    assert!(page.contains("Rétroliens") && page.contains("<html lang=\"fr\">"));
+    let dir = fixture("links");
+    let (_, files) = build(dir.path());
+    assert!(text(&files, "qualite/reunion-du-3-mai/index.html").contains("Backlinks"));
+}
+
+#[test]
+fn sitemap_and_feed_only_with_a_base_url() {
+    let dir = fixture("links");
+    let (_, files) = build(dir.path());
+    assert!(!files.contains_key("sitemap.xml") && !files.contains_key("atom.xml"));
+    assert!(files.contains_key("robots.txt") && files.contains_key("404.html"));
+    let o = isokb::Overrides {
+        base_url: Some("https://example.org/kb/".into()),
+        ..Default::default()
+    };
+    let (_, files) = isokb::build_in_memory(dir.path(), &o, &Default::default()).unwrap();
+    let sitemap = text(&files, "sitemap.xml");
+    assert!(
+        sitemap.contains("<loc>https://example.org/kb/qualite/reunion-du-3-mai/</loc>"),
+        "{sitemap}"
+    );
+    let feed = text(&files, "atom.xml");
+    assert!(
+        feed.contains("<feed xmlns=\"http://www.w3.org/2005/Atom\"") && feed.contains("<entry")
+    );
+    assert!(!feed.contains("Secret draft"));
+    assert!(text(&files, "robots.txt").contains("Sitemap: https://example.org/kb/sitemap.xml"));
+}
+
+/// A few hundred notes shaped like real vaults: every internal href must lead somewhere.
+#[test]
+fn generated_vault_has_no_dead_internal_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<(String, String)> = Vec::new();
+    let folders = ["", "Projets", "Projets/Qualité", "Réunions", "Normes/ISO"];
+    for i in 0..300 {
+        let folder = folders[i % folders.len()];
+        let name = format!(
+            "{}Note {i} é{}",
+            if folder.is_empty() {
+                String::new()
+            } else {
+                format!("{folder}/")
+            },
+            i % 7
+        );
+        let links: String = (1..6)
+            .map(|k| {
+                let j = (i * 7 + k * 13) % 330;
+                match k % 5 {
+                    0 => format!("[[Note {j} é{}|texte]] ", j % 7),
+                    1 => format!("[[Note {j} é{}#Section 2]] ", j % 7),
+                    2 => format!("![[Note {j} é{}#^b{j}]] ", j % 7),
+                    3 => format!("[[Alias {j}]] "),
+                    _ => format!("[md](Note%20{j}%20%C3%A9{}.md) ", j % 7),
+                }
+            })
+            .collect();
+        let body = format!(
+            "---\ntags: [t{}/sub{}, '#all']\naliases: [Alias {i}]\ndate: 2024-01-{:02}\n---\n# Titre {i}\n\n> [!note] Callout\n> {links}\n\n## Section 2\n\nTexte ^b{i}\n\n![[img{}.png|200]] #inline{}\n",
+            i % 4,
+            i % 3,
+            i % 28 + 1,
+            i % 3,
+            i % 5
+        );
+        files.push((format!("{name}.md"), body));
+    }
+    for i in 0..3 {
+        files.push((format!("img{i}.png"), "PNG".into()));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_files(dir.path(), &refs);
+    let (site, out) = build(dir.path());
+    assert_eq!(site.notes.len(), 300);
+    let dead = dead_links(&out);
+    assert!(
+        dead.is_empty(),
+        "{} dead links, e.g. {:?}",
+        dead.len(),
+        &dead[..dead.len().min(5)]
+    );
+    assert!(
+        site.diagnostics.iter().any(|d| d.kind == Kind::BrokenLink),
+        "links to notes 300-329 are wanted notes"
+    );
+    assert!(out.contains_key("img0.png"));
+}
+
+#[test]
+fn content_folder_builds_clean_with_the_binary() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    let res = Command::new(bin())
+        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
+        .arg(&target)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("built") && stderr.contains(" 0 warnings"),
+        "content/ must build without findings: {stderr}"
+    );
+    let mut files = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(&target) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(&target)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    assert!(dead_links(&files).is_empty(), "{:?}", dead_links(&files));
+    let iso = text(&files, "organisations/iso/index.html");
+    assert!(iso.contains("Fiche d&#39;Identité") && iso.contains("data-callout=\"user\""));
+    assert!(
+        iso.contains("organisation-card"),
+        "the organisation archetype template"
+    );
+    assert!(iso.contains("Genève"));
+    assert!(
+        files.contains_key("international-organization-for-standardization/index.html"),
+        "English alias redirect"
+    );
+    assert!(files.contains_key(".isokb-output"));
+}
+
+#[test]
+fn output_safety_and_failed_builds_keep_the_previous_site() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "[diagnostics]\nbroken-link = \"error\"\n"),
+            ("content/a.md", "# A\n"),
+        ],
+    );
+    let run = |args: &[&str]| {
+        Command::new(bin())
+            .arg("build")
+            .arg("--root")
+            .arg(dir.path())
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert!(run(&[]).status.success());
+    let index = dir.path().join("public/a/index.html");
+    let before = std::fs::read(&index).unwrap();
+    std::fs::write(dir.path().join("content/a.md"), "# A\n[[missing]]").unwrap();
+    let res = run(&[]);
+    assert_eq!(res.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        stderr.contains("content/a.md:2:1: error[broken-link]"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(&index).unwrap(),
+        before,
+        "previous output intact"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("isokb-new"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // The output may not be the vault, nor a folder of someone else's files.
+    let res = run(&["--output", dir.path().join("content").to_str().unwrap()]);
+    assert_eq!(res.status.code(), Some(2));
+    std::fs::create_dir_all(dir.path().join("mine")).unwrap();
+    std::fs::write(dir.path().join("mine/keep.txt"), "x").unwrap();
+    let res = run(&["--output", dir.path().join("mine").to_str().unwrap()]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(dir.path().join("mine/keep.txt").exists());
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("a.md", "[[missing]]")]);
+    let out = dir.path().join("out");
+    let run = |strict: bool| {
+        let mut c = Command::new(bin());
+        c.args(["build", "--root"])
+            .arg(dir.path())
+            .arg("--output")
+            .arg(&out);
+        if strict {
+            c.arg("--strict");
+        }
+        c.output().unwrap()
+    };
+    assert!(
+        run(false).status.success(),
+        "a bare vault builds with warnings"
+    );
+    let res = run(true);
+    assert_eq!(res.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&res.stderr)
+        .contains("a.md:1:1: error[broken-link]: unresolved link `[[missing]]`"));
+}
+
+#[test]
+fn config_errors_name_the_line_and_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"x\"\ntitel = \"y\"\n"),
+            ("content/a.md", "x"),
+        ],
+    );
+    let res = Command::new(bin())
+        .args(["build", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("site.toml:2:1: error[config]") && err.contains("titel"),
+        "{err}"
+    );
+}
+
+#[test]
+fn init_scaffolds_a_site_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("kb");
+    let res = Command::new(bin()).arg("init").arg(&site).output().unwrap();
+    assert!(res.status.success());
+    let res = Command::new(bin())
+        .args(["build", "--root"])
+        .arg(&site)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(res.status.success() && err.contains("0 warnings"), "{err}");
+    assert!(site.join("public/first-note/index.html").exists());
+    let again = Command::new(bin()).arg("init").arg(&site).output().unwrap();
+    assert!(!again.status.success(), "init never overwrites");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let dir = fixture("links");
+    let res = Command::new(bin())
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(0), "warnings only");
+    let err = String::from_utf8_lossy(&res.stderr);
+    assert!(
+        err.contains("warning[broken-link]") && err.contains("checked 5 notes"),
+        "{err}"
+    );
+    assert!(!dir.path().join("public").exists());
+}

@@ -1,0 +1,134 @@
+//! Helpers shared by the integration tests: fixture copies, builds, link checks.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Copies `tests/fixtures/<name>` into a fresh temporary folder.
+pub fn fixture(name: &str) -> tempfile::TempDir {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&src, dir.path());
+    dir
+}
+
+pub fn copy_dir(src: &Path, dst: &Path) {
+    for e in walkdir::WalkDir::new(src) {
+        let e = e.expect("walk");
+        let rel = e.path().strip_prefix(src).expect("prefix");
+        let target = dst.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &target).expect("copy");
+        }
+    }
+}
+
+/// Writes files (path → text) under `root`.
+pub fn write_files(root: &Path, files: &[(&str, &str)]) {
+    for (p, text) in files {
+        let path = root.join(p);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+}
+
+/// Builds `root` in memory and returns the site and its files.
+pub fn build(root: &Path) -> (isokb::Site, BTreeMap<String, Vec<u8>>) {
+    isokb::build_in_memory(root, &isokb::Overrides::default(), &Default::default()).expect("build")
+}
+
+pub fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(
+        files
+            .get(path)
+            .unwrap_or_else(|| {
+                panic!(
+                    "no file {path}; have {:?}",
+                    files.keys().take(50).collect::<Vec<_>>()
+                )
+            })
+            .clone(),
+    )
+    .expect("utf-8")
+}
+
+/// The `<main>` element of a page.
+pub fn main_of(html: &str) -> String {
+    let start = html.find("<main").expect("<main");
+    let end = html.find("</main>").expect("</main>") + "</main>".len();
+    html[start..end].to_string()
+}
+
+/// Every relative `href`/`src` in HTML files that does not lead to an emitted file.
+pub fn dead_links(files: &BTreeMap<String, Vec<u8>>) -> Vec<String> {
+    let mut dead = Vec::new();
+    for (path, bytes) in files {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8_lossy(bytes);
+        let dir = path.rfind('/').map_or("", |i| &path[..i]);
+        for attr in ["href=\"", "src=\"", "url="] {
+            for (i, _) in html.match_indices(attr) {
+                let rest = &html[i + attr.len()..];
+                let end = rest.find(['"', '>']).unwrap_or(rest.len());
+                let url = rest[..end].replace("&amp;", "&");
+                if url.is_empty()
+                    || url.starts_with('#')
+                    || url.contains("://")
+                    || url.starts_with("mailto:")
+                    || url.starts_with("data:")
+                {
+                    continue;
+                }
+                let url = url.split('#').next().unwrap_or("").to_string();
+                let target = resolve(dir, &url);
+                let found = match &target {
+                    Some(t) if t.is_empty() || t.ends_with('/') => {
+                        files.contains_key(&format!("{t}index.html"))
+                    }
+                    Some(t) => {
+                        files.contains_key(t) || files.contains_key(&format!("{t}/index.html"))
+                    }
+                    None => false,
+                };
+                if !found {
+                    dead.push(format!("{path}: {url}"));
+                }
+            }
+        }
+    }
+    dead
+}
+
+fn resolve(dir: &str, url: &str) -> Option<String> {
+    let mut parts: Vec<String> = dir
+        .split('/')
+        .filter(|p| !p.is_empty())
+        .map(String::from)
+        .collect();
+    let trailing = url.ends_with('/') || url == "./" || url == ".";
+    for seg in url.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(isokb::paths::decode_percent(s)),
+        }
+    }
+    let mut s = parts.join("/");
+    if trailing && !s.is_empty() {
+        s.push('/');
+    }
+    Some(s)
+}
+
+/// The binary built by cargo for this test run.
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_isokb"))
+}
