@@ -118,8 +118,8 @@ pub struct SiteView<'a> {
     pub rendered: &'a [Option<RenderedNote>],
     /// The index.
     pub index: &'a Index,
-    /// Attachments on disk, parallel to `index.files`.
-    pub files: &'a [PathBuf],
+    /// Attachments, parallel to `index.files`.
+    pub files: &'a [crate::scan::Attachment],
 }
 
 #[derive(Serialize)]
@@ -320,7 +320,7 @@ pub fn emit(
         .zip(v.files)
         .filter(|(f, _)| f.used || c.publish_all_attachments)
         .map(|(f, src)| {
-            sink.copy(f.url.as_str(), src)
+            sink.copy(f.url.as_str(), &src.source)
                 .map_err(|err| io_error(f.url.as_str(), &err))
         })
         .collect();

@@ -80,12 +80,18 @@ pub struct Site {
     pub content: PathBuf,
     /// Parsed notes, sorted by path.
     pub notes: Vec<Note>,
-    /// Attachment sources on disk, parallel to `index.files`.
-    pub attachments: Vec<PathBuf>,
+    /// Attachments found by the scan, parallel to `index.files`.
+    pub attachments: Vec<scan::Attachment>,
     /// The index.
     pub index: Index,
     /// Rendered notes (`None` for unpublished ones).
     pub rendered: Vec<Option<RenderedNote>>,
+    /// Findings of the scan and of the index.
+    pub global_diagnostics: Vec<Diagnostic>,
+    /// Findings of parse, per note.
+    pub parse_diagnostics: Vec<Vec<Diagnostic>>,
+    /// Findings of render, per note.
+    pub render_diagnostics: Vec<Vec<Diagnostic>>,
     /// Every finding, sorted, paths shown relative to where isokb runs.
     pub diagnostics: Vec<Diagnostic>,
     /// Time per stage.
@@ -113,6 +119,72 @@ impl Site {
             files: &self.attachments,
         }
     }
+
+    /// How render is configured.
+    pub fn render_context(&self) -> RenderContext<'_> {
+        RenderContext {
+            notes: &self.notes,
+            index: &self.index,
+            style: if self.config.pretty_urls {
+                paths::LinkStyle::Pretty
+            } else {
+                paths::LinkStyle::Explicit
+            },
+            line_breaks: self.config.line_breaks,
+            callouts: &self.config.callouts,
+        }
+    }
+
+    /// The prefix that turns a vault path into the path shown in findings.
+    pub fn display_prefix(&self) -> String {
+        display_prefix(&self.content)
+    }
+
+    /// Gathers every stage's findings into `diagnostics`, sorted.
+    pub fn assemble_diagnostics(&mut self) {
+        let shown = self.display_prefix();
+        let mut all: Vec<Diagnostic> = self
+            .global_diagnostics
+            .iter()
+            .chain(self.parse_diagnostics.iter().flatten())
+            .chain(self.render_diagnostics.iter().flatten())
+            .cloned()
+            .collect();
+        for d in &mut all {
+            if !d.path.starts_with('/') && d.path != config::CONFIG_FILE {
+                d.path = format!("{shown}{}", d.path);
+            }
+        }
+        sort_diagnostics(&mut all);
+        self.diagnostics = all;
+    }
+
+    /// Renders the notes for which `which` is true (published ones only),
+    /// keeping the others' previous output.
+    pub fn render_some(&mut self, which: impl Fn(usize) -> bool + Sync) {
+        let ctx = self.render_context();
+        let out: Vec<Option<(Option<RenderedNote>, Vec<Diagnostic>)>> = (0..self.notes.len())
+            .into_par_iter()
+            .map(|i| {
+                if !which(i) {
+                    None
+                } else if self.index.notes[i].published {
+                    let (r, d) = render::render_note(&ctx, i);
+                    Some((Some(r), d))
+                } else {
+                    Some((None, Vec::new()))
+                }
+            })
+            .collect();
+        self.rendered.resize(self.notes.len(), None);
+        self.render_diagnostics.resize(self.notes.len(), Vec::new());
+        for (i, o) in out.into_iter().enumerate() {
+            if let Some((r, d)) = o {
+                self.rendered[i] = r;
+                self.render_diagnostics[i] = d;
+            }
+        }
+    }
 }
 
 /// Runs stages 2-5 (scan, parse, index, render) for a configuration.
@@ -124,76 +196,46 @@ pub fn load_site(root: &Path, config: Config) -> Result<Site, Diagnostic> {
         clock = Instant::now();
     };
     let content = root.join(&config.content_dir);
-    let output = root.join(&config.output_dir);
-    let (vault, mut diags) = scan::scan(
-        &content,
-        &scan::ScanOptions {
-            ignore: &config.ignore,
-            exclude: vec![output, root.join("themes").join(&config.theme)],
-        },
-    )?;
+    let (vault, scan_diags) = scan::scan(&content, &scan_options(root, &config))?;
     lap("scan", &mut timings);
     let parsed: Vec<(Note, Vec<Diagnostic>)> =
         vault.notes.par_iter().map(parse::parse_note).collect();
-    let mut notes = Vec::with_capacity(parsed.len());
-    for (n, d) in parsed {
-        notes.push(n);
-        diags.extend(d);
-    }
+    let (notes, parse_diagnostics): (Vec<Note>, Vec<Vec<Diagnostic>>) = parsed.into_iter().unzip();
     lap("parse", &mut timings);
     let file_paths: Vec<paths::VaultPath> =
         vault.attachments.iter().map(|a| a.path.clone()).collect();
-    let (index, d) = index::build_index(&notes, &file_paths, config.drafts);
-    diags.extend(d);
+    let (index, index_diags) = index::build_index(&notes, &file_paths, config.drafts);
     lap("index", &mut timings);
-    let style = if config.pretty_urls {
-        paths::LinkStyle::Pretty
-    } else {
-        paths::LinkStyle::Explicit
-    };
-    let ctx = RenderContext {
-        notes: &notes,
-        index: &index,
-        style,
-        line_breaks: config.line_breaks,
-        callouts: &config.callouts,
-    };
-    let rendered: Vec<(Option<RenderedNote>, Vec<Diagnostic>)> = (0..notes.len())
-        .into_par_iter()
-        .map(|i| {
-            if index.notes[i].published {
-                let (r, d) = render::render_note(&ctx, i);
-                (Some(r), d)
-            } else {
-                (None, Vec::new())
-            }
-        })
-        .collect();
-    let mut rendered_notes = Vec::with_capacity(rendered.len());
-    for (r, d) in rendered {
-        rendered_notes.push(r);
-        diags.extend(d);
-    }
-    lap("render", &mut timings);
-    // Show vault paths as the user can open them: relative to where isokb runs.
-    let shown = display_prefix(&content);
-    for d in &mut diags {
-        if !d.path.starts_with('/') && d.path != config::CONFIG_FILE {
-            d.path = format!("{shown}{}", d.path);
-        }
-    }
-    sort_diagnostics(&mut diags);
-    Ok(Site {
-        attachments: vault.attachments.into_iter().map(|a| a.source).collect(),
+    let mut site = Site {
+        attachments: vault.attachments,
         config,
         root: root.to_path_buf(),
         content,
+        rendered: vec![None; notes.len()],
         notes,
         index,
-        rendered: rendered_notes,
-        diagnostics: diags,
-        timings,
-    })
+        global_diagnostics: scan_diags.into_iter().chain(index_diags).collect(),
+        parse_diagnostics,
+        render_diagnostics: Vec::new(),
+        diagnostics: Vec::new(),
+        timings: Vec::new(),
+    };
+    site.render_some(|_| true);
+    lap("render", &mut timings);
+    site.timings = timings;
+    site.assemble_diagnostics();
+    Ok(site)
+}
+
+/// What the scan skips: the output folder and the theme folder.
+pub fn scan_options<'a>(root: &Path, config: &'a Config) -> scan::ScanOptions<'a> {
+    scan::ScanOptions {
+        ignore: &config.ignore,
+        exclude: vec![
+            root.join(&config.output_dir),
+            root.join("themes").join(&config.theme),
+        ],
+    }
 }
 
 fn display_prefix(content: &Path) -> String {
