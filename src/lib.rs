@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod frontmatter;
 pub mod highlight;
+pub mod incremental;
 pub mod index;
 pub mod init;
 pub mod markdown;

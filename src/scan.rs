@@ -128,7 +128,8 @@ pub fn scan(content: &Path, opts: &ScanOptions) -> Result<(Vault, Vec<Diagnostic
     Ok((Vault { notes, attachments }, diags))
 }
 
-fn build_globs(patterns: &[String], diags: &mut Vec<Diagnostic>) -> GlobSet {
+/// The `ignore` patterns as one matcher (`private` also covers `private/**`).
+pub fn build_globs(patterns: &[String], diags: &mut Vec<Diagnostic>) -> GlobSet {
     let mut b = GlobSetBuilder::new();
     for p in patterns {
         match Glob::new(p) {
@@ -157,7 +158,8 @@ fn rel_path(root: &Path, p: &Path) -> String {
         .join("/")
 }
 
-fn read_note(path: VaultPath, source: &Path) -> (Option<SourceNote>, Vec<Diagnostic>) {
+/// Reads and decodes one note file.
+pub fn read_note(path: VaultPath, source: &Path) -> (Option<SourceNote>, Vec<Diagnostic>) {
     let bytes = match std::fs::read(source) {
         Ok(b) => b,
         Err(e) => {
