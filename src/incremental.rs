@@ -84,7 +84,8 @@ impl Site {
             .collect();
 
         // Read and parse the changed notes that still exist.
-        let fresh: Vec<(VaultPath, Option<(Note, Vec<Diagnostic>)>)> = changed
+        type Parsed = Option<(Note, Vec<Diagnostic>)>;
+        let fresh: Vec<(VaultPath, Parsed)> = changed
             .par_iter()
             .map(|p| {
                 let source = self.content.join(p.as_str());

@@ -31,6 +31,7 @@ pub mod paths;
 pub mod render;
 pub mod resolve;
 pub mod scan;
+pub mod serve;
 pub mod templates;
 
 use config::Config;

@@ -52,6 +52,20 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Preview the site with live reload.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Port to listen on (the next free one is used when it is busy).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on; anything but loopback exposes the site to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Create a new vault with a site.toml that builds at once.
     Init {
         /// The folder to create the site in.
@@ -179,6 +193,24 @@ fn main() -> ExitCode {
                         ExitCode::SUCCESS
                     }
                 }
+                Err(d) => fatal(&p, &d),
+            }
+        }
+        Command::Serve {
+            common,
+            port,
+            bind,
+            open,
+        } => {
+            let opts = isokb::serve::ServeOptions {
+                root: common.root,
+                port,
+                bind,
+                open,
+                drafts: common.drafts,
+            };
+            match isokb::serve::serve(opts) {
+                Ok(()) => ExitCode::SUCCESS,
                 Err(d) => fatal(&p, &d),
             }
         }

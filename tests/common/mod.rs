@@ -2,6 +2,8 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+pub mod server;
+
 use std::path::{Path, PathBuf};
 
 /// Copies `tests/fixtures/<name>` into a fresh temporary folder.

@@ -1,0 +1,520 @@
+//! `isokb serve`: the local preview with live reload.
+//!
+//! A builder thread owns the [`Site`]: it takes batches of changed paths from
+//! the watcher, brings the site up to date with the pipeline's entry points
+//! (an incremental note update, a theme reload or a full rebuild), emits the
+//! site into memory and tells browsers what changed over a WebSocket. A
+//! rebuild with errors keeps the last good pages and shows the errors in an
+//! overlay. The server (see `http`) serves only those in-memory files.
+
+mod http;
+pub mod watch;
+
+use crate::diagnostics::{Diagnostic, Kind, Level};
+use crate::emit::{EmitOptions, MemorySink};
+use crate::paths::VaultPath;
+use crate::templates::Theme;
+use crate::{load_config, load_site, Overrides, Site};
+use axum::body::Bytes;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+use tokio::sync::broadcast;
+
+pub use http::{content_type, site_path, WS_PATH};
+
+/// Options of `isokb serve`.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Folder holding `site.toml` (or a bare vault).
+    pub root: PathBuf,
+    /// Port to try first; the next free one is used when it is busy.
+    pub port: u16,
+    /// Address to listen on (loopback unless asked).
+    pub bind: IpAddr,
+    /// Open the browser.
+    pub open: bool,
+    /// Publish drafts.
+    pub drafts: bool,
+}
+
+/// State shared between the builder and the server.
+pub struct Shared {
+    files: RwLock<Arc<HashMap<String, Bytes>>>,
+    status: RwLock<Arc<String>>,
+    /// Messages for browsers (JSON).
+    pub events: broadcast::Sender<Arc<String>>,
+}
+
+impl Shared {
+    fn files(&self) -> Arc<HashMap<String, Bytes>> {
+        self.files.read().map(|f| f.clone()).unwrap_or_default()
+    }
+    fn status(&self) -> Arc<String> {
+        self.status.read().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+#[derive(Serialize)]
+struct Finding {
+    file: String,
+    line: usize,
+    col: usize,
+    message: String,
+}
+
+#[derive(Serialize)]
+struct Status {
+    r#type: &'static str,
+    errors: Vec<Finding>,
+    warnings: BTreeMap<String, Vec<Finding>>,
+}
+
+#[derive(Serialize)]
+struct Reload {
+    r#type: &'static str,
+    changed: Vec<String>,
+    removed: Vec<String>,
+    renamed: Option<(String, String)>,
+    css_only: bool,
+}
+
+fn finding(d: &Diagnostic) -> Finding {
+    Finding {
+        file: d.path.clone(),
+        line: d.pos.map_or(0, |p| p.line),
+        col: d.pos.map_or(0, |p| p.col),
+        message: d.message.clone(),
+    }
+}
+
+/// The live-reload client, injected in served pages only.
+pub fn client_script() -> String {
+    format!("<script>{}</script>", include_str!("client.js"))
+}
+
+/// What a batch of changed paths asks for.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Plan {
+    /// `site.toml` changed: everything again.
+    pub config: bool,
+    /// Attachments appeared or went: scan again.
+    pub rescan: bool,
+    /// Theme templates changed.
+    pub templates: bool,
+    /// Theme static files changed.
+    pub statics: bool,
+    /// Notes to update.
+    pub notes: Vec<VaultPath>,
+}
+
+/// Sorts a batch of absolute paths into what must be redone.
+pub fn plan(site: &Site, batch: &BTreeSet<PathBuf>) -> Plan {
+    let mut p = Plan::default();
+    let theme = site.root.join("themes").join(&site.config.theme);
+    let output = site.root.join(&site.config.output_dir);
+    let content = site
+        .content
+        .canonicalize()
+        .unwrap_or_else(|_| site.content.clone());
+    let root = site
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| site.root.clone());
+    let theme = root.join(theme.strip_prefix(&site.root).unwrap_or(&theme));
+    let output = root.join(output.strip_prefix(&site.root).unwrap_or(&output));
+    for path in batch {
+        if path.starts_with(&output) || watch::is_editor_dropping(path) {
+            continue;
+        }
+        if path == &root.join(crate::config::CONFIG_FILE) {
+            p.config = true;
+        } else if let Ok(rel) = path.strip_prefix(&theme) {
+            if rel.starts_with("templates") {
+                p.templates = true;
+            } else {
+                p.statics = true;
+            }
+        } else if let Ok(rel) = path.strip_prefix(&content) {
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel.split('/').any(|c| c.starts_with('.')) {
+                continue;
+            }
+            let vp = VaultPath::new(&rel);
+            if vp.extension() == "md" {
+                p.notes.push(vp);
+            } else if path.is_file()
+                || site.attachments.iter().any(|a| a.path == vp)
+                || path.is_dir()
+            {
+                p.rescan = true;
+            }
+        }
+    }
+    p
+}
+
+struct Builder {
+    opts: ServeOptions,
+    overrides: Overrides,
+    emit: EmitOptions,
+    shared: Arc<Shared>,
+    site: Option<Site>,
+    theme: Option<Theme>,
+}
+
+impl Builder {
+    /// Builds everything from scratch.
+    fn full(&mut self) -> Result<(), Diagnostic> {
+        let mut config = load_config(&self.opts.root, &self.overrides)?;
+        config.base_url = Some(format!("http://{}/", self.local_addr()));
+        self.theme = Some(Theme::load(&self.opts.root, &config.theme)?);
+        self.site = Some(load_site(&self.opts.root, config)?);
+        Ok(())
+    }
+
+    fn local_addr(&self) -> String {
+        format!("{}:{}", self.opts.bind, self.opts.port)
+    }
+
+    /// Emits into memory and publishes the result (or keeps the last good pages).
+    fn publish(
+        &mut self,
+        what: &str,
+        started: Instant,
+        renamed: Option<(String, String)>,
+        css_only: bool,
+    ) {
+        let (Some(site), Some(theme)) = (&self.site, &self.theme) else {
+            return;
+        };
+        let sink = MemorySink::default();
+        let (_, diags) = crate::emit::emit(&site.view(), theme, &sink, &self.emit);
+        let policy = site.policy();
+        let mut errors: Vec<&Diagnostic> = site
+            .diagnostics
+            .iter()
+            .filter(|d| policy.level(d.kind) == Level::Error)
+            .collect();
+        errors.extend(diags.iter());
+        let status = status_json(site, &errors);
+        let secs = started.elapsed().as_secs_f64() * 1000.0;
+        if !errors.is_empty() && !self.shared.files().is_empty() {
+            for d in &errors {
+                eprintln!("{}", d.render(Level::Error));
+            }
+            eprintln!(
+                "rebuild failed ({what}): {} error{}; still serving the last good pages",
+                errors.len(),
+                if errors.len() == 1 { "" } else { "s" }
+            );
+            self.set_status(status);
+            return;
+        }
+        let new: HashMap<String, Bytes> = sink
+            .files
+            .into_inner()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(k, v)| (k, Bytes::from(v)))
+            .collect();
+        let old = self.shared.files();
+        let changed: Vec<String> = new
+            .iter()
+            .filter(|(k, v)| old.get(*k) != Some(*v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        let removed: Vec<String> = old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect();
+        let pages = new.keys().filter(|k| k.ends_with(".html")).count();
+        let css_only = css_only && changed.iter().all(|c| c.ends_with(".css"));
+        if let Ok(mut f) = self.shared.files.write() {
+            *f = Arc::new(new);
+        }
+        self.set_status(status);
+        let file = |u: String| format!("{u}index.html");
+        let msg = Reload {
+            r#type: "reload",
+            changed: changed.clone(),
+            removed,
+            renamed: renamed.map(|(a, b)| (file(a), file(b))),
+            css_only,
+        };
+        if let Ok(json) = serde_json::to_string(&msg) {
+            let _ = self.shared.events.send(Arc::new(json));
+        }
+        let warnings = site
+            .diagnostics
+            .iter()
+            .filter(|d| policy.level(d.kind) == Level::Warning)
+            .count();
+        eprintln!(
+            "rebuilt ({what}): {} changed of {pages} pages, {warnings} warning{} in {secs:.0} ms",
+            changed.len(),
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+
+    fn set_status(&self, status: String) {
+        if let Ok(mut s) = self.shared.status.write() {
+            *s = Arc::new(status.clone());
+        }
+        let _ = self.shared.events.send(Arc::new(status));
+    }
+
+    fn fail(&self, d: &Diagnostic) {
+        eprintln!("{}", d.render(Level::Error));
+        let status = Status {
+            r#type: "status",
+            errors: vec![finding(d)],
+            warnings: BTreeMap::new(),
+        };
+        self.set_status(serde_json::to_string(&status).unwrap_or_default());
+    }
+
+    fn handle(&mut self, batch: BTreeSet<PathBuf>) {
+        let started = Instant::now();
+        let Some(site) = &self.site else {
+            match self.full() {
+                Ok(()) => self.publish("full rebuild", started, None, false),
+                Err(d) => self.fail(&d),
+            }
+            return;
+        };
+        let plan = plan(site, &batch);
+        if plan.config || plan.rescan {
+            match self.full() {
+                Ok(()) => self.publish(
+                    if plan.config {
+                        "site.toml"
+                    } else {
+                        "attachments"
+                    },
+                    started,
+                    None,
+                    false,
+                ),
+                Err(d) => self.fail(&d),
+            }
+        } else if plan.templates || plan.statics {
+            let name = site.config.theme.clone();
+            match Theme::load(&self.opts.root, &name) {
+                Ok(t) => {
+                    self.theme = Some(t);
+                    self.publish("theme", started, None, !plan.templates);
+                }
+                Err(d) => self.fail(&d),
+            }
+        }
+        if !(plan.notes.is_empty() || plan.config || plan.rescan) {
+            let what = describe(&plan.notes);
+            let result = self.site.as_mut().map(|s| s.update_notes(&plan.notes));
+            match result {
+                Some(Ok(out)) => self.publish(&what, started, out.renamed, false),
+                Some(Err(d)) => self.fail(&d),
+                None => {}
+            }
+        }
+    }
+}
+
+fn describe(notes: &[VaultPath]) -> String {
+    match notes {
+        [one] => one.to_string(),
+        many => format!("{} notes", many.len()),
+    }
+}
+
+fn status_json(site: &Site, errors: &[&Diagnostic]) -> String {
+    let shown = site.display_prefix();
+    let page_of: HashMap<String, String> = site
+        .notes
+        .iter()
+        .zip(&site.index.notes)
+        .map(|(n, i)| (format!("{shown}{}", n.path), i.slug.file()))
+        .collect();
+    let policy = site.policy();
+    let mut warnings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for d in &site.diagnostics {
+        if policy.level(d.kind) == Level::Warning {
+            if let Some(page) = page_of.get(&d.path) {
+                warnings.entry(page.clone()).or_default().push(finding(d));
+            }
+        }
+    }
+    let status = Status {
+        r#type: "status",
+        errors: errors.iter().map(|d| finding(d)).collect(),
+        warnings,
+    };
+    serde_json::to_string(&status).unwrap_or_default()
+}
+
+/// Binds `port`, or the next free one (up to 20 further); says when it moved.
+pub fn bind(addr: IpAddr, port: u16) -> Result<TcpListener, Diagnostic> {
+    let mut last = None;
+    for p in port..=port.saturating_add(20) {
+        match TcpListener::bind(SocketAddr::new(addr, p)) {
+            Ok(l) => {
+                if p != port {
+                    eprintln!("port {port} is busy; using {p}");
+                }
+                return Ok(l);
+            }
+            Err(e) => last = Some(e),
+        }
+    }
+    Err(Diagnostic::new(
+        Kind::Io,
+        format!("{addr}:{port}"),
+        format!(
+            "no free port from {port} to {}: {}",
+            port.saturating_add(20),
+            last.map(|e| e.to_string()).unwrap_or_default()
+        ),
+    )
+    .help("pass another `--port`"))
+}
+
+/// Runs the preview server until interrupted.
+pub fn serve(opts: ServeOptions) -> Result<(), Diagnostic> {
+    if !opts.bind.is_loopback() {
+        eprintln!("warning: serving on {} makes your notes, drafts included when --drafts is set, visible to your network", opts.bind);
+    }
+    let listener = bind(opts.bind, opts.port)?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Diagnostic::new(Kind::Io, "serve", e.to_string()))?;
+    let (events, _) = broadcast::channel(64);
+    let shared = Arc::new(Shared {
+        files: RwLock::new(Arc::new(HashMap::new())),
+        status: RwLock::new(Arc::new(
+            "{\"type\":\"status\",\"errors\":[],\"warnings\":{}}".into(),
+        )),
+        events,
+    });
+    let mut builder = Builder {
+        opts: ServeOptions {
+            port: addr.port(),
+            ..opts.clone()
+        },
+        overrides: Overrides {
+            drafts: opts.drafts,
+            ..Overrides::default()
+        },
+        emit: EmitOptions {
+            live_reload: Some(client_script()),
+        },
+        shared: shared.clone(),
+        site: None,
+        theme: None,
+    };
+    let started = Instant::now();
+    builder.full()?;
+    builder.publish("initial build", started, None, false);
+    let root = opts.root.canonicalize().map_err(|e| {
+        Diagnostic::new(
+            Kind::Io,
+            opts.root.display().to_string(),
+            format!("cannot open: {e}"),
+        )
+    })?;
+    let (watcher, batches) = watch::watch(&root).map_err(|e| {
+        Diagnostic::new(
+            Kind::Io,
+            root.display().to_string(),
+            format!("cannot watch the folder: {e}"),
+        )
+    })?;
+    std::thread::Builder::new()
+        .name("isokb-builder".into())
+        .spawn(move || {
+            let _keep = watcher;
+            while let Ok(batch) = batches.recv() {
+                builder.handle(batch);
+            }
+        })
+        .map_err(|e| Diagnostic::new(Kind::Io, "serve", e.to_string()))?;
+    let url = format!("http://{addr}/");
+    eprintln!("serving {url} (Ctrl-C to stop)");
+    if opts.open {
+        open_browser(&url);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::new(Kind::Io, "serve", e.to_string()))?;
+    runtime.block_on(async move {
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| Diagnostic::new(Kind::Io, "serve", e.to_string()))?;
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| Diagnostic::new(Kind::Io, "serve", e.to_string()))?;
+        axum::serve(listener, http::router(shared))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| Diagnostic::new(Kind::Io, "serve", e.to_string()))
+    })
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if std::process::Command::new(cmd).arg(url).spawn().is_err() {
+        eprintln!("could not open a browser; open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_sort_into_plans() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::fs::write(root.join("site.toml"), "").unwrap();
+        std::fs::write(root.join("content/a.md"), "x").unwrap();
+        std::fs::write(root.join("content/img.png"), "x").unwrap();
+        let config = load_config(&root, &Overrides::default()).unwrap();
+        let site = load_site(&root, config).unwrap();
+        let batch = |ps: &[&str]| ps.iter().map(|p| root.join(p)).collect::<BTreeSet<_>>();
+        assert_eq!(
+            plan(
+                &site,
+                &batch(&["content/a.md", "content/.a.md.swp", "content/4913"])
+            )
+            .notes,
+            vec![VaultPath::new("a.md")]
+        );
+        assert!(plan(&site, &batch(&["site.toml"])).config);
+        assert!(plan(&site, &batch(&["content/img.png"])).rescan);
+        assert!(plan(&site, &batch(&["themes/default/templates/note.html"])).templates);
+        assert!(plan(&site, &batch(&["themes/default/static/style.css"])).statics);
+        assert_eq!(
+            plan(
+                &site,
+                &batch(&["public/index.html", "content/.obsidian/x.md"])
+            ),
+            Plan::default()
+        );
+    }
+}
