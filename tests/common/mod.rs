@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+pub mod cdp;
 pub mod server;
 
 use std::path::{Path, PathBuf};
