@@ -25,6 +25,7 @@ pub mod incremental;
 pub mod index;
 pub mod init;
 pub mod markdown;
+pub mod mojibake;
 pub mod output;
 pub mod parse;
 pub mod paths;

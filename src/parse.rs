@@ -91,6 +91,9 @@ impl Note {
 pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     let text = src.text.as_str();
     let mut diags = Vec::new();
+    if let Some(r) = crate::mojibake::detect(text) {
+        diags.extend(crate::mojibake::diagnostic(src.path.as_str(), &r));
+    }
     let mut front = FrontMatter::default();
     let mut body_offset = 0;
     let mut fm_pos = Position { line: 1, col: 1 };
