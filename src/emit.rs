@@ -20,7 +20,7 @@ use crate::render::{escape, RenderedNote, TocEntry};
 use crate::templates::{words, Theme};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -238,6 +238,8 @@ struct Emitter<'a> {
     style: LinkStyle,
     opts: &'a EmitOptions,
     dates: Vec<Option<String>>,
+    /// Every published note under each tag (children included), by title.
+    tag_notes: HashMap<&'a str, Vec<usize>>,
 }
 
 /// Writes the whole site through `sink`.
@@ -265,6 +267,7 @@ pub fn emit(
         },
         opts,
         dates: v.notes.iter().map(note_date).collect(),
+        tag_notes: tag_notes(v),
     };
     let idx = v.index;
     let mut jobs: Vec<Job> = Vec::new();
@@ -343,6 +346,26 @@ fn io_error(path: &str, err: &io::Error) -> Diagnostic {
     )
 }
 
+/// Every published note under each tag, children included, sorted by title.
+fn tag_notes<'a>(v: &'a SiteView) -> HashMap<&'a str, Vec<usize>> {
+    let idx = v.index;
+    let keys: Vec<String> = v.notes.iter().map(|n| name_key(&n.title)).collect();
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (key, tag) in &idx.tags {
+        // Each note is counted under its own tag and every ancestor.
+        let mut k: Option<&String> = Some(key);
+        while let Some(cur) = k {
+            out.entry(cur.as_str()).or_default().extend(&tag.notes);
+            k = idx.tags.get(cur).and_then(|t| t.parent.as_ref());
+        }
+    }
+    for ids in out.values_mut() {
+        ids.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
+        ids.dedup();
+    }
+    out
+}
+
 /// The date a note is listed under: `updated`, else `date`, else its file time.
 fn note_date(n: &Note) -> Option<String> {
     let from_front = n
@@ -393,16 +416,7 @@ impl Emitter<'_> {
     }
 
     fn tag_count(&self, key: &str) -> usize {
-        let idx = self.v.index;
-        let mut all = std::collections::BTreeSet::new();
-        let mut stack = vec![key.to_string()];
-        while let Some(k) = stack.pop() {
-            if let Some(t) = idx.tags.get(&k) {
-                all.extend(t.notes.iter().copied());
-                stack.extend(t.children.iter().cloned());
-            }
-        }
-        all.len()
+        self.tag_notes.get(key).map_or(0, Vec::len)
     }
 
     fn tag_link(&self, depth: usize, key: &str) -> Option<TagLink> {
@@ -513,18 +527,7 @@ impl Emitter<'_> {
             Job::Tag(key) => {
                 let t = &idx.tags[key];
                 let depth = t.slug.depth();
-                let mut ids: Vec<usize> = Vec::new();
-                let mut stack = vec![key.clone()];
-                while let Some(k) = stack.pop() {
-                    if let Some(tt) = idx.tags.get(&k) {
-                        ids.extend(&tt.notes);
-                        stack.extend(tt.children.iter().cloned());
-                    }
-                }
-                ids.sort_by(|&a, &b| {
-                    name_key(&self.v.notes[a].title).cmp(&name_key(&self.v.notes[b].title))
-                });
-                ids.dedup();
+                let ids = self.tag_notes.get(key.as_str()).cloned().unwrap_or_default();
                 let mut crumbs = vec![Crumb {
                     title: self.t["tags"].to_string(),
                     url: self.url(depth, &UrlPath::new("tags/")),
@@ -720,7 +723,7 @@ impl Emitter<'_> {
                 .sum()
         };
         let mut notes: Vec<Card> = f.notes.iter().map(|&i| self.card(depth, i)).collect();
-        notes.sort_by_key(|a| name_key(&a.title));
+        notes.sort_by_cached_key(|a| name_key(&a.title));
         FolderCtx {
             title: f.name.clone(),
             subfolders: f

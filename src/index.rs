@@ -353,16 +353,11 @@ fn resolve_all(
             e.3.push(i);
         }
     }
-    let names: Vec<(String, String)> = notes
-        .iter()
-        .map(|n| (name_key(n.path.stem()), n.path.without_md().to_string()))
-        .chain(notes.iter().flat_map(|n| {
-            n.front
-                .aliases
-                .iter()
-                .map(move |a| (name_key(a), n.path.without_md().to_string()))
-        }))
-        .collect();
+    let names = if wanted.is_empty() {
+        Names::default()
+    } else {
+        Names::new(notes)
+    };
     let found: Vec<Diagnostic> = wanted
         .into_par_iter()
         .map(|(key, (note, pos, shown, users))| {
@@ -376,7 +371,7 @@ fn resolve_all(
                 ));
             }
             let mut d = Diagnostic::new(Kind::BrokenLink, notes[note].path.as_str(), msg).at(pos);
-            if let Some(s) = suggest(&key, &names) {
+            if let Some(s) = names.suggest(&key) {
                 d.help = Some(format!("did you mean `[[{s}]]`?"));
             } else {
                 d.help = Some("create the note, or fix the link's spelling".into());
@@ -405,9 +400,10 @@ fn resolve_all(
         }
         index.notes[i].outlinks = out.into_iter().collect();
     }
+    let title_keys: Vec<String> = notes.iter().map(|n| name_key(&n.title)).collect();
     for (i, b) in back.into_iter().enumerate() {
         let mut b: Vec<usize> = b.into_iter().collect();
-        b.sort_by(|&x, &y| name_key(&notes[x].title).cmp(&name_key(&notes[y].title)));
+        b.sort_by(|&x, &y| title_keys[x].cmp(&title_keys[y]));
         index.notes[i].backlinks = b;
     }
 }
@@ -539,21 +535,49 @@ fn closest_heading(note: &Note, anchor: &str) -> Option<String> {
         .map(|(_, t)| t.clone())
 }
 
-fn suggest(key: &str, names: &[(String, String)]) -> Option<String> {
-    let slug = slugify(key);
-    let max = (key.chars().count() / 4).clamp(1, 3);
-    names
-        .iter()
-        .filter_map(|(name, path)| {
-            let d = if slugify(name) == slug {
-                0
-            } else {
-                bounded_distance(name, key, max)
-            };
-            (d <= max).then_some((d, path))
-        })
-        .min()
-        .map(|(_, p)| p.clone())
+/// Note names and aliases, prepared once for "did you mean" suggestions.
+#[derive(Default)]
+struct Names {
+    by_slug: HashMap<String, String>,
+    by_len: HashMap<usize, Vec<(Vec<char>, String)>>,
+}
+
+impl Names {
+    fn new(notes: &[Note]) -> Self {
+        let mut n = Names::default();
+        let all = notes.iter().flat_map(|note| {
+            let path = note.path.without_md().to_string();
+            std::iter::once(note.path.stem().to_string())
+                .chain(note.front.aliases.iter().cloned())
+                .map(move |name| (name, path.clone()))
+        });
+        for (name, path) in all {
+            let key = name_key(&name);
+            n.by_slug
+                .entry(slugify(&key))
+                .or_insert_with(|| path.clone());
+            let chars: Vec<char> = key.chars().collect();
+            n.by_len.entry(chars.len()).or_default().push((chars, path));
+        }
+        n
+    }
+
+    /// The closest name within a few edits (accents and punctuation ignored first).
+    fn suggest(&self, key: &str) -> Option<String> {
+        if let Some(p) = self.by_slug.get(&slugify(key)) {
+            return Some(p.clone());
+        }
+        let want: Vec<char> = key.chars().collect();
+        let max = (want.len() / 4).clamp(1, 3);
+        (want.len().saturating_sub(max)..=want.len() + max)
+            .flat_map(|len| self.by_len.get(&len).into_iter().flatten())
+            .filter_map(|(chars, path)| {
+                let d = crate::resolve::bounded_distance_chars(chars, &want, max);
+                (d <= max).then_some((d, path))
+            })
+            .min()
+            .map(|(_, p)| p.clone())
+    }
 }
 
 fn collect_tags(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic>) {

@@ -76,7 +76,10 @@ pub fn strip_md(s: &str) -> &str {
 pub fn name_key(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    for c in s.trim().nfc().flat_map(char::to_lowercase) {
+    let s = s.trim();
+    // ASCII is already NFC: skip the normaliser on the common path.
+    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() { Box::new(s.chars()) } else { Box::new(s.nfc()) };
+    for c in chars.flat_map(char::to_lowercase) {
         if c.is_whitespace() {
             space = true;
         } else {

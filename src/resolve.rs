@@ -234,6 +234,11 @@ impl NameTable {
 pub fn bounded_distance(a: &str, b: &str, max: usize) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    bounded_distance_chars(&a, &b, max)
+}
+
+/// [`bounded_distance`] over characters already split.
+pub fn bounded_distance_chars(a: &[char], b: &[char], max: usize) -> usize {
     if a.len().abs_diff(b.len()) > max {
         return max + 1;
     }
