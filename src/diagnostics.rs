@@ -73,6 +73,8 @@ kinds! {
     InvalidTag = "invalid-tag", Warning, "a tag in the front matter is not a valid tag.";
     Template = "template", Error, "a theme template failed to render.";
     EmbedCycle = "embed-cycle", Warning, "embeds form a cycle or nest too deeply.";
+    Math = "math", Warning, "a formula could not be rendered to MathML; it is shown as code.";
+    Diagram = "diagram", Warning, "a Mermaid diagram could not be rendered; it is shown as its source.";
     Mojibake = "mojibake", Warning, "text looks like UTF-8 decoded with the wrong encoding.";
 }
 

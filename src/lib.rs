@@ -25,12 +25,15 @@ pub mod incremental;
 pub mod index;
 pub mod init;
 pub mod markdown;
+pub mod math;
+pub mod mermaid;
 pub mod mojibake;
 pub mod output;
 pub mod parse;
 pub mod paths;
 pub mod render;
 pub mod resolve;
+pub mod sanitize;
 pub mod scan;
 pub mod serve;
 pub mod templates;
@@ -135,6 +138,7 @@ impl Site {
             },
             line_breaks: self.config.line_breaks,
             callouts: &self.config.callouts,
+            sanitize: self.config.sanitize,
         }
     }
 

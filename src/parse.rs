@@ -73,6 +73,11 @@ pub struct Note {
     pub front_tags: Vec<(String, Position)>,
     /// The Markdown events of the body (comments removed, text merged, heading ids set).
     pub events: Vec<Event<'static>>,
+    /// Where each math formula (`$…$`, `$$…$$`) starts, in event order, so
+    /// render can report a formula it cannot draw.
+    pub math_pos: Vec<Position>,
+    /// Where each code block starts, in event order (for diagram findings).
+    pub code_pos: Vec<Position>,
     /// Plain text of the body, for summaries and search.
     pub text: String,
     /// Modification time, seconds since the epoch.
@@ -136,6 +141,8 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         inline_tags: Vec::new(),
         front_tags: front.tags.iter().map(|t| (t.clone(), fm_pos)).collect(),
         events: Vec::new(),
+        math_pos: Vec::new(),
+        code_pos: Vec::new(),
         text: String::new(),
         modified: src.modified,
         front,
@@ -192,7 +199,11 @@ fn collect(
                     });
                 }
             }
-            Event::Start(Tag::CodeBlock(_)) => in_code += 1,
+            Event::Start(Tag::CodeBlock(_)) => {
+                in_code += 1;
+                note.code_pos.push(pos_of(range.start));
+            }
+            Event::InlineMath(_) | Event::DisplayMath(_) => note.math_pos.push(pos_of(range.start)),
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 in_link += 1;

@@ -1,14 +1,30 @@
-//! Render pass: fenced code blocks, highlighted at build time.
+//! Render pass: fenced code blocks, highlighted at build time, and Mermaid
+//! diagrams drawn at build time.
 //!
 //! The code goes to `highlight` (the syntect owner); the block gets a
-//! language label and a copy button the theme's script enables.
+//! language label and a copy button the theme's script enables. A
+//! ```` ```mermaid ```` block goes to `mermaid` and becomes inline SVG in a
+//! `<div class="mermaid">`; a diagram that cannot be drawn stays visible as
+//! its source and is reported once, with the line parse recorded for the
+//! block (the n-th code block of a note is `note.code_pos[n]`).
 
-use super::escape;
+use super::{escape, Page};
+use crate::diagnostics::{Diagnostic, Kind, Position};
 use crate::highlight;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
-/// Replaces each code block with highlighted HTML.
-pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+/// Whether an event opens a code block (to count them before a slice).
+pub fn is_code_start(e: &Event<'_>) -> bool {
+    matches!(e, Event::Start(Tag::CodeBlock(_)))
+}
+
+/// Replaces each code block of note `id`; `k` is the ordinal of the first one.
+pub(crate) fn pass(
+    page: &mut Page,
+    id: usize,
+    mut k: usize,
+    events: Vec<Event<'static>>,
+) -> Vec<Event<'static>> {
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
     while let Some(ev) = iter.next() {
@@ -28,9 +44,47 @@ pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
             CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
             CodeBlockKind::Indented => String::new(),
         };
-        out.push(Event::Html(block(&code, &lang).into()));
+        let html = if lang.eq_ignore_ascii_case("mermaid") {
+            diagram(page, id, k, &code)
+        } else {
+            page.own(block(&code, &lang))
+        };
+        k += 1;
+        out.push(Event::Html(html.into()));
     }
     out
+}
+
+/// A Mermaid block: its SVG, or its source and one finding.
+fn diagram(page: &mut Page, id: usize, k: usize, code: &str) -> String {
+    page.diagrams += 1;
+    let dom_id = format!("mermaid-{}-{}", page.chain[0], page.diagrams);
+    match crate::mermaid::to_svg(code, &dom_id) {
+        Ok(svg) => format!("<div class=\"mermaid\">{}</div>\n", page.own(svg)),
+        Err(e) => {
+            let note = &page.ctx.notes[id];
+            // The fence is line 1 of the block; the diagram starts on the next.
+            let pos = note.code_pos.get(k).map(|p| Position {
+                line: p.line
+                    + 1
+                    + e.offset
+                        .map_or(0, |o| code[..o.min(code.len())].matches('\n').count()),
+                col: 1,
+            });
+            let mut d = Diagnostic::new(
+                Kind::Diagram,
+                note.path.as_str(),
+                format!(
+                    "cannot draw this Mermaid diagram: {}; it is shown as its source",
+                    e.message
+                ),
+            )
+            .help("check the diagram in the Mermaid live editor (mermaid.live)");
+            d.pos = pos;
+            page.diags.push(d);
+            page.own(block(code, "mermaid"))
+        }
+    }
 }
 
 fn block(code: &str, lang: &str) -> String {
@@ -50,7 +104,8 @@ fn block(code: &str, lang: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::render_first;
+    use super::super::tests::{render_first, render_nth};
+    use crate::diagnostics::{Kind, Position};
 
     #[test]
     fn code_is_highlighted_with_classes_and_unknown_languages_stay_plain() {
@@ -69,5 +124,46 @@ mod tests {
         );
         assert!(html.contains("&lt;s&gt;"), "{html}");
         assert!(html.contains("LIST FROM #x"), "{html}");
+    }
+
+    #[test]
+    fn mermaid_blocks_become_inline_svg_with_unique_ids() {
+        let (html, diags) = render_nth(
+            &[
+                ("a.md", "```mermaid\nflowchart LR\n  A --> B\n```\n\n![[b]]"),
+                ("b.md", "```mermaid\npie\n  \"x\" : 1\n```"),
+            ],
+            0,
+        );
+        assert!(diags.is_empty(), "{diags:?}");
+        assert!(
+            html.contains("<div class=\"mermaid\"><svg id=\"mermaid-0-1\""),
+            "{html}"
+        );
+        assert!(
+            html.contains("<svg id=\"mermaid-0-2\""),
+            "embedded diagram: {html}"
+        );
+        assert!(
+            !html.contains("```") && !html.contains("code-block"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_broken_diagram_shows_its_source_and_names_its_line() {
+        let (html, diags) = render_first(&[(
+            "a.md",
+            "# T\n\n```js\nx\n```\n\n- item\n\n  ```mermaid\n  flowchart TD\n    A[Open --> B\n  ```\n",
+        )]);
+        assert!(
+            html.contains("<span class=\"code-lang\">mermaid</span>"),
+            "{html}"
+        );
+        assert!(html.contains("A[Open --&gt; B"), "{html}");
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].kind, Kind::Diagram);
+        assert_eq!(diags[0].pos.map(|p| p.line), Some(11), "{:?}", diags[0]);
+        let _ = Position::default();
     }
 }

@@ -13,6 +13,7 @@ mod code;
 mod headings;
 mod inline;
 mod links;
+mod math;
 
 use crate::config::CalloutType;
 use crate::diagnostics::Diagnostic;
@@ -34,6 +35,8 @@ pub struct RenderContext<'a> {
     pub line_breaks: bool,
     /// Extra callout types from `site.toml`.
     pub callouts: &'a BTreeMap<String, CalloutType>,
+    /// Sanitise the HTML of notes (`sanitize = true` in `site.toml`).
+    pub sanitize: bool,
 }
 
 /// A table-of-contents entry.
@@ -68,12 +71,27 @@ pub(crate) struct Page<'a> {
     pub depth: usize,
     pub chain: Vec<usize>,
     pub diags: Vec<Diagnostic>,
+    /// Markup isokb generated (MathML, SVG, players) held out of sanitising.
+    pub own: Vec<String>,
+    /// Diagrams drawn so far on this page (their SVG ids must differ).
+    pub diagrams: usize,
 }
 
 impl Page<'_> {
     /// A relative link from this page to a site location.
     pub fn url(&self, target: &UrlPath) -> String {
         relative_url(self.depth, target, self.ctx.style)
+    }
+
+    /// Marks markup isokb generated itself (MathML, diagram SVG, icons,
+    /// players): returned as is, or, when sanitising, as a placeholder that
+    /// `sanitize` puts back after cleaning the author's HTML.
+    pub fn own(&mut self, html: String) -> String {
+        if !self.ctx.sanitize {
+            return html;
+        }
+        self.own.push(html);
+        crate::sanitize::placeholder(self.own.len() - 1)
     }
 }
 
@@ -85,13 +103,18 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
         depth: ctx.index.notes[id].slug.depth(),
         chain: vec![id],
         diags: Vec::new(),
+        own: Vec::new(),
+        diagrams: 0,
     };
     let skip_h1 = if note.title_is_h1 {
         first_block_len(&note.events)
     } else {
         0
     };
-    let html = render_events(&mut page, id, &note.events, skip_h1);
+    let mut html = render_events(&mut page, id, &note.events, skip_h1);
+    if ctx.sanitize {
+        html = crate::sanitize::clean(&html, &page.own);
+    }
     let toc = note
         .headings
         .iter()
@@ -128,27 +151,28 @@ pub(crate) fn render_range(
     start: usize,
     end: usize,
 ) -> String {
-    let offset = links::count_refs(&events[..start]);
+    let before = &events[..start];
     let evs = events[start..end].to_vec();
-    let evs = links::pass(page, id, offset, evs);
+    let evs = links::pass(page, id, links::count_refs(before), evs);
+    let evs = math::pass(
+        page,
+        id,
+        before.iter().filter(|e| math::is_math(e)).count(),
+        evs,
+    );
     let evs = callouts::pass(evs, page.ctx.callouts);
     let evs = blocks::pass(evs);
     let evs = inline::pass(evs, page);
     let evs = headings::pass(evs);
-    let evs = code::pass(evs);
+    let evs = code::pass(
+        page,
+        id,
+        before.iter().filter(|e| code::is_code_start(e)).count(),
+        evs,
+    );
     let line_breaks = page.ctx.line_breaks;
     let evs = evs.into_iter().map(|e| match e {
         Event::SoftBreak if line_breaks => Event::HardBreak,
-        Event::InlineMath(t) => {
-            Event::Html(format!("<code class=\"math math-inline\">{}</code>", escape(&t)).into())
-        }
-        Event::DisplayMath(t) => Event::Html(
-            format!(
-                "<pre class=\"math math-display\"><code>{}</code></pre>",
-                escape(&t)
-            )
-            .into(),
-        ),
         e => e,
     });
     let mut html = String::new();
@@ -248,6 +272,7 @@ pub(crate) mod tests {
             style: LinkStyle::Explicit,
             line_breaks: true,
             callouts: &callouts,
+            sanitize: false,
         };
         let (r, d) = render_note(&ctx, n);
         (r.html, d)
