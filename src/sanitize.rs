@@ -47,6 +47,8 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
             "hidden",
         ])
         .add_generic_attribute_prefixes(["data-"])
+        // No `target` attribute is allowed, so `rel="noopener"` would be noise.
+        .link_rel(None)
         .add_tag_attributes("details", ["open"])
         .add_tag_attributes("img", ["loading", "width", "height"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])

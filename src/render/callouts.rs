@@ -7,7 +7,7 @@
 //! fold without JavaScript. Nested callouts work because each blockquote
 //! decides for itself.
 
-use super::escape;
+use super::{escape, Page};
 use crate::config::CalloutType;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::collections::BTreeMap;
@@ -84,10 +84,8 @@ pub fn header(text: &str) -> Option<(&str, Option<char>, &str)> {
 }
 
 /// Turns callout blockquotes into callout elements.
-pub(crate) fn pass(
-    events: Vec<Event<'static>>,
-    custom: &BTreeMap<String, CalloutType>,
-) -> Vec<Event<'static>> {
+pub(crate) fn pass(page: &mut Page, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+    let custom = page.ctx.callouts;
     let mut out = Vec::with_capacity(events.len());
     let mut stack: Vec<Option<&'static str>> = Vec::new();
     let mut i = 0;
@@ -144,7 +142,7 @@ pub(crate) fn pass(
                         "<{tag} class=\"callout\" data-callout=\"{}\"{}{open}><{title_tag} class=\"callout-title\"><span class=\"callout-icon\">{}</span><span class=\"callout-title-inner\">{title_html}</span></{title_tag}><div class=\"callout-content\">\n",
                         escape(&canon),
                         fold.map(|f| format!(" data-callout-fold=\"{f}\"")).unwrap_or_default(),
-                        icon(&canon, custom),
+                        page.own(icon(&canon, custom)),
                     )
                     .into(),
                 ));

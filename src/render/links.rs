@@ -154,7 +154,7 @@ fn embed(page: &mut Page, id: usize, link: &Link, raw: &RawRef, label: &str) -> 
     match link {
         Link::File { id: f } => {
             let url = page.url(&index.files[*f].url);
-            file_embed(&url, &index.files[*f].url, raw, label)
+            file_embed(page, &url, &index.files[*f].url, raw, label)
         }
         Link::Note {
             id: target,
@@ -172,7 +172,7 @@ fn embed(page: &mut Page, id: usize, link: &Link, raw: &RawRef, label: &str) -> 
     }
 }
 
-fn file_embed(url: &str, file: &UrlPath, raw: &RawRef, label: &str) -> String {
+fn file_embed(page: &mut Page, url: &str, file: &UrlPath, raw: &RawRef, label: &str) -> String {
     let ext = file
         .as_str()
         .rsplit('.')
@@ -201,7 +201,12 @@ fn file_embed(url: &str, file: &UrlPath, raw: &RawRef, label: &str) -> String {
                 .filter(|a| a.starts_with("page="))
                 .map(|a| format!("#{}", escape(a)))
                 .unwrap_or_default();
-            format!("<div class=\"embed-pdf\"><iframe src=\"{href}{page_frag}\" title=\"{name}\" loading=\"lazy\"></iframe><a href=\"{href}{page_frag}\">{name}</a></div>")
+            let viewer = page.own(format!(
+                "<iframe src=\"{href}{page_frag}\" title=\"{name}\" loading=\"lazy\"></iframe>"
+            ));
+            format!(
+                "<div class=\"embed-pdf\">{viewer}<a href=\"{href}{page_frag}\">{name}</a></div>"
+            )
         }
         "mp3" | "wav" | "m4a" | "ogg" | "flac" | "3gp" => {
             format!("<audio controls preload=\"metadata\" src=\"{href}\"></audio>")

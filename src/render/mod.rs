@@ -1,19 +1,24 @@
 //! Rendering: from a parsed note and the index to HTML.
 //!
 //! Fifth stage, run in parallel. The note's stored Markdown events go through
-//! small named passes, each its own module: `links` (links, embeds, broken
-//! links), `callouts`, `blocks` (block-id anchors), `inline` (tags and
-//! `==highlight==`), `headings` (anchor links) and `code` (syntax
-//! highlighting), then pulldown-cmark writes the HTML. Render knows no
-//! templates, no server and no filesystem: it returns a [`RenderedNote`].
+//! small named passes, each its own module, in this order: `links` (links,
+//! embeds, broken links), `math` (formulas to MathML), `callouts`, `blocks`
+//! (block-id anchors), `tasks` (task items and custom markers), `inline`
+//! (tags and `==highlight==`), `code` (syntax highlighting and Mermaid
+//! diagrams), `footnotes` (numbering, inline `^[…]` notes) and `headings`
+//! (anchor links); then pulldown-cmark writes the HTML, and `sanitize`
+//! cleans it when the site asks for it. Render knows no templates, no server
+//! and no filesystem: it returns a [`RenderedNote`].
 
 mod blocks;
 mod callouts;
 mod code;
+mod footnotes;
 mod headings;
 mod inline;
 mod links;
 mod math;
+mod tasks;
 
 use crate::config::CalloutType;
 use crate::diagnostics::Diagnostic;
@@ -75,6 +80,8 @@ pub(crate) struct Page<'a> {
     pub own: Vec<String>,
     /// Diagrams drawn so far on this page (their SVG ids must differ).
     pub diagrams: usize,
+    /// Embedded ranges with footnotes so far (each gets its own ids).
+    pub footnote_scopes: usize,
 }
 
 impl Page<'_> {
@@ -105,6 +112,7 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
         diags: Vec::new(),
         own: Vec::new(),
         diagrams: 0,
+        footnote_scopes: 0,
     };
     let skip_h1 = if note.title_is_h1 {
         first_block_len(&note.events)
@@ -160,16 +168,18 @@ pub(crate) fn render_range(
         before.iter().filter(|e| math::is_math(e)).count(),
         evs,
     );
-    let evs = callouts::pass(evs, page.ctx.callouts);
+    let evs = callouts::pass(page, evs);
     let evs = blocks::pass(evs);
+    let evs = tasks::pass(evs);
     let evs = inline::pass(evs, page);
-    let evs = headings::pass(evs);
     let evs = code::pass(
         page,
         id,
         before.iter().filter(|e| code::is_code_start(e)).count(),
         evs,
     );
+    let evs = footnotes::pass(page, evs);
+    let evs = headings::pass(evs);
     let line_breaks = page.ctx.line_breaks;
     let evs = evs.into_iter().map(|e| match e {
         Event::SoftBreak if line_breaks => Event::HardBreak,
@@ -248,6 +258,14 @@ pub(crate) mod tests {
     }
 
     pub fn render_nth(files: &[(&str, &str)], n: usize) -> (String, Vec<Diagnostic>) {
+        render_with(files, n, false)
+    }
+
+    pub fn render_with(
+        files: &[(&str, &str)],
+        n: usize,
+        sanitize: bool,
+    ) -> (String, Vec<Diagnostic>) {
         let notes: Vec<Note> = files
             .iter()
             .map(|(p, t)| {
@@ -272,7 +290,7 @@ pub(crate) mod tests {
             style: LinkStyle::Explicit,
             line_breaks: true,
             callouts: &callouts,
-            sanitize: false,
+            sanitize,
         };
         let (r, d) = render_note(&ctx, n);
         (r.html, d)
@@ -293,6 +311,35 @@ pub(crate) mod tests {
     fn soft_breaks_follow_the_setting() {
         let (html, _) = render_first(&[("a.md", "ligne 1\nligne 2")]);
         assert!(html.contains("ligne 1<br />"), "{html}");
+    }
+
+    #[test]
+    fn sanitizing_removes_author_scripts_and_keeps_isokb_markup() {
+        let note = "> [!tip] T\n> $x^2$\n\n```mermaid\npie\n  \"a\" : 1\n```\n\n```rust\nlet a = 1;\n```\n\n- [?] t ^blk\n\nA^[n] <span onclick=\"x()\">s</span><script>alert(1)</script>\n\n<iframe src=\"https://evil.example\"></iframe>\n\n![[doc.pdf]]\n\n## H";
+        let (raw, _) = render_with(&[("a.md", note)], 0, false);
+        assert!(
+            raw.contains("<script>") && raw.contains("onclick"),
+            "raw HTML passes by default"
+        );
+        let (html, _) = render_with(&[("a.md", note)], 0, true);
+        for kept in [
+            "<div class=\"callout\" data-callout=\"tip\">",
+            "<span class=\"callout-icon\"><svg viewBox",
+            "<math><msup>",
+            "<div class=\"mermaid\"><svg id=\"mermaid-0-1\"",
+            "<style>",
+            "<span class=\"hl-",
+            "<button class=\"copy-code\"",
+            "<li id=\"^blk\" class=\"task-list-item is-checked\" data-task=\"?\"><input type=\"checkbox\"",
+            "<section class=\"footnotes\">",
+            "<iframe src=\"../doc.pdf\"",
+            "<h2 id=\"h\">H <a class=\"heading-anchor\" href=\"#h\" aria-hidden=\"true\" tabindex=\"-1\">",
+        ] {
+            assert!(html.contains(kept), "lost {kept}: {html}");
+        }
+        for gone in ["<script", "onclick", "evil.example"] {
+            assert!(!html.contains(gone), "kept {gone}: {html}");
+        }
     }
 
     #[test]
