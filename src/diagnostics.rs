@@ -76,6 +76,10 @@ kinds! {
     Math = "math", Warning, "a formula could not be rendered to MathML; it is shown as code.";
     Diagram = "diagram", Warning, "a Mermaid diagram could not be rendered; it is shown as its source.";
     Mojibake = "mojibake", Warning, "text looks like UTF-8 decoded with the wrong encoding.";
+    Orphan = "orphan", Info, "a published note that no other published note links to or embeds (the home note and folder notes are exempt).";
+    EmptyNote = "empty-note", Warning, "a published note with nothing but its title: no text, links, embeds or properties.";
+    UnusedAttachment = "unused-attachment", Info, "an attachment that no note links to or embeds.";
+    PropertyType = "property-type", Warning, "a property whose value has another type than the same property elsewhere in the vault.";
 }
 
 impl fmt::Display for Kind {
@@ -105,6 +109,37 @@ impl Position {
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = before[line_start..].chars().count() + 1;
         Position { line, col }
+    }
+}
+
+/// Line starts of a text, for many offset → position lookups in O(log n) each.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    /// Indexes the lines of `text`.
+    pub fn new(text: &'a str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// The position of byte `offset` (clamped to the text).
+    pub fn position(&self, offset: usize) -> Position {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        Position {
+            line,
+            col: self.text[start..offset].chars().count() + 1,
+        }
     }
 }
 
@@ -232,6 +267,19 @@ mod tests {
         // "çé " is 5 bytes, 3 characters.
         assert_eq!(Position::of_offset(text, 8), Position { line: 2, col: 4 });
         assert_eq!(Position::of_offset(text, 999).line, 3);
+    }
+
+    #[test]
+    fn line_index_agrees_with_the_direct_count() {
+        let text = "ab\nçé x\n\nlast";
+        let idx = LineIndex::new(text);
+        for off in 0..=text.len() + 2 {
+            assert_eq!(
+                idx.position(off),
+                Position::of_offset(text, off),
+                "offset {off}"
+            );
+        }
     }
 
     #[test]

@@ -527,7 +527,11 @@ impl Emitter<'_> {
             Job::Tag(key) => {
                 let t = &idx.tags[key];
                 let depth = t.slug.depth();
-                let ids = self.tag_notes.get(key.as_str()).cloned().unwrap_or_default();
+                let ids = self
+                    .tag_notes
+                    .get(key.as_str())
+                    .cloned()
+                    .unwrap_or_default();
                 let mut crumbs = vec![Crumb {
                     title: self.t["tags"].to_string(),
                     url: self.url(depth, &UrlPath::new("tags/")),

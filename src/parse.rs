@@ -6,7 +6,7 @@
 //! headings with their anchor ids, block ids, inline tags and every internal
 //! reference with its position. It resolves nothing and touches no file.
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{Diagnostic, LineIndex, Position};
 use crate::frontmatter::{self, FrontMatter, Value};
 use crate::markdown::{self, RawRef};
 use crate::paths::{slugify, VaultPath};
@@ -123,12 +123,9 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     }
     let body = &text[body_offset..];
     let (stripped, shifts) = markdown::strip_comments(body);
-    let pos_of = |offset: usize| {
-        Position::of_offset(
-            text,
-            body_offset + markdown::original_offset(&shifts, offset),
-        )
-    };
+    let lines = LineIndex::new(text);
+    let pos_of =
+        |offset: usize| lines.position(body_offset + markdown::original_offset(&shifts, offset));
 
     let mut note = Note {
         path: src.path.clone(),

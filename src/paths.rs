@@ -78,7 +78,11 @@ pub fn name_key(s: &str) -> String {
     let mut space = false;
     let s = s.trim();
     // ASCII is already NFC: skip the normaliser on the common path.
-    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() { Box::new(s.chars()) } else { Box::new(s.nfc()) };
+    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() {
+        Box::new(s.chars())
+    } else {
+        Box::new(s.nfc())
+    };
     for c in chars.flat_map(char::to_lowercase) {
         if c.is_whitespace() {
             space = true;

@@ -1,0 +1,121 @@
+//! Criterion benchmarks, one per pipeline stage, on a generated vault.
+//!
+//! `cargo bench` measures a 2,000-note vault (`ISOKB_BENCH_NOTES` changes it);
+//! `cargo test --benches` (run by CI) goes through every stage once on 100
+//! notes, so the code paths stay compiling and correct without timing anything.
+
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
+use isokb::emit::{emit, EmitOptions, MemorySink};
+use isokb::{index, load_config, load_site, parse, scan, templates::Theme, Overrides};
+use std::hint::black_box;
+use std::path::Path;
+
+/// Writes `n` notes shaped like real vaults: front matter, headings, links of
+/// every form, callouts, tags, code and tables.
+fn generate(root: &Path, n: usize) {
+    let folders = [
+        "Projets",
+        "Projets/Qualité",
+        "Réunions",
+        "Normes/ISO",
+        "Archives",
+    ];
+    for i in 0..n {
+        let folder = folders[i % folders.len()];
+        let link = |k: usize| (i * 7 + k * 13) % (n + n / 10);
+        let code = if i % 3 == 0 {
+            "```rust\nfn main() {\n    let x = vec![1, 2, 3];\n    println!(\"{:?}\", x);\n}\n```\n"
+        } else {
+            ""
+        };
+        let table = if i % 4 == 0 {
+            "| Colonne | Valeur |\n|---|---|\n| a | [[Note 1\\|un]] |\n| b | 2 |\n"
+        } else {
+            ""
+        };
+        let text = format!(
+            "---\ntitle: \"Note {i} — réunion\"\ntags: [projet/p{}, qualité]\naliases: [\"N-{i}\"]\ndate: 2024-03-{:02}\n---\n\
+             # Note {i}\n\nLe comité vérifie le **programme** d'audit. Voir [[Note {}]], [[Note {}#Suivi|le suivi]] et [[N-{}]]. #tag{}\n\n\
+             > [!note] Rappel\n> Les écarts sont traités sous quinze jours. [[Note {}]]\n\n## Suivi\n\nTexte ^b{i}\n\n{code}\n{table}\n\
+             - [ ] tâche\n- [x] faite avec ==surlignage==\n",
+            i % 7,
+            i % 28 + 1,
+            link(1),
+            link(2),
+            link(3),
+            i % 5,
+            link(4)
+        );
+        let path = root
+            .join("content")
+            .join(folder)
+            .join(format!("Note {i}.md"));
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    std::fs::write(
+        root.join("site.toml"),
+        "title = \"Bench\"\nlanguage = \"fr\"\n",
+    )
+    .unwrap();
+}
+
+fn notes() -> usize {
+    if std::env::args().any(|a| a == "--bench") {
+        std::env::var("ISOKB_BENCH_NOTES")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2000)
+    } else {
+        100
+    }
+}
+
+fn stages(c: &mut Criterion) {
+    let dir = tempfile::tempdir().unwrap();
+    let n = notes();
+    generate(dir.path(), n);
+    let root = dir.path();
+    let config = load_config(root, &Overrides::default()).unwrap();
+    let (vault, _) =
+        scan::scan(&root.join("content"), &isokb::scan_options(root, &config)).unwrap();
+    assert_eq!(vault.notes.len(), n);
+    let site = load_site(root, config.clone()).unwrap();
+    assert!(site.rendered.iter().all(Option::is_some));
+    let theme = Theme::load(root, "default").unwrap();
+    let files: Vec<_> = vault.attachments.iter().map(|a| a.path.clone()).collect();
+
+    let mut g = c.benchmark_group(format!("{n} notes"));
+    g.sample_size(10);
+    g.bench_function("scan", |b| {
+        b.iter(|| scan::scan(&root.join("content"), &isokb::scan_options(root, &config)).unwrap())
+    });
+    g.bench_function("parse", |b| {
+        b.iter(|| vault.notes.iter().map(parse::parse_note).count())
+    });
+    g.bench_function("index", |b| {
+        b.iter(|| index::build_index(black_box(&site.notes), &files, false))
+    });
+    g.bench_function("render", |b| {
+        b.iter_batched(
+            || load_site(root, config.clone()).unwrap(),
+            |mut s| {
+                s.render_some(|_| true);
+                s
+            },
+            BatchSize::LargeInput,
+        )
+    });
+    g.bench_function("emit (memory)", |b| {
+        b.iter(|| {
+            let sink = MemorySink::default();
+            let (out, diags) = emit(&site.view(), &theme, &sink, &EmitOptions::default());
+            assert!(diags.is_empty());
+            out
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);
