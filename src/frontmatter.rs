@@ -240,6 +240,25 @@ fn split_list(v: &Value) -> Vec<String> {
     }
 }
 
+/// Every top-level property of a front-matter block with its YAML type, the
+/// known ones (`date`, `tags`, `title` …) included, in written order. `None`
+/// when the YAML cannot be read or is not a mapping (parse reports that).
+/// For checks that compare the types of one property across notes.
+pub fn typed_properties(yaml: &str) -> Option<Vec<(String, Value)>> {
+    if yaml.trim().is_empty() {
+        return Some(Vec::new());
+    }
+    match serde_yaml::from_str::<Yaml>(yaml).ok()? {
+        Yaml::Mapping(m) => Some(
+            m.into_iter()
+                .map(|(k, v)| (key_text(&k), Value::from_yaml(v)))
+                .collect(),
+        ),
+        Yaml::Null => Some(Vec::new()),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

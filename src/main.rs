@@ -47,10 +47,33 @@ enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
-    /// Report what is wrong in the vault without writing anything.
+    /// Report what is wrong in the vault without writing anything (for CI).
+    ///
+    /// Exit code: 0 no errors, 1 errors, 2 isokb could not run.
     Check {
         #[command(flatten)]
         common: Common,
+        /// Output format: `human` (stderr), `json`, `github` (annotations) or `sarif` (stdout).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Human)]
+        format: OutputFormat,
+        /// Make findings of KIND errors (repeatable, or comma-separated).
+        #[arg(long, value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
+        deny: Vec<Kind>,
+        /// Make findings of KIND warnings (repeatable, or comma-separated; `--deny` wins).
+        #[arg(long, value_name = "KIND", value_delimiter = ',', value_parser = parse_kind)]
+        warn: Vec<Kind>,
+    },
+    /// Repair what is safe to repair: mojibake, the case of links, alias links.
+    ///
+    /// Prints a diff of each change as it applies it; never asks anything.
+    /// Exit code: 0 done, 1 some file could not be rewritten, 2 isokb could not run.
+    Fix {
+        /// The folder holding site.toml, or a bare Obsidian vault.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Print the diffs without writing anything.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Preview the site with live reload.
     Serve {
@@ -167,35 +190,59 @@ fn main() -> ExitCode {
                 Err(d) => fatal(&p, &d),
             }
         }
-        Command::Check { common } => {
+        Command::Check {
+            common,
+            format,
+            deny,
+            warn,
+        } => {
             let o = isokb::Overrides {
                 drafts: common.drafts,
                 strict: common.strict,
                 ..Default::default()
             };
             let start = Instant::now();
-            match isokb::check(&common.root, &o) {
-                Ok(site) => {
-                    report_findings(&p, &site);
-                    let (errors, warnings) =
-                        isokb::diagnostics::count(&site.diagnostics, &site.policy());
-                    eprintln!(
-                        "{} {} notes in {:.2} s: {errors} error{}, {warnings} warning{}",
-                        p.paint(if errors > 0 { "1;31" } else { "1;32" }, "checked"),
-                        site.notes.len(),
-                        start.elapsed().as_secs_f64(),
-                        if errors == 1 { "" } else { "s" },
-                        if warnings == 1 { "" } else { "s" },
-                    );
-                    if errors > 0 {
-                        ExitCode::from(1)
-                    } else {
-                        ExitCode::SUCCESS
+            let mut site = match isokb::check(&common.root, &o) {
+                Ok(site) => site,
+                Err(d) => return fatal(&p, &d),
+            };
+            for (kinds, level) in [(warn, Level::Warning), (deny, Level::Error)] {
+                for k in kinds {
+                    site.config.diagnostics.insert(k.name().to_string(), level);
+                }
+            }
+            isokb::lints::apply(&mut site);
+            let report = isokb::report::Report::new(&site, p.verbose);
+            let summary = report.summary_line(Some(start.elapsed()));
+            let status = if report.failed() { "1;31" } else { "1;32" };
+            match format {
+                OutputFormat::Human => {
+                    eprint!("{}", report.human(p.color, p.quiet));
+                    eprintln!("{}", p.paint(status, &summary));
+                }
+                other => {
+                    let format = match other {
+                        OutputFormat::Json => isokb::report::Format::Json,
+                        OutputFormat::Github => isokb::report::Format::Github,
+                        _ => isokb::report::Format::Sarif,
+                    };
+                    print!("{}", report.render(format, false));
+                    if !p.quiet {
+                        eprint!("{}", report.table());
+                        eprintln!("{summary}");
                     }
                 }
-                Err(d) => fatal(&p, &d),
+            }
+            if p.verbose {
+                print_timings(&site);
+            }
+            if report.failed() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             }
         }
+        Command::Fix { root, dry_run } => run_fix(&p, &root, dry_run),
         Command::Serve {
             common,
             port,
@@ -232,12 +279,106 @@ fn report_findings(p: &Printer, site: &isokb::Site) {
         p.diagnostic(level, d);
     }
     if p.verbose {
-        let parts: Vec<String> = site
-            .timings
-            .iter()
-            .map(|(n, t)| format!("{n} {:.1} ms", t.as_secs_f64() * 1000.0))
-            .collect();
-        eprintln!("timings: {}", parts.join(", "));
+        print_timings(site);
+    }
+}
+
+fn print_timings(site: &isokb::Site) {
+    let parts: Vec<String> = site
+        .timings
+        .iter()
+        .map(|(n, t)| format!("{n} {:.1} ms", t.as_secs_f64() * 1000.0))
+        .collect();
+    eprintln!("timings: {}", parts.join(", "));
+}
+
+/// The output formats of `check`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OutputFormat {
+    Human,
+    Json,
+    Github,
+    Sarif,
+}
+
+/// A diagnostic kind named on the command line.
+fn parse_kind(name: &str) -> Result<Kind, String> {
+    Kind::from_name(name).ok_or_else(|| {
+        let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        format!(
+            "unknown diagnostic kind `{name}`; the kinds are: {}",
+            names.join(", ")
+        )
+    })
+}
+
+fn run_fix(p: &Printer, root: &std::path::Path, dry_run: bool) -> ExitCode {
+    use isokb::fix::Outcome;
+    let plan = match isokb::fix::plan(root, &isokb::Overrides::default()) {
+        Ok(plan) => plan,
+        Err(d) => return fatal(p, &d),
+    };
+    if p.verbose {
+        for d in &plan.skipped {
+            eprintln!("skipped {}: {}", d.path, d.message);
+        }
+    }
+    let (mut done, mut repairs, mut failed) = (0, 0, 0);
+    for f in &plan.files {
+        print!("{}", f.diff());
+        let outcome = if dry_run {
+            None
+        } else {
+            Some(isokb::fix::apply(f))
+        };
+        let what: Vec<String> = f.repairs.iter().map(|r| format!("  {r}")).collect();
+        let why = match outcome {
+            None | Some(Outcome::Written) => None,
+            Some(Outcome::ReadOnly) => Some("the file is read-only".to_string()),
+            Some(Outcome::Changed) => Some("the file changed while isokb was running".to_string()),
+            Some(Outcome::Failed(e)) => Some(format!("cannot write it: {e}")),
+        };
+        match why {
+            None => {
+                done += 1;
+                repairs += f.repairs.len();
+                if !p.quiet {
+                    let verb = if dry_run { "would fix" } else { "fixed" };
+                    eprintln!("{} {}\n{}", p.paint("1;32", verb), f.shown, what.join("\n"));
+                }
+            }
+            Some(why) => {
+                failed += 1;
+                eprintln!(
+                    "{}: {}: {why}; it was left as it was",
+                    f.shown,
+                    p.paint("1;31", "error[io]")
+                );
+            }
+        }
+    }
+    let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+    let mut line = if dry_run {
+        format!(
+            "would fix {} ({}); nothing was written (--dry-run)",
+            plural(done, "file"),
+            plural(repairs, "repair")
+        )
+    } else {
+        format!(
+            "fixed {} ({})",
+            plural(done, "file"),
+            plural(repairs, "repair")
+        )
+    };
+    if failed > 0 {
+        line.push_str(&format!("; {} could not be fixed", plural(failed, "file")));
+    }
+    eprintln!("{line}");
+    if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
