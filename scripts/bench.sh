@@ -28,12 +28,16 @@
 #   HUGO    hugo binary (default `hugo` from PATH; when missing and run as root, Debian's
 #           package is installed unless NO_INSTALL=1)
 #   ISOKB_ARGS  extra arguments for `isokb build`, e.g. '--base-url https://kb.example.org/'
+#   KEEP_OUTPUT=1  leave the build outputs in $WORK/trash instead of deleting them
+#   REBUILD=1   also time `isokb build` over its previous output (isokb then deletes the
+#               old tree itself, which is slow on disks mounted with `discard`)
 # Nothing here uses the network except apt-get (Debian's package registry) for Hugo.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 WORK=${WORK:-/tmp/isokb-bench}
+mkdir -p "$WORK" && WORK=$(cd "$WORK" && pwd)
 RUNS=${RUNS:-3}
 WARMUP=${WARMUP:-0}
 EDITS=${EDITS:-10}
@@ -108,6 +112,17 @@ hugo_version=""
 
 # ---------------------------------------------------------------------------- per N
 q() { printf '%q' "$1"; }
+# Old outputs are moved aside (a rename) and deleted at the very end: deleting is slow
+# on disks mounted with `discard` (minutes for 25,000 files with `rm -rf`).
+TRASH=$WORK/trash
+trash() {  # folder: move everything in it to $TRASH
+    local f
+    mkdir -p "$TRASH"
+    for f in "$1"/* "$1"/.[!.]*; do
+        [[ -e $f ]] && mv "$f" "$TRASH/$(basename "$f").$$.$RANDOM"
+    done
+    return 0
+}
 gen_sum=$(cksum < "$GEN" | cut -d' ' -f1)
 mkdir -p "$WORK"
 dirs=()
@@ -131,7 +146,7 @@ for N in "${sizes[@]}"; do
     [[ -n $HUGO_BIN ]] && gen hugo "$D/hugo-site"
 
     # one checked build of each (it also warms the page cache)
-    rm -rf "$OUT/isokb" "$OUT/isokb-tree" "$OUT/hugo" "$OUT/cp" "$OUT"/*.old.*
+    trash "$OUT"
     say "checking one isokb build"
     # shellcheck disable=SC2086
     if ! "$ISOKB" build --root "$D/vault" --output "$OUT/isokb-tree" $ISOKB_ARGS > "$RES/isokb-build.log" 2>&1; then
@@ -157,12 +172,16 @@ for N in "${sizes[@]}"; do
         [[ -n $HUGO_BIN ]] && printf 'hugo\t%s\t%s --quiet --source %s --destination %s\n' "$OUT/hugo" "$(q "$HUGO_BIN")" "$(q "$D/hugo-site")" "$(q "$OUT/hugo")"
         printf 'cp\t%s\tcp -r %s %s\n' "$OUT/cp" "$(q "$OUT/isokb-tree")" "$(q "$OUT/cp")"
         printf 'check\t-\t%s check --root %s\n' "$(q "$ISOKB")" "$(q "$D/vault")"
+        if [[ ${REBUILD:-0} == 1 ]]; then
+            cp -r "$OUT/isokb-tree" "$OUT/isokb-prev"
+            printf 'rebuild\t-\t%s build --root %s --output %s %s\n' "$(q "$ISOKB")" "$(q "$D/vault")" "$(q "$OUT/isokb-prev")" "$ISOKB_ARGS"
+        fi
     } > "$spec"
     say "timing: $RUNS alternated rounds of isokb${HUGO_BIN:+, hugo}, cp -r, isokb check"
     : > "$RES/timings.log"
     python3 "$HERE/bench_timer.py" run --spec "$spec" --runs "$RUNS" --warmup "$WARMUP" \
-        --json "$RES/timings.json" --log "$RES/timings.log" --allow-fail check
-    rm -rf "$OUT/isokb" "$OUT/hugo" "$OUT/cp"
+        --json "$RES/timings.json" --log "$RES/timings.log" --trash "$TRASH" --allow-fail check
+    trash "$OUT"
 
     python3 - "$RES/info.json" "$N" "$isokb_version" "$hugo_version" "$hugo_missing" "$GEN" "$SEED" <<'EOF'
 import json, sys
@@ -189,3 +208,8 @@ say "results (also in $WORK/summary.md)"
     echo
     python3 "$HERE/bench_timer.py" report "${dirs[@]}"
 } | tee "$WORK/summary.md"
+
+if [[ ${KEEP_OUTPUT:-0} != 1 && -d $TRASH ]]; then
+    say "deleting the build outputs in $TRASH (parallel unlinks; safe to interrupt)"
+    python3 "$HERE/bench_timer.py" rm "$TRASH"
+fi
