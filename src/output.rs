@@ -202,7 +202,10 @@ fn clean_stale(parent: &Path, name: &str) {
         let alive = pid
             .parse::<u32>()
             .is_ok_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
-        if !alive && e.path().join(MARKER).exists() {
+        // Ours: the marker is written right after the folder is created, so a
+        // build killed in between leaves an empty folder.
+        let empty = std::fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none());
+        if !alive && (e.path().join(MARKER).exists() || empty) {
             let _ = std::fs::remove_dir_all(e.path());
         }
     }
