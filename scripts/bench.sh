@@ -203,7 +203,9 @@ done
 # ---------------------------------------------------------------------------- report
 say "results (also in $WORK/summary.md)"
 {
-    echo "isokb $isokb_version vs Hugo ${hugo_version:-(none)}; $(nproc) CPUs; generator $(basename "$GEN") seed $SEED;"
+    rev=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo "?")
+    echo "isokb $isokb_version (binary of $(date -u -r "$ISOKB" '+%Y-%m-%d %H:%M UTC'), repository at $rev) vs Hugo ${hugo_version:-(none)};"
+    echo "$(nproc) CPUs, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo); generator $(basename "$GEN"), seed $SEED;"
     echo "command: scripts/bench.sh ${sizes[*]} (RUNS=$RUNS), $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
     python3 "$HERE/bench_timer.py" report "${dirs[@]}"
