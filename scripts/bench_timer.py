@@ -245,13 +245,14 @@ def cmd_report(a):
             f"{ratio(iso, cp, 'wall') if cp else '–'} | "
             f"{min(load):.1f}–{max(load):.1f} |")
         if live:
-            def mm(v):
+            def mm(v, empty="failed"):
                 xs = v or []
-                return (f"{min(xs):.0f} / {med(xs):.0f} / {max(xs):.0f}" if xs else "failed")
+                return (f"{min(xs):.0f} / {med(xs):.0f} / {max(xs):.0f}" if xs else empty)
             b, ti = live.get("body", {}), live.get("title", {})
             lives.append(
                 f"| {ns} | {live.get('startup_s', float('nan')):.2f} s | {mm(b.get('reload_ms'))} | "
-                f"{mm(b.get('served_ms'))} | {mm(ti.get('reload_ms'))} | {mm(ti.get('served_ms'))} | "
+                f"{mm(b.get('served_ms'))} | {mm(b.get('server_ms'), '–')} | {mm(ti.get('reload_ms'))} | "
+                f"{mm(ti.get('served_ms'))} | {mm(ti.get('server_ms'), '–')} | "
                 f"{med(ti.get('changed') or [0]):.0f} ({live.get('backlinks', '?')} backlinks) | "
                 f"{live.get('peak_rss_mib', float('nan')):,.0f} | "
                 f"{live.get('load_start', ['?'])[0]}–{live.get('load_end', ['?'])[0]} |")
@@ -268,12 +269,14 @@ def cmd_report(a):
     print("\n".join(ratios))
     if lives:
         print("\n`isokb serve` live reload, min / median / max ms from the save (temp file + "
-              "rename) to the WebSocket `reload` message naming the page, and to the first "
-              "GET that serves the new text:\n")
+              "rename) to the WebSocket `reload` message naming the page, to the first "
+              "GET that serves the new text, and the rebuild time the server logs "
+              "(the rest is the watcher's debounce and the messaging):\n")
         print("| notes | serve start | body edit → reload | body edit → served | "
-              "title edit → reload | title edit → served | files changed by a title edit | "
+              "body: rebuild as logged | title edit → reload | title edit → served | "
+              "title: rebuild as logged | files changed by a title edit | "
               "serve peak RSS MiB | load avg |")
-        print("|---|---|---|---|---|---|---|---|---|")
+        print("|---|---|---|---|---|---|---|---|---|---|---|")
         print("\n".join(lives))
 
 

@@ -540,10 +540,11 @@ def main():
                   f"{'-' if served is None else f'{served:6.1f}'} ms, {changed} files changed"
                   f"{'' if backlink_ok is None else ', backlink page ' + ('updated' if backlink_ok else 'STALE')}"
                   f"{'; server: ' + rebuilt[-1] if rebuilt else ''}", flush=True)
-            return t_reload, served, changed
+            m = re.search(r" in ([0-9.]+) ms", rebuilt[-1]) if rebuilt else None
+            return t_reload, served, changed, float(m.group(1)) if m else None
 
         for mode in [m.strip() for m in a.modes.split(",") if m.strip()]:
-            r = {"reload_ms": [], "served_ms": [], "changed": []}
+            r = {"reload_ms": [], "served_ms": [], "changed": [], "server_ms": []}
             for k in range(a.edits):
                 got = one_edit(mode, k)
                 if got:
@@ -551,9 +552,13 @@ def main():
                     if got[1] is not None:
                         r["served_ms"].append(got[1])
                     r["changed"].append(got[2])
+                    if got[3] is not None:
+                        r["server_ms"].append(got[3])
             result[mode] = r
             print(f"{mode} edit: save -> reload message {summary(r['reload_ms'])}")
-            print(f"{mode} edit: save -> page served    {summary(r['served_ms'])}", flush=True)
+            print(f"{mode} edit: save -> page served    {summary(r['served_ms'])}")
+            print(f"{mode} edit: rebuild as the server reports it {summary(r['server_ms'])}",
+                  flush=True)
         rss = server.rss()
         result["peak_rss_mib"] = rss.get("VmHWM", float("nan"))
         result["rss_mib"] = rss.get("VmRSS", float("nan"))
