@@ -154,8 +154,10 @@ impl Site {
         let files: Vec<VaultPath> = self.attachments.iter().map(|a| a.path.clone()).collect();
         let (index, index_diags) = index::build_index(&self.notes, &files, self.config.drafts);
         self.index = index;
+        // Scan findings (files skipped, unreadable folders) stay; index findings are redone.
         self.global_diagnostics.retain(|d| {
-            d.kind == crate::diagnostics::Kind::Io || d.kind == crate::diagnostics::Kind::Config
+            use crate::diagnostics::Kind::{Config, Encoding, Io};
+            matches!(d.kind, Io | Config | Encoding)
         });
         self.global_diagnostics.extend(index_diags);
         let mut dirty: HashSet<usize> = (0..self.notes.len())
@@ -269,6 +271,25 @@ mod tests {
         assert_eq!((out.removed, out.renamed), (1, None));
         assert_eq!(site.notes.len(), 1);
         assert_eq!(site.rendered.len(), 1);
+    }
+
+    #[test]
+    fn fixing_an_encoding_clears_its_finding() {
+        let (dir, _) = site(&[("a.md", "x")]);
+        std::fs::write(dir.path().join("b.md"), b"caf\xe9").unwrap();
+        let config = crate::load_config(dir.path(), &crate::Overrides::default()).unwrap();
+        let mut site = crate::load_site(dir.path(), config).unwrap();
+        assert_eq!(site.diagnostics.len(), 1);
+        std::fs::write(dir.path().join("a.md"), "y").unwrap();
+        site.update_notes(&[VaultPath::new("a.md")]).unwrap();
+        assert_eq!(
+            site.diagnostics.len(),
+            1,
+            "an unrelated edit keeps the finding"
+        );
+        std::fs::write(dir.path().join("b.md"), "café").unwrap();
+        site.update_notes(&[VaultPath::new("b.md")]).unwrap();
+        assert!(site.diagnostics.is_empty(), "{:?}", site.diagnostics);
     }
 
     #[test]

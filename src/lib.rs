@@ -21,6 +21,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod fix;
 pub mod frontmatter;
+pub mod graph;
 pub mod highlight;
 pub mod incremental;
 pub mod index;
@@ -30,6 +31,7 @@ pub mod markdown;
 pub mod math;
 pub mod mermaid;
 pub mod mojibake;
+pub mod nav;
 pub mod output;
 pub mod parse;
 pub mod paths;
@@ -38,6 +40,7 @@ pub mod report;
 pub mod resolve;
 pub mod sanitize;
 pub mod scan;
+pub mod search;
 pub mod serve;
 pub mod templates;
 
@@ -210,7 +213,22 @@ pub fn load_site(root: &Path, config: Config) -> Result<Site, Diagnostic> {
     lap("scan", &mut timings);
     let parsed: Vec<(Note, Vec<Diagnostic>)> =
         vault.notes.par_iter().map(parse::parse_note).collect();
-    let (notes, parse_diagnostics): (Vec<Note>, Vec<Vec<Diagnostic>>) = parsed.into_iter().unzip();
+    let (notes, mut parse_diagnostics): (Vec<Note>, Vec<Vec<Diagnostic>>) =
+        parsed.into_iter().unzip();
+    // A note's decoding findings belong with the note, so an edit that fixes it clears them.
+    let by_path: std::collections::HashMap<&str, usize> = notes
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.path.as_str(), i))
+        .collect();
+    let mut scan_diags_left = Vec::new();
+    for d in scan_diags {
+        match by_path.get(d.path.as_str()) {
+            Some(&i) => parse_diagnostics[i].insert(0, d),
+            None => scan_diags_left.push(d),
+        }
+    }
+    let scan_diags = scan_diags_left;
     lap("parse", &mut timings);
     let file_paths: Vec<paths::VaultPath> =
         vault.attachments.iter().map(|a| a.path.clone()).collect();
