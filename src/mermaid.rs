@@ -58,7 +58,7 @@ pub fn to_svg(source: &str, id: &str) -> Result<String, DiagramError> {
     }))
     .map_err(|_| fail("the diagram renderer crashed on this diagram".into(), None))?;
     match result {
-        Ok(merman::RenderOutput::Svg(Some(svg))) => Ok(svg.svg().to_string()),
+        Ok(merman::RenderOutput::Svg(Some(svg))) => Ok(svg.svg().trim_end().to_string()),
         Ok(_) | Err(merman::RenderError::NoDiagram) => Err(fail(
             "no Mermaid diagram type recognised (the first line should be `flowchart TD`, `sequenceDiagram`, `pie` …)".into(),
             None,

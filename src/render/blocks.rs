@@ -3,7 +3,8 @@
 //! ` ^id` at the end of a paragraph or list item becomes the element's `id`
 //! (`id="^id"`, so `#^id` links work as Obsidian writes them) and leaves the
 //! visible text. A paragraph holding only `^id` after a list, quote or table
-//! wraps that previous block in an anchored `<div>`.
+//! wraps that previous block in an anchored `<div>`. In embedded content the
+//! ids still leave the text but anchor nothing: the page already has them.
 
 use super::escape;
 use crate::markdown::{is_block_end, trailing_block_id};
@@ -17,8 +18,9 @@ fn closes_block(next: Option<&Event>) -> bool {
     }
 }
 
-/// Moves block ids from the text to the elements.
-pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+/// Moves block ids from the text to the elements (`anchors` false: only
+/// removes them, for embedded content).
+pub(crate) fn pass(events: Vec<Event<'static>>, anchors: bool) -> Vec<Event<'static>> {
     let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
     let mut open: Vec<usize> = Vec::new(); // indices in `out` of open paragraphs and items
     let mut depth = 0usize;
@@ -34,6 +36,10 @@ pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
             ) = (&events[i], events.get(i + 1), events.get(i + 2))
             {
                 if let (Some(("", id)), Some(start)) = (trailing_block_id(t), last_top) {
+                    if !anchors {
+                        i += 3;
+                        continue;
+                    }
                     out.insert(
                         start,
                         Event::Html(
@@ -71,7 +77,9 @@ pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
                         "p"
                     };
                     if matches!(out[at], Event::Start(_)) {
-                        out[at] = Event::Html(format!("<{tag} id=\"^{}\">", escape(id)).into());
+                        if anchors {
+                            out[at] = Event::Html(format!("<{tag} id=\"^{}\">", escape(id)).into());
+                        }
                         out.push(Event::Text(before.to_string().into()));
                         i += 1;
                         continue;

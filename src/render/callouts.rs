@@ -79,7 +79,8 @@ pub fn header(text: &str) -> Option<(&str, Option<char>, &str)> {
     }
     let after = &rest[close + 1..];
     let fold = after.chars().next().filter(|c| *c == '+' || *c == '-');
-    let title = after[fold.map_or(0, |_| 1)..].trim();
+    // Trailing space is kept: markup may follow it on the title line.
+    let title = after[fold.map_or(0, |_| 1)..].trim_start();
     Some((kind, fold, title))
 }
 
@@ -124,8 +125,10 @@ pub(crate) fn pass(page: &mut Page, events: Vec<Event<'static>>) -> Vec<Event<'s
                     }
                     t
                 };
-                let shown = if title.is_empty() && title_events.is_empty() {
+                let shown = if title.trim().is_empty() && title_events.is_empty() {
                     default_title()
+                } else if title_events.is_empty() {
+                    title.trim_end().to_string()
                 } else {
                     title.clone()
                 };
@@ -206,6 +209,8 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("Fiche d&#39;Identité</span>"), "{html}");
+        let (rich, _) = render_first(&[("a.md", "> [!tip] Un *titre* riche  \n> corps")]);
+        assert!(rich.contains(">Un <em>titre</em> riche</span>"), "{rich}");
         assert!(html.contains("<details class=\"callout\" data-callout=\"question\" data-callout-fold=\"-\"><summary"), "{html}");
         assert!(html.contains("<p>Réponse</p>"), "{html}");
         assert!(
@@ -218,5 +223,18 @@ mod tests {
             "plain quotes stay quotes: {html}"
         );
         assert!(!html.contains("[!"), "{html}");
+    }
+
+    #[test]
+    fn an_embed_in_a_callout_is_not_wrapped_in_a_paragraph() {
+        let (html, _) = render_first(&[
+            ("a.md", "> [!example] Voir\n> ![[b]]"),
+            ("b.md", "Texte de b."),
+        ]);
+        assert!(
+            html.contains("<div class=\"callout-content\">\n<div class=\"embed\""),
+            "{html}"
+        );
+        assert!(!html.contains("<p><div"), "{html}");
     }
 }

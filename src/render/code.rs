@@ -76,7 +76,7 @@ fn diagram(page: &mut Page, id: usize, k: usize, code: &str) -> String {
                 note.path.as_str(),
                 format!(
                     "cannot draw this Mermaid diagram: {}; it is shown as its source",
-                    e.message
+                    e.message.trim_end_matches('.')
                 ),
             )
             .help("check the diagram in the Mermaid live editor (mermaid.live)");

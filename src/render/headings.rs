@@ -6,11 +6,18 @@
 use super::escape;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
-/// Adds `<a class="heading-anchor" href="#id">` at the end of each heading.
-pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+/// Adds `<a class="heading-anchor" href="#id">` at the end of each heading;
+/// with `anchors` false (embedded content) removes the ids instead, so a page
+/// never holds the same id twice.
+pub(crate) fn pass(events: Vec<Event<'static>>, anchors: bool) -> Vec<Event<'static>> {
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut ids: Vec<String> = Vec::new();
-    for ev in events {
+    for mut ev in events {
+        if !anchors {
+            if let Event::Start(Tag::Heading { id, .. }) = &mut ev {
+                *id = None;
+            }
+        }
         match &ev {
             Event::Start(Tag::Heading { id, .. }) => {
                 ids.push(id.as_deref().unwrap_or("").to_string())

@@ -94,7 +94,7 @@ pub(crate) fn pass(
             e => out.push(e),
         }
     }
-    unwrap_block_embeds(out)
+    out
 }
 
 /// Link text for a wikilink without `|text`: `Note`, `Note › Heading`, `Heading`.
@@ -247,30 +247,7 @@ fn note_embed(
     let note = &ctx.notes[target];
     let href = escape(&page.url(&ctx.index.note_url(target)));
     if page.chain.contains(&target) || page.chain.len() > MAX_EMBED_DEPTH {
-        let names: Vec<String> = page
-            .chain
-            .iter()
-            .chain([&target])
-            .map(|&i| format!("`{}`", ctx.notes[i].path))
-            .collect();
-        let why = if page.chain.contains(&target) {
-            "an embed cycle"
-        } else {
-            "embeds nested too deep"
-        };
-        let pos = ctx.notes[from]
-            .links
-            .iter()
-            .find(|l| l.raw == *raw)
-            .map(|l| l.pos);
-        let mut d = Diagnostic::new(
-            Kind::EmbedCycle,
-            ctx.notes[page.chain[0]].path.as_str(),
-            format!("{why}: {}; the embed is shown as a link", names.join(" → ")),
-        );
-        if page.chain.len() == 1 {
-            d.pos = pos;
-        }
+        let d = stopped_embed(page, from, target, raw);
         page.diags.push(d);
         return format!(
             "<a class=\"internal embed-stopped\" href=\"{href}\">{}</a>",
@@ -299,6 +276,67 @@ fn note_embed(
     )
 }
 
+/// The finding for an embed that would loop or nest too deep. A cycle is
+/// named from its first note by path and reported at the embed that closes
+/// it, so every page that meets the same cycle reports the same finding
+/// (and the site reports it once).
+fn stopped_embed(page: &Page, from: usize, target: usize, raw: &RawRef) -> Diagnostic {
+    let ctx = page.ctx;
+    let path = |i: usize| ctx.notes[i].path.as_str();
+    let embed_pos = |a: usize, b: usize| {
+        let links = &ctx.index.notes[a].links;
+        (0..links.len())
+            .find(|&k| {
+                matches!(links[k], Link::Note { id, .. } if id == b)
+                    && ctx.notes[a].links.get(k).is_some_and(|l| l.raw.embed)
+            })
+            .and_then(|k| ctx.notes[a].links.get(k).map(|l| l.pos))
+    };
+    let Some(at) = page.chain.iter().position(|&i| i == target) else {
+        let names: Vec<String> = page
+            .chain
+            .iter()
+            .chain([&target])
+            .map(|&i| format!("`{}`", path(i)))
+            .collect();
+        let mut d = Diagnostic::new(
+            Kind::EmbedCycle,
+            path(from),
+            format!(
+                "embeds nested too deep: {}; the embed is shown as a link",
+                names.join(" → ")
+            ),
+        );
+        d.pos = ctx.notes[from]
+            .links
+            .iter()
+            .find(|l| l.raw == *raw)
+            .map(|l| l.pos);
+        return d;
+    };
+    let mut cycle: Vec<usize> = page.chain[at..].to_vec();
+    let first = (0..cycle.len())
+        .min_by_key(|&i| path(cycle[i]))
+        .unwrap_or(0);
+    cycle.rotate_left(first);
+    let last = cycle[cycle.len() - 1];
+    let names: Vec<String> = cycle
+        .iter()
+        .chain(cycle.first())
+        .map(|&i| format!("`{}`", path(i)))
+        .collect();
+    let mut d = Diagnostic::new(
+        Kind::EmbedCycle,
+        path(last),
+        format!(
+            "an embed cycle: {}; the embed is shown as a link",
+            names.join(" → ")
+        ),
+    );
+    d.pos = embed_pos(last, cycle[0]);
+    d
+}
+
 /// The events of one heading's section or one block.
 fn section_range(note: &crate::parse::Note, fragment: &str) -> (usize, usize) {
     let ev = &note.events;
@@ -321,31 +359,52 @@ fn section_range(note: &crate::parse::Note, fragment: &str) -> (usize, usize) {
     (start, end)
 }
 
-/// `<p>` around a block-level embed is invalid HTML: drop it.
-fn unwrap_block_embeds(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+/// A block-level embed (`<div>`) cannot sit in a `<p>`: a paragraph holding
+/// one is split around it, and pieces left with nothing but line breaks or
+/// spaces are dropped. Runs after the callout pass, which may leave an embed
+/// in a paragraph after the callout's title line.
+pub(crate) fn unwrap_block_embeds(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
     let is_block = |e: &Event| matches!(e, Event::Html(h) if h.starts_with("<div class=\"embed"));
+    let blank = |e: &Event| match e {
+        Event::SoftBreak | Event::HardBreak => true,
+        Event::Text(t) => t.trim().is_empty(),
+        _ => false,
+    };
+    let flush = |piece: &mut Vec<Event<'static>>, out: &mut Vec<Event<'static>>| {
+        if !piece.iter().all(blank) {
+            out.push(Event::Start(Tag::Paragraph));
+            out.append(piece);
+            out.push(Event::End(TagEnd::Paragraph));
+        }
+        piece.clear();
+    };
     let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
-    let mut i = 0;
-    while i < events.len() {
-        if matches!(events[i], Event::Start(Tag::Paragraph)) {
-            let mut j = i + 1;
-            while j < events.len()
-                && (is_block(&events[j])
-                    || matches!(events[j], Event::SoftBreak | Event::HardBreak))
-            {
-                j += 1;
-            }
-            if j > i + 1
-                && matches!(events.get(j), Some(Event::End(TagEnd::Paragraph)))
-                && events[i + 1..j].iter().any(is_block)
-            {
-                out.extend(events[i + 1..j].iter().filter(|e| is_block(e)).cloned());
-                i = j + 1;
-                continue;
+    let mut iter = events.into_iter();
+    while let Some(ev) = iter.next() {
+        if !matches!(ev, Event::Start(Tag::Paragraph)) {
+            out.push(ev);
+            continue;
+        }
+        let inner: Vec<Event<'static>> = iter
+            .by_ref()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Paragraph)))
+            .collect();
+        if !inner.iter().any(is_block) {
+            out.push(Event::Start(Tag::Paragraph));
+            out.extend(inner);
+            out.push(Event::End(TagEnd::Paragraph));
+            continue;
+        }
+        let mut piece = Vec::new();
+        for e in inner {
+            if is_block(&e) {
+                flush(&mut piece, &mut out);
+                out.push(e);
+            } else {
+                piece.push(e);
             }
         }
-        out.push(events[i].clone());
-        i += 1;
+        flush(&mut piece, &mut out);
     }
     out
 }
@@ -438,6 +497,27 @@ mod tests {
         );
         assert!(html.contains("bloc"), "{html}");
         assert!(!html.contains("<p><div"), "{html}");
+        assert!(
+            !html.contains(" id=\""),
+            "embedded content anchors nothing: {html}"
+        );
+    }
+
+    #[test]
+    fn embeds_in_running_text_split_the_paragraph() {
+        let (html, _) = render_first(&[
+            ("a.md", "Avant ![[b]] après.\n\n![[b]]\n![[b]]"),
+            ("b.md", "Texte de b."),
+        ]);
+        assert!(
+            html.contains("<p>Avant </p>\n<div class=\"embed\""),
+            "{html}"
+        );
+        assert!(html.contains("</div></div>\n<p> après.</p>"), "{html}");
+        assert!(
+            !html.contains("<p><div") && !html.contains("<p></p>"),
+            "{html}"
+        );
     }
 
     #[test]
@@ -459,7 +539,20 @@ mod tests {
             cycles[0].message
         );
         assert!(html.contains("embed-stopped"));
+        // Every page meeting the cycle reports the same finding, at the
+        // embed that closes it (`c.md` embedding `a.md`).
+        let files = [
+            ("a.md", "![[b]]"),
+            ("b.md", "x\n\n![[c]]"),
+            ("c.md", "![[a]]"),
+        ];
+        let found: Vec<_> = (0..3).map(|n| render_nth(&files, n).1).collect();
+        assert_eq!(found[0], found[1]);
+        assert_eq!(found[1], found[2]);
+        assert_eq!(found[0][0].path, "c.md");
+        assert_eq!(found[0][0].pos.map(|p| (p.line, p.col)), Some((1, 1)));
         let (_, diags) = render_nth(&[("a.md", "![[a]]")], 0);
         assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].pos.map(|p| p.line), Some(1));
     }
 }

@@ -62,7 +62,10 @@ fn report(page: &mut Page, id: usize, k: usize, tex: &str, why: &str) {
     let mut d = Diagnostic::new(
         Kind::Math,
         note.path.as_str(),
-        format!("cannot render the formula `{shown}`: {why}; it is shown as code"),
+        format!(
+            "cannot render the formula `{shown}`: {}; it is shown as code",
+            why.trim_end_matches('.')
+        ),
     )
     .help("check the LaTeX; commands of MathJax extensions and `\\newcommand` are not supported");
     d.pos = note.math_pos.get(k).copied();

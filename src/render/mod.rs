@@ -23,9 +23,10 @@ mod tasks;
 use crate::config::CalloutType;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
+use crate::markdown::trailing_block_id;
 use crate::parse::Note;
 use crate::paths::{relative_url, LinkStyle, UrlPath};
-use pulldown_cmark::Event;
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use std::collections::BTreeMap;
 
 /// Everything a note needs from the rest of the site to be rendered.
@@ -137,7 +138,7 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
         .front
         .description
         .clone()
-        .unwrap_or_else(|| summarize(&note.text, &note.title, 200));
+        .unwrap_or_else(|| summarize(&summary_text(&note.events[skip_h1..]), "", 200));
     (RenderedNote { html, toc, summary }, page.diags)
 }
 
@@ -169,7 +170,9 @@ pub(crate) fn render_range(
         evs,
     );
     let evs = callouts::pass(page, evs);
-    let evs = blocks::pass(evs);
+    let evs = links::unwrap_block_embeds(evs);
+    let anchors = page.chain.len() == 1;
+    let evs = blocks::pass(evs, anchors);
     let evs = tasks::pass(evs);
     let evs = inline::pass(evs, page);
     let evs = code::pass(
@@ -179,7 +182,7 @@ pub(crate) fn render_range(
         evs,
     );
     let evs = footnotes::pass(page, evs);
-    let evs = headings::pass(evs);
+    let evs = headings::pass(evs, anchors);
     let line_breaks = page.ctx.line_breaks;
     let evs = evs.into_iter().map(|e| match e {
         Event::SoftBreak if line_breaks => Event::HardBreak,
@@ -207,6 +210,90 @@ fn first_block_len(events: &[Event<'_>]) -> usize {
         }
     }
     events.len()
+}
+
+/// What a reader sees of a note's events, for its summary: no code blocks,
+/// raw HTML or formulas, and no Obsidian syntax left (callout markers keep
+/// their title, task markers, `==`, block ids and inline notes go).
+fn summary_text(events: &[Event<'_>]) -> String {
+    let mut out = String::new();
+    let mut code = 0usize;
+    let mut block_start = false;
+    let mut wiki_label = false;
+    let mut in_note = 0usize;
+    for e in events {
+        if in_note > 0 && !matches!(e, Event::Text(_)) {
+            continue;
+        }
+        match e {
+            Event::Start(Tag::CodeBlock(_) | Tag::Image { .. }) => code += 1,
+            Event::End(TagEnd::CodeBlock | TagEnd::Image) => code = code.saturating_sub(1),
+            Event::Start(Tag::Link { link_type, .. }) => {
+                wiki_label = matches!(link_type, LinkType::WikiLink { has_pothole: false });
+            }
+            Event::End(TagEnd::Link) => wiki_label = false,
+            // `[[Note#Heading]]` reads `Note › Heading`, as the link shows it.
+            Event::Text(t) if code == 0 && wiki_label && in_note == 0 => {
+                out.push_str(&t.trim_start_matches('#').replace('#', " › "));
+            }
+            Event::Text(t) if code == 0 && in_note > 0 => {
+                out.push_str(&without_inline_notes(t, &mut in_note));
+            }
+            Event::Start(Tag::Paragraph | Tag::Item) => block_start = true,
+            Event::Text(t) if code == 0 => {
+                let mut t: &str = t;
+                if block_start {
+                    if callouts::header(t).is_some() {
+                        // Keep the title, with the space before any markup that follows.
+                        let after = t.find(']').map_or(t.len(), |i| i + 1);
+                        t = t[after..].trim_start_matches(['+', '-']);
+                    } else if let Some((_, rest)) = tasks::custom_marker(t) {
+                        t = rest;
+                    }
+                }
+                let t = trailing_block_id(t).map_or(t, |(before, _)| before);
+                out.push_str(&without_inline_notes(t, &mut in_note).replace("==", ""));
+                block_start = false;
+            }
+            Event::Code(t) | Event::InlineMath(t) => out.push_str(t),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableCell
+                | TagEnd::FootnoteDefinition,
+            ) => {
+                if !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            _ => block_start = false,
+        }
+    }
+    out
+}
+
+/// `text^[note] more` → `text more`; `depth` carries an open note (and its
+/// inner brackets) over to the next text run.
+fn without_inline_notes(t: &str, depth: &mut usize) -> String {
+    let mut out = String::new();
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, *depth) {
+            ('^', 0) if chars.peek() == Some(&'[') => {
+                chars.next();
+                *depth = 1;
+            }
+            (_, 0) => out.push(c),
+            ('[', _) => *depth += 1,
+            (']', _) => *depth -= 1,
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The first `max` characters of the text (title removed), cut at a word.
@@ -304,6 +391,30 @@ pub(crate) mod tests {
         assert_eq!(
             summarize("Titre Corps du texte long", "Titre", 10),
             "Corps du…"
+        );
+    }
+
+    #[test]
+    fn summaries_keep_words_apart_only_where_the_text_does() {
+        let (n, _) = crate::parse::parse_note(&SourceNote {
+            path: VaultPath::new("a.md"),
+            text: "> [!tip] Un *titre* riche\n> **gras**, fin.\n\nSuite".into(),
+            modified: 0,
+        });
+        assert_eq!(summary_text(&n.events), " Un titre riche gras, fin. Suite ");
+    }
+
+    #[test]
+    fn summaries_hold_no_obsidian_syntax() {
+        let (n, _) = crate::parse::parse_note(&SourceNote {
+            path: VaultPath::new("a.md"),
+            text: "# T\n\n> [!faq]- Pourquoi ?\n> ==Parce que==^[note *en [[x]] deux*] $x$ ^blk\n\n- [?] tâche [[N#Rôle]] ![[img.png|300]]\n\n```rust\nlet x = 1;\n```\n\n`code` fin".into(),
+            modified: 0,
+        });
+        let text = summary_text(&n.events[first_block_len(&n.events)..]);
+        assert_eq!(
+            text.split_whitespace().collect::<Vec<_>>().join(" "),
+            "Pourquoi ? Parce que x tâche N › Rôle code fin"
         );
     }
 
