@@ -41,7 +41,7 @@ pub fn theme_names() -> Vec<String> {
     themes().themes.keys().cloned().collect()
 }
 
-/// The CSS of a theme, every rule scoped under `scope` (e.g. `[data-theme=dark]`).
+/// The CSS of a theme, for the classes [`highlight`] emits.
 pub fn theme_css(name: &str) -> Option<String> {
     let theme = themes().themes.get(name)?;
     css_for_theme_with_class_style(theme, STYLE).ok()
@@ -50,6 +50,16 @@ pub fn theme_css(name: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_syntax_set_loads_once_per_process() {
+        let here = syntaxes() as *const SyntaxSet as usize;
+        let there = std::thread::spawn(|| syntaxes() as *const SyntaxSet as usize)
+            .join()
+            .unwrap();
+        assert_eq!(here, there);
+        assert_eq!(here, syntaxes() as *const SyntaxSet as usize);
+    }
 
     #[test]
     fn known_and_unknown_languages() {
