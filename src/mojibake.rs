@@ -307,9 +307,15 @@ mod tests {
         }
         assert_eq!(detect(&CLEAN.join("\n")), None);
         assert_eq!(detect("plain ascii"), None);
-        // Found in content/: `’é` is a valid UTF-8 sequence in Mac Roman bytes.
+    }
+
+    #[test]
+    fn french_apostrophe_before_an_accent_is_not_mojibake_issue_3() {
+        // Found in content/: `’é` spells D5 8E in Mac Roman, a valid UTF-8
+        // sequence (Armenian `Վ`), and the line round-trips exactly.
         assert_eq!(detect("## Comment on l’élabore\n"), None);
         assert_eq!(detect("## Pas de table d’équivalence\n"), None);
+        assert_eq!(detect("“Économie” —à l’île"), None);
     }
 
     #[test]

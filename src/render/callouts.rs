@@ -84,9 +84,46 @@ pub fn header(text: &str) -> Option<(&str, Option<char>, &str)> {
     Some((kind, fold, title))
 }
 
+/// The opening markup of a callout: its element, title (with the inline
+/// markup that follows `[!type]` on the first line) and icon.
+fn open_html(
+    page: &mut Page,
+    kind: &str,
+    fold: Option<char>,
+    title: &str,
+    title_events: Vec<Event<'static>>,
+) -> String {
+    let canon = canonical(kind);
+    let shown = if title.trim().is_empty() && title_events.is_empty() {
+        // The default title is the type as written, capitalised.
+        let mut t = kind.to_string();
+        if let Some(f) = t.get_mut(0..1) {
+            f.make_ascii_uppercase();
+        }
+        t
+    } else if title_events.is_empty() {
+        title.trim_end().to_string()
+    } else {
+        title.to_string()
+    };
+    let mut title_html = escape(&shown);
+    pulldown_cmark::html::push_html(&mut title_html, title_events.into_iter());
+    let (tag, title_tag) = if fold.is_some() {
+        ("details", "summary")
+    } else {
+        ("div", "div")
+    };
+    let open = if fold == Some('+') { " open" } else { "" };
+    format!(
+        "<{tag} class=\"callout\" data-callout=\"{}\"{}{open}><{title_tag} class=\"callout-title\"><span class=\"callout-icon\">{}</span><span class=\"callout-title-inner\">{title_html}</span></{title_tag}><div class=\"callout-content\">\n",
+        escape(&canon),
+        fold.map(|f| format!(" data-callout-fold=\"{f}\"")).unwrap_or_default(),
+        page.own(icon(&canon, page.ctx.callouts)),
+    )
+}
+
 /// Turns callout blockquotes into callout elements.
 pub(crate) fn pass(page: &mut Page, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
-    let custom = page.ctx.callouts;
     let mut out = Vec::with_capacity(events.len());
     let mut stack: Vec<Option<&'static str>> = Vec::new();
     let mut i = 0;
@@ -105,7 +142,6 @@ pub(crate) fn pass(page: &mut Page, events: Vec<Event<'static>>) -> Vec<Event<'s
                     i += 1;
                     continue;
                 };
-                let canon = canonical(&kind);
                 // The rest of the title line: inline events up to the first line break.
                 let mut j = i + 3;
                 let mut title_events = Vec::new();
@@ -118,37 +154,8 @@ pub(crate) fn pass(page: &mut Page, events: Vec<Event<'static>>) -> Vec<Event<'s
                     title_events.push(events[j].clone());
                     j += 1;
                 }
-                let default_title = || {
-                    let mut t = kind.clone();
-                    if let Some(f) = t.get_mut(0..1) {
-                        f.make_ascii_uppercase();
-                    }
-                    t
-                };
-                let shown = if title.trim().is_empty() && title_events.is_empty() {
-                    default_title()
-                } else if title_events.is_empty() {
-                    title.trim_end().to_string()
-                } else {
-                    title.clone()
-                };
-                let mut title_html = escape(&shown);
-                pulldown_cmark::html::push_html(&mut title_html, title_events.into_iter());
-                let (tag, title_tag) = if fold.is_some() {
-                    ("details", "summary")
-                } else {
-                    ("div", "div")
-                };
-                let open = if fold == Some('+') { " open" } else { "" };
-                out.push(Event::Html(
-                    format!(
-                        "<{tag} class=\"callout\" data-callout=\"{}\"{}{open}><{title_tag} class=\"callout-title\"><span class=\"callout-icon\">{}</span><span class=\"callout-title-inner\">{title_html}</span></{title_tag}><div class=\"callout-content\">\n",
-                        escape(&canon),
-                        fold.map(|f| format!(" data-callout-fold=\"{f}\"")).unwrap_or_default(),
-                        page.own(icon(&canon, custom)),
-                    )
-                    .into(),
-                ));
+                let html = open_html(page, &kind, fold, &title, title_events);
+                out.push(Event::Html(html.into()));
                 stack.push(Some(if fold.is_some() {
                     "</div></details>\n"
                 } else {

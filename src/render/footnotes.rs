@@ -168,6 +168,18 @@ fn layout(events: Vec<Event<'static>>, scope: usize) -> Vec<Event<'static>> {
             order.push(label.clone());
         }
     }
+    list(&mut out, &order, defs, &prefix);
+    out
+}
+
+/// The `<section class="footnotes">` list, in reference order, each with a
+/// link back to its first reference.
+fn list(
+    out: &mut Vec<Event<'static>>,
+    order: &[CowStr<'static>],
+    defs: Vec<(CowStr<'static>, Vec<Event<'static>>)>,
+    prefix: &str,
+) {
     out.push(Event::Html("<section class=\"footnotes\">\n<ol>\n".into()));
     for (i, label) in order.iter().enumerate() {
         let n = i + 1;
@@ -195,7 +207,6 @@ fn layout(events: Vec<Event<'static>>, scope: usize) -> Vec<Event<'static>> {
         out.push(Event::Html("</li>\n".into()));
     }
     out.push(Event::Html("</ol>\n</section>\n".into()));
-    out
 }
 
 #[cfg(test)]
