@@ -430,6 +430,67 @@ fn content_folder_builds_clean_with_the_binary() {
         "English alias redirect"
     );
     assert!(files.contains_key(".isokb-output"));
+    // Facts and links of the knowledge base itself.
+    assert!(iso.contains("163"), "member count as a dated property");
+    let norme = text(&files, "normes/iso-9001/index.html");
+    assert!(norme.contains("norme-card"), "the norme archetype template");
+    let gov = files
+        .iter()
+        .find(|(_, b)| String::from_utf8_lossy(b).contains("class=\"mermaid"))
+        .map(|(p, _)| p.clone());
+    assert!(gov.is_some(), "the governance diagram is rendered");
+    // Every note is reachable from the home page within three clicks.
+    let notes: Vec<&String> = files
+        .keys()
+        .filter(|p| {
+            p.ends_with("/index.html") && !p.starts_with("tags/") && !p.starts_with("graph/")
+        })
+        .collect();
+    let mut seen: std::collections::BTreeSet<String> = ["index.html".to_string()].into();
+    let mut frontier = vec!["index.html".to_string()];
+    for _ in 0..3 {
+        let mut next = Vec::new();
+        for page in &frontier {
+            let html = String::from_utf8_lossy(&files[page]).into_owned();
+            let main = main_of(&html);
+            let dir = page.rfind('/').map_or("", |i| &page[..i]);
+            for (i, _) in main.match_indices("href=\"") {
+                let url = &main[i + 6..];
+                let url = &url[..url.find('"').unwrap_or(0)];
+                if url.contains("://") || url.starts_with('#') {
+                    continue;
+                }
+                let url = url.split('#').next().unwrap_or("");
+                let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+                for seg in url.split('/') {
+                    match seg {
+                        ".." => {
+                            parts.pop();
+                        }
+                        "" | "." => {}
+                        s => parts.push(s),
+                    }
+                }
+                let target = parts.join("/");
+                if files.contains_key(&target) && seen.insert(target.clone()) {
+                    next.push(target);
+                }
+            }
+        }
+        frontier = next;
+    }
+    let unreached: Vec<&&String> = notes
+        .iter()
+        .filter(|p| !seen.contains(p.as_str()))
+        .filter(|p| {
+            // Alias redirects are not notes.
+            !String::from_utf8_lossy(&files[p.as_str()]).contains("http-equiv=\"refresh\"")
+        })
+        .collect();
+    assert!(
+        unreached.is_empty(),
+        "not reachable within three clicks: {unreached:?}"
+    );
 }
 
 #[test]
