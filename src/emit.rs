@@ -216,6 +216,7 @@ struct Ctx<'a> {
     recent: Vec<Card>,
     top_tags: Vec<TagLink>,
     live_reload: Option<&'a str>,
+    reader: crate::nav::PageNav,
 }
 
 /// One page to produce.
@@ -228,6 +229,7 @@ enum Job {
     TagIndex,
     Redirect(Slug, usize),
     NotFound,
+    Graph,
 }
 
 struct Emitter<'a> {
@@ -240,6 +242,7 @@ struct Emitter<'a> {
     dates: Vec<Option<String>>,
     /// Every published note under each tag (children included), by title.
     tag_notes: HashMap<&'a str, Vec<usize>>,
+    reader: crate::nav::SiteNav<'a>,
 }
 
 /// Writes the whole site through `sink`.
@@ -268,6 +271,7 @@ pub fn emit(
         opts,
         dates: v.notes.iter().map(note_date).collect(),
         tag_notes: tag_notes(v),
+        reader: crate::nav::SiteNav::new(v),
     };
     let idx = v.index;
     let mut jobs: Vec<Job> = Vec::new();
@@ -292,6 +296,7 @@ pub fn emit(
             .map(|(s, n)| Job::Redirect(s, n)),
     );
     jobs.push(Job::NotFound);
+    jobs.push(Job::Graph);
 
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
@@ -311,7 +316,13 @@ pub fn emit(
         write(&format!("_static/{name}"), bytes);
     }
     write("_static/generated.css", e.generated_css().as_bytes());
-    write("search-index.js", e.search_index().as_bytes());
+    let search = e.search_index();
+    write(crate::search::MANIFEST, search.manifest.as_bytes());
+    for (path, text) in &search.files {
+        write(path, text.as_bytes());
+    }
+    let graph = crate::graph::global_js(v, &e.reader.graph);
+    write(crate::graph::GRAPH_JS, graph.as_bytes());
     write("robots.txt", e.robots().as_bytes());
     if let Some(base) = &c.base_url {
         write("sitemap.xml", e.sitemap(base).as_bytes());
@@ -446,6 +457,7 @@ impl Emitter<'_> {
             recent: Vec::new(),
             top_tags: Vec::new(),
             live_reload: self.opts.live_reload.as_deref(),
+            reader: self.reader.page(depth, crate::nav::Current::Other),
         }
     }
 
@@ -456,6 +468,9 @@ impl Emitter<'_> {
                 let slug = &idx.notes[*id].slug;
                 let folder = idx.folders.values().find(|f| f.index_note == Some(*id));
                 let mut ctx = self.ctx(slug.depth(), self.note_page(*id));
+                ctx.reader = self
+                    .reader
+                    .page(slug.depth(), crate::nav::Current::Note(*id));
                 ctx.folder = folder.map(|f| self.folder_ctx(slug.depth(), f));
                 let template = self.v.notes[*id]
                     .front
@@ -483,6 +498,11 @@ impl Emitter<'_> {
                 page.breadcrumbs.clear();
                 page.canonical = self.canonical(&UrlPath::new(""));
                 let mut ctx = self.ctx(0, page);
+                ctx.reader = self.reader.page(
+                    0,
+                    idx.home
+                        .map_or(crate::nav::Current::Folder(""), crate::nav::Current::Note),
+                );
                 ctx.folder = idx.folders.get("").map(|f| self.folder_ctx(0, f));
                 let mut recent: Vec<usize> = (0..self.v.notes.len())
                     .filter(|&i| idx.notes[i].published && Some(i) != idx.home)
@@ -518,6 +538,7 @@ impl Emitter<'_> {
                     ..PageCtx::default()
                 };
                 let mut ctx = self.ctx(depth, page);
+                ctx.reader = self.reader.page(depth, crate::nav::Current::Folder(path));
                 ctx.folder = Some(self.folder_ctx(depth, f));
                 Ok((
                     f.slug.file(),
@@ -637,6 +658,17 @@ impl Emitter<'_> {
                     "404.html".into(),
                     self.theme.render("404.html", &ctx, "404.html")?,
                 ))
+            }
+            Job::Graph => {
+                let page = PageCtx {
+                    kind: "graph",
+                    title: self.t["graph"].to_string(),
+                    canonical: self.canonical(&UrlPath::new("graph/")),
+                    ..PageCtx::default()
+                };
+                let ctx = self.ctx(1, page);
+                let file = "graph/index.html";
+                Ok((file.into(), self.theme.render("graph.html", &ctx, file)?))
             }
         }
     }
@@ -887,44 +919,8 @@ impl Emitter<'_> {
         css
     }
 
-    fn search_index(&self) -> String {
-        #[derive(Serialize)]
-        struct Entry<'a> {
-            t: &'a str,
-            u: &'a str,
-            a: &'a [String],
-            h: Vec<&'a str>,
-            g: Vec<&'a str>,
-            x: String,
-        }
-        let idx = self.v.index;
-        let urls: Vec<String> = (0..self.v.notes.len())
-            .map(|i| relative_url(0, &idx.note_url(i), self.style))
-            .collect();
-        let entries: Vec<Entry> = (0..self.v.notes.len())
-            .filter(|&i| idx.notes[i].published)
-            .map(|i| {
-                let n = &self.v.notes[i];
-                Entry {
-                    t: &n.title,
-                    u: &urls[i],
-                    a: &n.front.aliases,
-                    h: n.headings.iter().map(|h| h.text.as_str()).collect(),
-                    g: idx.notes[i]
-                        .tags
-                        .iter()
-                        .filter_map(|k| idx.tags.get(k).map(|t| t.name.as_str()))
-                        .collect(),
-                    x: n.text.chars().take(2000).collect(),
-                }
-            })
-            .collect();
-        // `<` only occurs inside JSON strings: escaping it keeps markup inert
-        // even where the file is misread as HTML.
-        let json = serde_json::to_string(&entries)
-            .unwrap_or_else(|_| "[]".into())
-            .replace('<', "\\u003c");
-        format!("window.ISOKB_SEARCH={json};\n")
+    fn search_index(&self) -> crate::search::SearchFiles {
+        crate::search::build(self.v)
     }
 
     fn robots(&self) -> String {

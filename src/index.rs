@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Top-level slugs the site itself uses.
-pub const RESERVED: &[&str] = &["tags", "_static"];
+pub const RESERVED: &[&str] = &["tags", "_static", "graph"];
 
 /// Where one link goes, once resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]

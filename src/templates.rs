@@ -200,6 +200,45 @@ pub fn words(lang: crate::config::Language) -> BTreeMap<&'static str, &'static s
         ("breadcrumbs", "Breadcrumbs", "Fil d’Ariane"),
         ("feed", "Atom feed", "Flux Atom"),
         ("built_with", "Built with isokb", "Construit avec isokb"),
+        ("graph", "Graph", "Graphe"),
+        ("local_graph", "Graph of this note", "Graphe de la note"),
+        ("open_graph", "Open the whole graph", "Ouvrir le graphe complet"),
+        ("graph_tags", "Show tags", "Afficher les étiquettes"),
+        ("graph_depth", "Depth", "Profondeur"),
+        (
+            "graph_help",
+            "Drag to move, scroll or pinch to zoom, click a note to open it.",
+            "Glissez pour déplacer, molette ou pincement pour zoomer, cliquez sur une note pour l’ouvrir.",
+        ),
+        (
+            "graph_needs_js",
+            "The graph needs JavaScript.",
+            "Le graphe nécessite JavaScript.",
+        ),
+        (
+            "graph_label",
+            "Graph of the links between notes",
+            "Graphe des liens entre les notes",
+        ),
+        ("graph_fit", "Fit to screen", "Tout afficher"),
+        ("explorer", "Explorer", "Explorateur"),
+        ("previous", "Previous", "Précédent"),
+        ("next", "Next", "Suivant"),
+        ("pager", "In this folder", "Dans ce dossier"),
+        ("all_notes", "All notes", "Toutes les notes"),
+        ("more_notes", "more", "de plus"),
+        ("dark_mode", "Dark mode", "Mode sombre"),
+        ("searching", "Searching…", "Recherche…"),
+        (
+            "search_hint",
+            "Type at least two letters",
+            "Tapez au moins deux lettres",
+        ),
+        (
+            "search_failed",
+            "Search is unavailable",
+            "La recherche est indisponible",
+        ),
     ];
     pairs
         .iter()

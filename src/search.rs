@@ -1,0 +1,445 @@
+//! Search data: the files the browser searches with, no server needed.
+//!
+//! Part of emit (stage 6): a pure function from a [`SiteView`] to file
+//! contents; [`crate::emit`] writes them. Only published notes are read, so
+//! a draft never reaches the index. No I/O, no HTML.
+//!
+//! The index is split so that a first query loads little, whatever the size
+//! of the vault (the theme's `search.js` reads it):
+//!
+//! - `search-index.js`, the only file every search loads: the number of
+//!   documents, the stop words and the list of term shards with their sizes.
+//!   It grows with the vocabulary's prefixes, not with the notes.
+//! - `search/t/<prefix>.js`: the postings of every term starting with
+//!   `<prefix>` (two letters, or more where a shard would exceed
+//!   [`SHARD_BYTES`]), each as delta-coded document ids and weights.
+//! - `search/d/<id>.js`: one document (title, URL, aliases, headings, tags and
+//!   the first [`EXCERPT_CHARS`] characters of text), loaded per result to
+//!   show it with its excerpt.
+//!
+//! Every file is a script calling `window.ISOKB_SEARCH_SHARD(name, data)`, so
+//! the site searches from `file://` as well as over HTTP.
+//!
+//! Words are folded (NFD, combining accents removed, lower case, `œ` → `oe`,
+//! `æ` → `ae`), split on anything but letters and digits, and kept from 2 to
+//! [`MAX_TERM_CHARS`] characters. Word forms (plurals, common French and
+//! English suffixes) are matched by the browser, which compares light stems of
+//! the terms in a shard; prefixes are matched there too. [`fold`] and
+//! [`terms`] mirror `fold` and `words` in `search.js` exactly.
+
+use crate::emit::SiteView;
+use crate::paths::{relative_url, LinkStyle};
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// The file every search loads first.
+pub const MANIFEST: &str = "search-index.js";
+/// A term shard larger than this is split by one more letter.
+pub const SHARD_BYTES: usize = 48 * 1024;
+/// How much of a note's text its document file keeps for excerpts.
+pub const EXCERPT_CHARS: usize = 5000;
+/// Longer runs of letters (hashes, run-together URLs) are not indexed.
+pub const MAX_TERM_CHARS: usize = 40;
+
+/// Words too common to tell notes apart: indexed only where they occur in a
+/// title or an alias, and optional in queries that have other words.
+/// Sorted, French and English together.
+pub const STOP_WORDS: &[&str] = &[
+    "an", "and", "are", "as", "at", "au", "aux", "avec", "be", "but", "by", "ce", "ces", "cette",
+    "dans", "de", "des", "du", "elle", "en", "est", "et", "for", "from", "has", "have", "il",
+    "ils", "in", "is", "it", "its", "la", "le", "les", "leur", "leurs", "lui", "mais", "ne", "ni",
+    "nous", "of", "on", "or", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se", "ses",
+    "son", "sont", "sur", "that", "the", "this", "to", "un", "une", "vous", "was", "were", "which",
+    "with",
+];
+
+/// Field weights of a posting: a word in the title counts most.
+const W_TITLE: u32 = 12;
+const W_ALIAS: u32 = 8;
+const W_HEADING: u32 = 4;
+const W_TAG: u32 = 4;
+/// Title, alias, heading, tag.
+const FIELD_WEIGHTS: [u32; 4] = [W_TITLE, W_ALIAS, W_HEADING, W_TAG];
+/// Occurrences in the text count up to this many.
+const MAX_TF: u32 = 5;
+
+/// The search files: the manifest and the shards, by site-relative path.
+#[derive(Debug, Default)]
+pub struct SearchFiles {
+    /// `search-index.js`.
+    pub manifest: String,
+    /// Term shards and document files.
+    pub files: Vec<(String, String)>,
+}
+
+/// Folds text the way search compares it: accents removed, lower case.
+/// `Sécurité` → `securite`, `Œuvre` → `oeuvre`.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
+        }
+        unicode_normalization::char::decompose_canonical(c, |d| {
+            if !('\u{300}'..='\u{36f}').contains(&d) {
+                for l in d.to_lowercase() {
+                    match l {
+                        'œ' => out.push_str("oe"),
+                        'æ' => out.push_str("ae"),
+                        l => out.push(l),
+                    }
+                }
+            }
+        });
+    }
+    out
+}
+
+/// Whether a folded character belongs to a word (the `WORD` class of `search.js`).
+pub fn is_word_char(c: char) -> bool {
+    matches!(c,
+        '0'..='9' | 'a'..='z' | '\u{b5}' | '\u{df}'..='\u{f6}' | '\u{f8}'..='\u{2af}'
+        | '\u{370}'..='\u{1fff}' | '\u{3040}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
+}
+
+/// The indexed words of a text, folded, in order (repeats kept).
+pub fn terms(s: &str) -> Vec<String> {
+    let folded = fold(s);
+    folded
+        .split(|c: char| !is_word_char(c))
+        .filter(|w| {
+            let n = w.chars().count();
+            (2..=MAX_TERM_CHARS).contains(&n)
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+/// A shard's file name part: `[0-9a-z]` kept, anything else as `_<hex>`.
+pub fn shard_name(key: &str) -> String {
+    let mut s = String::new();
+    for c in key.chars() {
+        if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            s.push(c);
+        } else {
+            s.push_str(&format!("_{:x}", c as u32));
+        }
+    }
+    s
+}
+
+/// One searchable note.
+#[derive(Serialize)]
+struct Doc<'a> {
+    t: &'a str,
+    u: String,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    a: &'a [String],
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    h: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    g: Vec<&'a str>,
+    x: String,
+}
+
+/// The weight of each term of one document.
+fn doc_terms(
+    title: &str,
+    aliases: &[String],
+    headings: &[&str],
+    tags: &[&str],
+    text: &str,
+) -> Vec<(String, u32)> {
+    #[derive(Default)]
+    struct Acc {
+        fields: u32,
+        tf: u32,
+    }
+    let mut acc: HashMap<String, Acc> = HashMap::new();
+    // One bit per field, in the order of `FIELD_WEIGHTS`.
+    let mut field = |s: &str, bit: u32| {
+        for t in terms(s) {
+            acc.entry(t).or_default().fields |= bit;
+        }
+    };
+    field(title, 1);
+    for a in aliases {
+        field(a, 2);
+    }
+    for h in headings {
+        field(h, 4);
+    }
+    for g in tags {
+        field(g, 8);
+    }
+    for t in terms(text) {
+        acc.entry(t).or_default().tf += 1;
+    }
+    let mut out: Vec<(String, u32)> = acc
+        .into_iter()
+        .filter(|(t, a)| a.fields & 3 != 0 || STOP_WORDS.binary_search(&t.as_str()).is_err())
+        .map(|(t, a)| {
+            let fields: u32 = FIELD_WEIGHTS
+                .iter()
+                .enumerate()
+                .filter(|(bit, _)| a.fields & (1 << bit) != 0)
+                .map(|(_, w)| w)
+                .sum();
+            (t, fields + a.tf.min(MAX_TF))
+        })
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Builds every search file from the published notes.
+pub fn build(v: &SiteView) -> SearchFiles {
+    let idx = v.index;
+    let style = if v.config.pretty_urls {
+        LinkStyle::Pretty
+    } else {
+        LinkStyle::Explicit
+    };
+    let ids: Vec<usize> = (0..v.notes.len())
+        .filter(|&i| idx.notes[i].published)
+        .collect();
+    let per_doc: Vec<(Vec<(String, u32)>, String)> = ids
+        .par_iter()
+        .map(|&i| {
+            let n = &v.notes[i];
+            let headings: Vec<&str> = n.headings.iter().map(|h| h.text.as_str()).collect();
+            let tags: Vec<&str> = idx.notes[i]
+                .tags
+                .iter()
+                .filter_map(|k| idx.tags.get(k).map(|t| t.name.as_str()))
+                .collect();
+            let weights = doc_terms(&n.title, &n.front.aliases, &headings, &tags, &n.text);
+            let doc = Doc {
+                t: &n.title,
+                u: relative_url(0, &idx.note_url(i), style),
+                a: &n.front.aliases,
+                h: headings,
+                g: tags,
+                x: n.text.chars().take(EXCERPT_CHARS).collect(),
+            };
+            (weights, serde_json::to_string(&doc).unwrap_or_default())
+        })
+        .collect();
+
+    let mut postings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    for (d, (weights, _)) in per_doc.iter().enumerate() {
+        for (t, w) in weights {
+            postings.entry(t.clone()).or_default().push((d as u32, *w));
+        }
+    }
+    let entries: Vec<(String, String)> = postings
+        .into_iter()
+        .map(|(t, list)| {
+            let entry = posting_entry(&t, &list);
+            (t, entry)
+        })
+        .collect();
+    let mut shards = Vec::new();
+    let mut start = 0;
+    while start < entries.len() {
+        let key: String = entries[start].0.chars().take(2).collect();
+        let end = start
+            + entries[start..]
+                .iter()
+                .position(|(t, _)| !t.starts_with(&key))
+                .unwrap_or(entries.len() - start);
+        split_shard(&entries[start..end], key, &mut shards);
+        start = end;
+    }
+
+    let mut files = Vec::with_capacity(shards.len() + per_doc.len());
+    let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
+    for (key, body) in shards {
+        let name = format!("t/{}", shard_name(&key));
+        let js = jsonp(&name, &body);
+        sizes.insert(key, js.len());
+        files.push((format!("search/{name}.js"), js));
+    }
+    for (d, (_, doc)) in per_doc.iter().enumerate() {
+        let name = format!("d/{d}");
+        files.push((format!("search/{name}.js"), jsonp(&name, doc)));
+    }
+    let manifest = serde_json::json!({
+        "v": 1,
+        "n": per_doc.len(),
+        "k": sizes,
+        "s": STOP_WORDS,
+        "x": EXCERPT_CHARS,
+    });
+    SearchFiles {
+        manifest: jsonp("index", &manifest.to_string()),
+        files,
+    }
+}
+
+/// `"term":[id,w,Δid,w,…]`, ids delta-coded in increasing order.
+fn posting_entry(term: &str, list: &[(u32, u32)]) -> String {
+    let mut s = serde_json::to_string(term).unwrap_or_default();
+    s.push_str(":[");
+    let mut prev = 0;
+    for (k, (d, w)) in list.iter().enumerate() {
+        if k > 0 {
+            s.push(',');
+        }
+        s.push_str(&format!("{},{w}", d - prev));
+        prev = *d;
+    }
+    s.push(']');
+    s
+}
+
+/// Groups sorted entries sharing `key` into shards of at most [`SHARD_BYTES`]
+/// where possible: an oversized group keeps the term equal to its key and
+/// splits the rest by the next letter.
+fn split_shard(entries: &[(String, String)], key: String, out: &mut Vec<(String, String)>) {
+    let size: usize = entries.iter().map(|(_, e)| e.len() + 1).sum();
+    let klen = key.chars().count();
+    if size <= SHARD_BYTES || entries.len() == 1 {
+        out.push((key, object(entries)));
+        return;
+    }
+    let (exact, longer): (Vec<_>, Vec<_>) = entries
+        .iter()
+        .cloned()
+        .partition(|(t, _)| t.chars().count() == klen);
+    if !exact.is_empty() {
+        out.push((key, object(&exact)));
+    }
+    let mut start = 0;
+    while start < longer.len() {
+        let sub: String = longer[start].0.chars().take(klen + 1).collect();
+        let end = start
+            + longer[start..]
+                .iter()
+                .position(|(t, _)| !t.starts_with(&sub))
+                .unwrap_or(longer.len() - start);
+        split_shard(&longer[start..end], sub, out);
+        start = end;
+    }
+}
+
+fn object(entries: &[(String, String)]) -> String {
+    let mut s = String::from("{");
+    for (k, (_, e)) in entries.iter().enumerate() {
+        if k > 0 {
+            s.push(',');
+        }
+        s.push_str(e);
+    }
+    s.push('}');
+    s
+}
+
+/// `window.ISOKB_SEARCH_SHARD("name",{…});` with `<` escaped, so the data
+/// stays inert even where the file is misread as HTML.
+fn jsonp(name: &str, json: &str) -> String {
+    format!(
+        "window.ISOKB_SEARCH_SHARD({},{});\n",
+        serde_json::to_string(name).unwrap_or_default(),
+        json.replace('<', "\\u003c")
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_removes_accents_and_case() {
+        for (input, want) in [
+            ("Sécurité", "securite"),
+            ("ÉCOLE", "ecole"),
+            ("Œuvre Æther", "oeuvre aether"),
+            ("Cafe\u{301}", "cafe"), // NFD input
+            ("naïve Straße", "naive straße"),
+            ("İstanbul", "istanbul"),
+        ] {
+            assert_eq!(fold(input), want, "{input}");
+        }
+    }
+
+    #[test]
+    fn terms_split_on_punctuation_and_skip_single_letters() {
+        assert_eq!(
+            terms("L’ISO 9001 : non-conformité, a/b #qualité/audit"),
+            ["iso", "9001", "non", "conformite", "qualite", "audit"]
+        );
+        assert!(terms(&"x".repeat(41)).is_empty());
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        let mut s = STOP_WORDS.to_vec();
+        s.sort_unstable();
+        assert_eq!(s, STOP_WORDS);
+    }
+
+    #[test]
+    fn weights_favour_titles_and_drop_stop_words_from_text() {
+        let w = doc_terms(
+            "Sécurité des données",
+            &["RGPD".into()],
+            &["Accès"],
+            &["qualité/audit"],
+            "La sécurité des accès et des données. Sécurité.",
+        );
+        let get = |t: &str| w.iter().find(|(k, _)| k == t).map(|(_, w)| *w);
+        assert_eq!(get("securite"), Some(W_TITLE + 2));
+        assert_eq!(
+            get("des"),
+            Some(W_TITLE + 2),
+            "stop word kept: in the title"
+        );
+        assert_eq!(get("la"), None, "stop word only in the text");
+        assert_eq!(get("rgpd"), Some(W_ALIAS));
+        assert_eq!(get("acces"), Some(W_HEADING + 1));
+        assert_eq!(get("audit"), Some(W_TAG));
+    }
+
+    #[test]
+    fn shard_names_are_safe_file_names() {
+        assert_eq!(shard_name("se"), "se");
+        assert_eq!(shard_name("ßa"), "_dfa");
+        assert_eq!(shard_name("σε"), "_3c3_3b5");
+    }
+
+    #[test]
+    fn postings_are_delta_coded() {
+        assert_eq!(
+            posting_entry("audit", &[(3, 12), (5, 1), (40, 2)]),
+            "\"audit\":[3,12,2,1,35,2]"
+        );
+    }
+
+    #[test]
+    fn oversized_shards_split_by_the_next_letter() {
+        let big = "1,1,".repeat(SHARD_BYTES / 6);
+        let entries: Vec<(String, String)> = ["se", "sec", "secu", "sel"]
+            .iter()
+            .map(|t| (t.to_string(), format!("\"{t}\":[{big}1]")))
+            .collect();
+        let mut out = Vec::new();
+        split_shard(&entries, "se".into(), &mut out);
+        let keys: Vec<&str> = out.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["se", "sec", "secu", "sel"]);
+        let small: Vec<(String, String)> = entries
+            .iter()
+            .map(|(t, _)| (t.clone(), format!("\"{t}\":[1,1]")))
+            .collect();
+        let mut out = Vec::new();
+        split_shard(&small, "se".into(), &mut out);
+        assert_eq!(out.len(), 1);
+        assert!(
+            out[0].1.starts_with("{\"se\":[1,1],\"sec\""),
+            "{}",
+            out[0].1
+        );
+    }
+}

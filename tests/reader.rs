@@ -1,0 +1,440 @@
+//! The reader's side, without a browser: search files, graph data, explorer,
+//! previous/next, and the weight of what a page and a first query load.
+
+mod common;
+
+use common::*;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+type Files = BTreeMap<String, Vec<u8>>;
+
+/// The data of a `window.NAME(<json>);` file (or of one of its calls).
+fn jsonp(files: &Files, path: &str) -> serde_json::Value {
+    let t = text(files, path);
+    let start = t.find(['{', '[']).expect("json start");
+    let end = t.rfind(");").expect("call end");
+    serde_json::from_str(&t[start..end]).expect("json")
+}
+
+fn search_doc(files: &Files, id: usize) -> serde_json::Value {
+    jsonp(files, &format!("search/d/{id}.js"))
+}
+
+/// The note a search document is about, by title.
+fn doc_titles(files: &Files) -> Vec<String> {
+    let n = jsonp(files, "search-index.js")["n"].as_u64().unwrap() as usize;
+    (0..n)
+        .map(|i| search_doc(files, i)["t"].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn small_vault() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"Essai\"\nlanguage = \"fr\"\n"),
+            ("content/index.md", "# Accueil\n\nVoir [[Sécurité]].\n"),
+            (
+                "content/Qualité/Sécurité.md",
+                "---\naliases: [SSI]\ntags: [qualité/audit]\n---\n# Sécurité\n\n## Contrôles d’accès\n\nLa sécurité des systèmes d’information. Voir [[Audits]] et [[Zèbre]].\n",
+            ),
+            (
+                "content/Qualité/Audits.md",
+                "# Audits\n\nLes audits internes vérifient les procédures. [[Sécurité]]\n",
+            ),
+            ("content/Qualité/Zèbre.md", "# Zèbre\n\nUn animal rayé.\n"),
+            (
+                "content/Qualité/Brouillon.md",
+                "---\ndraft: true\n---\n# Brouillon secret\n\nLe mot zorglubement n’apparaît qu’ici. [[Sécurité]]\n",
+            ),
+            ("content/Autre/Loin.md", "# Loin\n\n[[Audits]]\n"),
+        ],
+    );
+    dir
+}
+
+#[test]
+fn unpublished_notes_are_in_no_search_or_graph_file_issue_6() {
+    let dir = small_vault();
+    let (_, files) = build(dir.path());
+    for (path, bytes) in &files {
+        let is_data = path.starts_with("search") || path == "graph.js" || path.ends_with(".html");
+        if is_data {
+            let t = String::from_utf8_lossy(bytes);
+            assert!(!t.contains("zorglub"), "{path} leaks the draft");
+            assert!(!t.contains("Brouillon secret"), "{path} leaks the draft");
+        }
+    }
+    let titles = doc_titles(&files);
+    assert!(titles.contains(&"Sécurité".to_string()), "{titles:?}");
+    assert!(!titles.iter().any(|t| t.contains("Brouillon")));
+    let graph = jsonp(&files, "graph.js");
+    let nodes: Vec<&str> = graph["n"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n[0].as_str().unwrap())
+        .collect();
+    assert_eq!(nodes.len(), titles.len());
+    assert!(!nodes.iter().any(|t| t.contains("Brouillon")));
+}
+
+#[test]
+fn search_shards_hold_folded_terms_with_weighted_postings() {
+    let dir = small_vault();
+    let (_, files) = build(dir.path());
+    let manifest = jsonp(&files, "search-index.js");
+    let titles = doc_titles(&files);
+    let keys: Vec<&String> = manifest["k"].as_object().unwrap().keys().collect();
+    assert!(keys.iter().any(|k| *k == "se"), "{keys:?}");
+    for k in &keys {
+        let size = manifest["k"][k.as_str()].as_u64().unwrap() as usize;
+        let path = format!("search/t/{}.js", isokb::search::shard_name(k));
+        assert_eq!(files[&path].len(), size, "{path}");
+    }
+    let se = jsonp(&files, "search/t/se.js");
+    let postings = se["securite"]
+        .as_array()
+        .expect("securite is indexed folded");
+    // One note has it in its title: the highest weight.
+    let mut doc = 0;
+    let mut best = (0, String::new());
+    for pair in postings.chunks(2) {
+        doc += pair[0].as_u64().unwrap() as usize;
+        let w = pair[1].as_u64().unwrap();
+        if w > best.0 {
+            best = (w, titles[doc].clone());
+        }
+    }
+    assert_eq!(best.1, "Sécurité");
+    assert!(jsonp(&files, "search/t/ss.js")["ssi"].is_array(), "alias");
+    let stop_word_indexed =
+        files.contains_key("search/t/la.js") && jsonp(&files, "search/t/la.js").get("la").is_some();
+    assert!(!stop_word_indexed, "`la` is only in texts: not indexed");
+    let d = search_doc(&files, titles.iter().position(|t| t == "Sécurité").unwrap());
+    assert_eq!(d["u"], "qualite/securite/index.html");
+    assert_eq!(d["a"][0], "SSI");
+    assert_eq!(d["g"][0], "qualité/audit");
+    assert!(d["x"].as_str().unwrap().contains("systèmes d’information"));
+}
+
+#[test]
+fn local_graph_explorer_and_pager_of_a_note() {
+    let dir = small_vault();
+    let (_, files) = build(dir.path());
+    assert!(dead_links(&files).is_empty(), "{:#?}", dead_links(&files));
+    let page = text(&files, "qualite/securite/index.html");
+    // Local graph: the note first, then its neighbours; the draft is absent.
+    let start = page.find("class=\"graph-data\">").expect("local graph") + 19;
+    let end = start + page[start..].find("</script>").unwrap();
+    let g: serde_json::Value = serde_json::from_str(&page[start..end]).unwrap();
+    let nodes: Vec<(&str, u64)> = g["n"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n[0].as_str().unwrap(), n[2].as_u64().unwrap()))
+        .collect();
+    assert_eq!(nodes[0], ("Sécurité", 0));
+    for want in [("Accueil", 1), ("Audits", 1), ("Zèbre", 1), ("Loin", 2)] {
+        assert!(nodes.contains(&want), "{want:?} in {nodes:?}");
+    }
+    assert_eq!(g["n"][1][1].as_str().unwrap().matches("../").count(), 2);
+    assert_eq!(g["t"][0][0], "qualité/audit");
+    // Explorer: nested <details>, the current folder open, the note marked.
+    let explorer = &page[page.find("<nav class=\"explorer\"").unwrap()..];
+    let explorer = &explorer[..explorer.find("</nav>").unwrap()];
+    assert!(
+        explorer.contains("<details open><summary>Qualité</summary>"),
+        "{explorer}"
+    );
+    assert!(
+        explorer.contains("<details><summary>Autre</summary>"),
+        "{explorer}"
+    );
+    assert!(
+        explorer.contains(
+            "href=\"../../qualite/securite/index.html\" aria-current=\"page\">Sécurité</a>"
+        ),
+        "{explorer}"
+    );
+    assert!(!explorer.contains("Brouillon"));
+    // Previous/next in the folder, by title: Audits, Sécurité, Zèbre.
+    assert!(
+        page.contains("rel=\"prev\" href=\"../../qualite/audits/index.html\""),
+        "prev"
+    );
+    assert!(
+        page.contains("rel=\"next\" href=\"../../qualite/zebre/index.html\""),
+        "next"
+    );
+    let first = text(&files, "qualite/audits/index.html");
+    assert!(!first.contains("rel=\"prev\"") && first.contains("rel=\"next\""));
+    // Every page links the graph page.
+    for p in [
+        "index.html",
+        "tags/index.html",
+        "qualite/index.html",
+        "qualite/securite/index.html",
+    ] {
+        assert!(text(&files, p).contains(">Graphe</a>"), "{p}");
+    }
+    let graph_page = text(&files, "graph/index.html");
+    assert!(
+        graph_page.contains("data-src=\"../graph.js\""),
+        "{graph_page}"
+    );
+    assert!(graph_page.contains("src=\"../_static/isokb-graph.js\""));
+}
+
+#[test]
+fn a_note_named_graph_does_not_take_the_graph_page() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", ""),
+            ("content/Graph.md", "# Graph\n\nA note.\n"),
+        ],
+    );
+    let (site, files) = build(dir.path());
+    assert!(text(&files, "graph/index.html").contains("graph-box"));
+    assert!(text(&files, "graph-2/index.html").contains("A note."));
+    assert!(site
+        .diagnostics
+        .iter()
+        .any(|d| d.message.contains("reserved")));
+}
+
+#[test]
+fn explorer_of_a_large_site_lists_only_the_current_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut owned: Vec<(String, String)> = vec![("site.toml".into(), String::new())];
+    for f in 0..4 {
+        for n in 0..100 {
+            owned.push((
+                format!("content/F{f}/Note {f}-{n:03}.md"),
+                format!("# Note {f}-{n:03}\n\nText.\n"),
+            ));
+        }
+    }
+    let refs: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_files(dir.path(), &refs);
+    let (_, files) = build(dir.path());
+    let page = text(&files, "f1/note-1-050/index.html");
+    let explorer = &page[page.find("<nav class=\"explorer\"").unwrap()..];
+    let explorer = &explorer[..explorer.find("</nav>").unwrap()];
+    let links = explorer.matches("<li><a ").count();
+    assert_eq!(links, isokb::nav::WINDOW_NOTES, "{explorer}");
+    assert!(explorer.contains("aria-current=\"page\">Note 1-050</a>"));
+    assert!(
+        explorer.contains("60 de plus") || explorer.contains("60 more"),
+        "{explorer}"
+    );
+    assert!(
+        !explorer.contains("Note 2-000"),
+        "other folders only link to their page"
+    );
+}
+
+/// Bytes of HTML, CSS and JS a page loads before any interaction.
+fn page_weight(files: &Files, page: &str) -> usize {
+    let html = text(files, page);
+    let dir = page.rfind('/').map_or("", |i| &page[..i + 1]);
+    let mut total = html.len();
+    for attr in ["<link rel=\"stylesheet\" href=\"", "<script src=\""] {
+        for (i, _) in html.match_indices(attr) {
+            let rest = &html[i + attr.len()..];
+            let url = &rest[..rest.find('"').unwrap()];
+            let mut parts: Vec<&str> = dir.split('/').filter(|s| !s.is_empty()).collect();
+            for seg in url.split('/') {
+                match seg {
+                    ".." => {
+                        parts.pop();
+                    }
+                    "." | "" => {}
+                    s => parts.push(s),
+                }
+            }
+            total += files.get(&parts.join("/")).map_or(0, Vec::len);
+        }
+    }
+    total
+}
+
+#[test]
+fn the_home_page_of_content_weighs_under_100_kb() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (_, files) = isokb::build_in_memory(
+        root,
+        &isokb::Overrides::default(),
+        &isokb::emit::EmitOptions::default(),
+    )
+    .expect("build content/");
+    let home = page_weight(&files, "index.html");
+    eprintln!("home page: {home} bytes of HTML, CSS and JS");
+    assert!(home < 100 * 1024, "the home page loads {home} bytes");
+    // Search and graph data load on demand only.
+    let html = text(&files, "index.html");
+    assert!(!html.contains("<script src=\"search-index.js\""));
+    assert!(!html.contains("graph.js\""));
+}
+
+/// A vault from `scripts/gen_vault.py`, or `None` without Python.
+fn generated_vault(notes: usize) -> Option<tempfile::TempDir> {
+    let dir = tempfile::tempdir().unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/gen_vault.py");
+    let ok = Command::new("python3")
+        .arg(script)
+        .args(["--notes", &notes.to_string(), "--out"])
+        .arg(dir.path().join("content"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    if !ok {
+        eprintln!("skipped: python3 cannot run scripts/gen_vault.py");
+        return None;
+    }
+    std::fs::write(dir.path().join("site.toml"), "language = \"fr\"\n").unwrap();
+    Some(dir)
+}
+
+#[test]
+fn the_always_loaded_search_part_does_not_grow_with_the_notes_issue_6() {
+    let Some(small) = generated_vault(60) else {
+        return;
+    };
+    let Some(large) = generated_vault(400) else {
+        return;
+    };
+    let (_, a) = build(small.path());
+    let (_, b) = build(large.path());
+    let total = |f: &Files| -> usize {
+        f.iter()
+            .filter(|(p, _)| p.starts_with("search"))
+            .map(|(_, v)| v.len())
+            .sum()
+    };
+    let (ma, mb) = (a["search-index.js"].len(), b["search-index.js"].len());
+    let (ta, tb) = (total(&a), total(&b));
+    eprintln!("manifest {ma} → {mb} bytes; whole index {ta} → {tb} bytes");
+    // The whole index grows with the notes, the manifest with the vocabulary's prefixes.
+    assert!(tb > 4 * ta, "{ta} → {tb}");
+    assert!(mb < 2 * ma, "manifest {ma} → {mb}");
+    assert!(mb < 24 * 1024, "manifest {mb}");
+    // A first query, by the browser's engine under Node when there is one.
+    let out = tempfile::tempdir().unwrap();
+    for (p, bytes) in &b {
+        if p.starts_with("search") {
+            let path = out.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, bytes).unwrap();
+        }
+    }
+    let bench = Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/search_bench.js");
+    let Ok(run) = Command::new("node")
+        .arg(bench)
+        .arg(out.path())
+        .args(["--json", "securite", "sécurité", "audits internes", "proc"])
+        .output()
+    else {
+        eprintln!("skipped the first-query measure: node is not installed");
+        return;
+    };
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    eprintln!("{report:#}");
+    for r in report.as_array().unwrap() {
+        assert!(r["results"].as_u64().unwrap() > 0, "{r}");
+        assert!(r["first"].as_u64().unwrap() < 500 * 1024, "{r}");
+        assert!(
+            r["first"].as_u64().unwrap() < tb as u64 / 3,
+            "a first query loads a fraction: {r}"
+        );
+    }
+    assert_eq!(report[0]["top"], report[1]["top"], "accents do not matter");
+}
+
+#[test]
+fn browser_engine_folds_and_splits_like_the_indexer() {
+    let Ok(probe) = Command::new("node").arg("--version").output() else {
+        eprintln!("skipped: node is not installed");
+        return;
+    };
+    assert!(probe.status.success());
+    let samples = [
+        "Sécurité des SYSTÈMES d’information",
+        "L’ISO 9001:2015 — non-conformités (œuvre, Æsir)",
+        "Straße naïve İstanbul Ελληνικά 日本語",
+        "e-mail a b cd",
+    ];
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let code = format!(
+        "const S=require({:?});console.log(JSON.stringify({}.map(s=>S.words(s))))",
+        script.display().to_string(),
+        serde_json::to_string(&samples).unwrap()
+    );
+    let out = Command::new("node").args(["-e", &code]).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let js: Vec<Vec<String>> = serde_json::from_slice(&out.stdout).unwrap();
+    let rust: Vec<Vec<String>> = samples.iter().map(|s| isokb::search::terms(s)).collect();
+    assert_eq!(js, rust);
+}
+
+#[test]
+fn light_stemming_matches_word_forms() {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/static/search.js");
+    let pairs = [
+        ("audits", "audit"),
+        ("securites", "securite"),
+        ("donnees", "donnee"),
+        ("organisations", "organiser"),
+        ("conformement", "conforme"),
+        ("auditeurs", "audit"),
+        ("bureaux", "bureau"),
+        ("journaux", "journal"),
+        ("policies", "policy"),
+        ("managers", "management"),
+        ("audited", "auditing"),
+    ];
+    let apart = [
+        ("processus", "process"),
+        ("index", "inde"),
+        ("site", "situation"),
+    ];
+    let code = format!(
+        "const S=require({:?});console.log(JSON.stringify([{},{}].map(l=>l.map(([a,b])=>S.stem(a)===S.stem(b)))))",
+        script.display().to_string(),
+        serde_json::to_string(&pairs).unwrap(),
+        serde_json::to_string(&apart).unwrap()
+    );
+    let Ok(out) = Command::new("node").args(["-e", &code]).output() else {
+        eprintln!("skipped: node is not installed");
+        return;
+    };
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got: Vec<Vec<bool>> = serde_json::from_slice(&out.stdout).unwrap();
+    for (p, same) in pairs.iter().zip(&got[0]) {
+        assert!(same, "{p:?} should share a stem");
+    }
+    for (p, same) in apart.iter().zip(&got[1]) {
+        assert!(!same, "{p:?} should not share a stem");
+    }
+}
