@@ -17,8 +17,9 @@ Then, twice --edits times:
 Each save is what editors do: write a temporary file beside the note, rename it over
 the note. The time is taken from the start of the save to (1) the first
 {"type":"reload"} message whose `changed` list holds the note's page, and (2) the end
-of the first GET of that page that serves the marker. The page is found in
-/search-index.js (`"u"` of the entry whose `"t"` is the note's title). After a title
+of the first GET of that page that serves the marker. The page is asked of the
+server: the search data (`"u"` of the entry whose `"t"` is the note's title), or the
+path isokb's slug rule gives when that page shows the title. After a title
 edit a page the note links to is fetched too: its backlinks must show the new title.
 
 Without --note, the note is picked from the vault: the one whose number of incoming
@@ -30,6 +31,7 @@ happens. Prints every edit and min / median / max in ms; --json writes them all.
 import argparse
 import base64
 import hashlib
+import html
 import json
 import os
 import queue
@@ -360,6 +362,51 @@ class Server:
             self.log.close()
 
 
+def search_entries(js):
+    """Title/URL pairs from search data: the one-file index (`window.ISOKB_SEARCH=[…]`) or
+    a document shard (`window.ISOKB_SEARCH_SHARD("name",{…});`)."""
+    js = js.strip().rstrip(";")
+    try:
+        if js.startswith("window.ISOKB_SEARCH="):
+            data = json.loads(js[len("window.ISOKB_SEARCH="):])
+            return [(e.get("t"), e.get("u")) for e in data if isinstance(e, dict)]
+        if js.startswith("window.ISOKB_SEARCH_SHARD(") and js.endswith(")"):
+            inner = js[len("window.ISOKB_SEARCH_SHARD("):-1]
+            name, _, rest = inner.partition(",")
+            data = json.loads(rest)
+            if isinstance(data, dict) and "t" in data and "u" in data:
+                return [(data["t"], data["u"])]
+    except ValueError:
+        pass
+    return []
+
+
+def find_page(base, title, rel, scan_docs=True):
+    """The site path of a note's page (`slug/index.html`), asked of the server.
+
+    1. the one-file search index, when the site has one;
+    2. the path isokb's slug rule gives, if that page exists and shows the title;
+    3. the per-document search files (`search/d/<n>.js`), one by one."""
+    status, js = fetch(base + "/search-index.js")
+    if status == 200:
+        hits = [u for t, u in search_entries(js) if t == title]
+        if len(hits) == 1:
+            return hits[0]
+    guess = "/".join(slugify(p) for p in rel[:-3].split("/")) + "/index.html"
+    status, body = fetch(f"{base}/{urllib.parse.quote(guess)}")
+    if status == 200 and title in html.unescape(body):
+        return guess
+    if scan_docs:
+        for n in range(1_000_000):
+            status, js = fetch(f"{base}/search/d/{n}.js")
+            if status != 200:
+                break
+            for t, u in search_entries(js):
+                if t == title:
+                    return u
+    return None
+
+
 def loadavg():
     try:
         with open("/proc/loadavg") as f:
@@ -442,25 +489,14 @@ def main():
         print(f"server: {base}/ ready {result['startup_s']:.2f} s after start "
               f"(initial build included)", flush=True)
 
-        status, js = fetch(base + "/search-index.js")
-        page, data = None, []
-        if status == 200 and "=" in js:
-            data = json.loads(js[js.index("=") + 1:].strip().rstrip(";"))
-            hits = [e["u"] for e in data if e.get("t") == title]
-            page = hits[0] if len(hits) == 1 else None
-        if page is None:  # derive it: folder and file slugs, as isokb names pages
-            page = "/".join(slugify(p) for p in rel[:-3].split("/")) + "/index.html"
-            print(f"warning: the title was not found once in /search-index.js; using {page}")
+        page = find_page(base, title, rel)
+        if page is None:
+            sys.exit(f"error: cannot find the page of {rel} on the server")
         page_url = f"{base}/{urllib.parse.quote(page)}"
-        status, _ = fetch(page_url)
-        if status != 200:
-            sys.exit(f"error: {page_url} answered {status}")
         linked_page = None
         for target in outgoing[rel]:
-            t_title = notes[target][0]
-            hits = [e["u"] for e in data if e.get("t") == t_title]
-            if len(hits) == 1:
-                linked_page = hits[0]
+            linked_page = find_page(base, notes[target][0], target, scan_docs=False)
+            if linked_page:
                 break
         result["page"] = page
 
