@@ -71,7 +71,14 @@ pub struct Overrides {
 pub fn load_config(root: &Path, o: &Overrides) -> Result<Config, Diagnostic> {
     let mut c = Config::load(root)?;
     if let Some(out) = &o.output {
-        c.output_dir = out.clone();
+        // A path given on the command line is relative to where isokb runs, not to `--root`.
+        c.output_dir = if out.is_absolute() {
+            out.clone()
+        } else {
+            std::env::current_dir()
+                .map(|d| d.join(out))
+                .unwrap_or_else(|_| out.clone())
+        };
     }
     if let Some(url) = &o.base_url {
         c.base_url = Some(url.clone());

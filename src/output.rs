@@ -128,7 +128,7 @@ impl Staging {
                 )
             })?;
             // `self.dir` now holds the previous output.
-            std::fs::remove_dir_all(&self.dir)
+            remove_tree(&self.dir)
                 .map_err(|e| err(&self.dir, format!("cannot remove the previous output: {e}")))?;
         } else {
             std::fs::rename(&self.dir, &self.target).map_err(|e| {
@@ -186,6 +186,28 @@ fn two_renames(new: &Path, target: &Path) -> std::io::Result<()> {
     std::fs::rename(target, &old)?;
     std::fs::rename(new, target)?;
     std::fs::rename(&old, new)
+}
+
+/// Removes a whole tree, its files in parallel (one unlink at a time is very
+/// slow on some disks), then its folders deepest first.
+fn remove_tree(root: &Path) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for e in walkdir::WalkDir::new(root).follow_links(false) {
+        let e = e.map_err(std::io::Error::other)?;
+        if e.file_type().is_dir() {
+            dirs.push((e.depth(), e.into_path()));
+        } else {
+            files.push(e.into_path());
+        }
+    }
+    files.par_iter().try_for_each(std::fs::remove_file)?;
+    dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
+    for (_, d) in dirs {
+        std::fs::remove_dir(&d)?;
+    }
+    Ok(())
 }
 
 /// Removes staging folders of builds that were killed (their process is gone).

@@ -76,7 +76,9 @@ pub fn scan(content: &Path, opts: &ScanOptions) -> Result<(Vault, Vec<Diagnostic
         .into_iter();
     let walker = walker.filter_entry(|e| {
         let hidden = e.depth() > 0 && e.file_name().to_string_lossy().starts_with('.');
-        let excluded = exclude.iter().any(|x| e.path() == x);
+        // The output of a build (anywhere in the vault) is never content.
+        let excluded = exclude.iter().any(|x| e.path() == x)
+            || (e.file_type().is_dir() && e.path().join(crate::output::MARKER).exists());
         let rel = rel_path(&root, e.path());
         !(hidden || excluded || e.depth() > 0 && globs.is_match(&rel))
     });

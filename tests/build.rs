@@ -545,6 +545,49 @@ fn output_safety_and_failed_builds_keep_the_previous_site() {
 }
 
 #[test]
+fn output_paths_are_relative_to_the_working_folder_and_old_outputs_are_not_content() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(dir.path(), &[("vault/a.md", "# A\n")]);
+    std::fs::create_dir_all(dir.path().join("work")).unwrap();
+    let res = Command::new(bin())
+        .current_dir(dir.path().join("work"))
+        .args(["build", "--root", "../vault", "--output", "site"])
+        .output()
+        .unwrap();
+    assert!(
+        res.status.success(),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    assert!(
+        dir.path().join("work/site/a/index.html").exists(),
+        "relative to the working folder"
+    );
+    assert!(!dir.path().join("vault/site").exists());
+    // An old output left inside the vault is skipped, not published as attachments.
+    let res = Command::new(bin())
+        .args(["build", "--root"])
+        .arg(dir.path().join("vault"))
+        .arg("--output")
+        .arg(dir.path().join("vault/old"))
+        .output()
+        .unwrap();
+    assert!(res.status.success());
+    let res = Command::new(bin())
+        .args(["build", "--root"])
+        .arg(dir.path().join("vault"))
+        .arg("--output")
+        .arg(dir.path().join("out2"))
+        .output()
+        .unwrap();
+    assert!(res.status.success());
+    assert!(
+        !dir.path().join("out2/old").exists(),
+        "the old output is not content"
+    );
+}
+
+#[test]
 fn strict_turns_warnings_into_errors() {
     let dir = tempfile::tempdir().unwrap();
     write_files(dir.path(), &[("a.md", "[[missing]]")]);
