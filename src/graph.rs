@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, HashSet, VecDeque};
 /// The global graph's data file (site-relative).
 pub const GRAPH_JS: &str = "graph.js";
 /// Most nodes a local graph shows (the note, then its neighbours by degree).
-pub const LOCAL_MAX_NODES: usize = 60;
+pub const LOCAL_MAX_NODES: usize = 50;
 /// Distance between neighbouring nodes in the initial layout.
 const SPACING: f64 = 12.0;
 const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
@@ -81,6 +81,29 @@ fn split_url(url: &str) -> (&str, &str) {
     url.split_at(k)
 }
 
+/// URL prefixes shared by many nodes, stored once.
+#[derive(Default)]
+struct Prefixes {
+    list: Vec<String>,
+    ids: BTreeMap<String, usize>,
+}
+
+impl Prefixes {
+    /// `[title, prefix index, rest of the URL]` for a note.
+    fn node(&mut self, title: &str, url: &str) -> serde_json::Value {
+        let (p, rest) = split_url(url);
+        let id = match self.ids.get(p) {
+            Some(&id) => id,
+            None => {
+                self.list.push(p.to_string());
+                self.ids.insert(p.to_string(), self.list.len() - 1);
+                self.list.len() - 1
+            }
+        };
+        json!([title, id, rest])
+    }
+}
+
 /// `window.ISOKB_GRAPH({…})`: every published note with its title and URL
 /// (as an index into shared URL prefixes plus the rest), the links (for each
 /// node, its neighbours of higher index), precomputed initial positions, and
@@ -88,20 +111,11 @@ fn split_url(url: &str) -> (&str, &str) {
 pub fn global_js(v: &SiteView, g: &Graph) -> String {
     let idx = v.index;
     let style = style_of(v);
-    let mut prefixes: Vec<String> = Vec::new();
-    let mut prefix_ids: BTreeMap<String, usize> = BTreeMap::new();
+    let mut prefixes = Prefixes::default();
     let nodes: Vec<serde_json::Value> = g
         .notes
         .iter()
-        .map(|&i| {
-            let url = relative_url(0, &idx.note_url(i), style);
-            let (p, rest) = split_url(&url);
-            let pid = *prefix_ids.entry(p.to_string()).or_insert_with(|| {
-                prefixes.push(p.to_string());
-                prefixes.len() - 1
-            });
-            json!([v.notes[i].title, pid, rest])
-        })
+        .map(|&i| prefixes.node(&v.notes[i].title, &relative_url(0, &idx.note_url(i), style)))
         .collect();
     let edges: Vec<Vec<usize>> = g
         .adj
@@ -122,7 +136,7 @@ pub fn global_js(v: &SiteView, g: &Graph) -> String {
                 .then(|| json!([t.name, relative_url(0, &t.slug.url(), style), members]))
         })
         .collect();
-    let data = json!({ "p": prefixes, "n": nodes, "e": edges, "xy": xy, "t": tags });
+    let data = json!({ "p": prefixes.list, "n": nodes, "e": edges, "xy": xy, "t": tags });
     format!(
         "window.ISOKB_GRAPH({});\n",
         data.to_string().replace('<', "\\u003c")
@@ -161,15 +175,15 @@ pub fn initial_layout(v: &SiteView, g: &Graph) -> Vec<(f64, f64)> {
     pos
 }
 
-/// A note's local graph as JSON, URLs relative to its page: the note (node
-/// 0), its neighbours (hop 1) and theirs (hop 2), at most
-/// [`LOCAL_MAX_NODES`], the most linked first; the links among them; the
-/// note's tags with the shown nodes that carry them. `None` when the note is
-/// unpublished.
+/// A note's local graph as JSON: the note (node 0), its neighbours (hop 1)
+/// and theirs (hop 2), at most [`LOCAL_MAX_NODES`], the most linked first,
+/// each as `[title, prefix, rest, hop]`; the links among them; the note's
+/// tags with the shown nodes that carry them. URLs are relative to the site
+/// root (the page knows its way there), split like the global graph's.
+/// `None` when the note is unpublished.
 pub fn local_json(v: &SiteView, g: &Graph, id: usize) -> Option<String> {
     let idx = v.index;
     let style = style_of(v);
-    let depth = idx.notes[id].slug.depth();
     let start = g.node_of[id]?;
     let mut hop: BTreeMap<usize, u8> = BTreeMap::new();
     hop.insert(start, 0);
@@ -196,15 +210,17 @@ pub fn local_json(v: &SiteView, g: &Graph, id: usize) -> Option<String> {
     chosen.truncate(LOCAL_MAX_NODES - 1);
     chosen.insert(0, start);
     let pos: BTreeMap<usize, usize> = chosen.iter().enumerate().map(|(p, &k)| (k, p)).collect();
+    let mut prefixes = Prefixes::default();
     let nodes: Vec<serde_json::Value> = chosen
         .iter()
         .map(|&k| {
             let i = g.notes[k];
-            json!([
-                v.notes[i].title,
-                relative_url(depth, &idx.note_url(i), style),
-                hop[&k]
-            ])
+            let url = relative_url(0, &idx.note_url(i), style);
+            let mut node = prefixes.node(&v.notes[i].title, &url);
+            if let Some(a) = node.as_array_mut() {
+                a.push(json!(hop[&k]));
+            }
+            node
         })
         .collect();
     let mut edges = Vec::new();
@@ -229,10 +245,10 @@ pub fn local_json(v: &SiteView, g: &Graph, id: usize) -> Option<String> {
                 .filter(|i| shown.contains(i))
                 .filter_map(|&i| g.node_of[i].and_then(|k| pos.get(&k).copied()))
                 .collect();
-            json!([t.name, relative_url(depth, &t.slug.url(), style), members])
+            json!([t.name, relative_url(0, &t.slug.url(), style), members])
         })
         .collect();
-    let data = json!({ "n": nodes, "e": edges, "t": tags });
+    let data = json!({ "p": prefixes.list, "n": nodes, "e": edges, "t": tags });
     Some(data.to_string().replace('<', "\\u003c"))
 }
 

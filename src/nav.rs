@@ -5,11 +5,13 @@
 //! [`SiteView`]; [`SiteNav::page`] gives each page its [`PageNav`], the data
 //! the theme's templates draw (`reader.*`). Pure: no I/O, no HTML.
 //!
-//! The explorer is a tree of every folder holding published notes. On sites
-//! of at most [`FULL_EXPLORER_NOTES`] notes every folder lists its notes; on
-//! larger ones only the current folder does (at most [`WINDOW_NOTES`] of them,
-//! around the current note) and the other folders link to their page, so a
-//! page stays small at 10,000 notes.
+//! The explorer is a tree of the folders holding published notes. On sites
+//! of at most [`FULL_EXPLORER_NOTES`] notes it is complete: every folder, every
+//! note. On larger ones it shows the path to the current page: the top
+//! folders, the subfolders of each folder on the path, and at most
+//! [`WINDOW_NOTES`] notes of the current folder around the current note;
+//! other folders are links to their page. A page then stays small at 10,000
+//! notes.
 
 use crate::emit::SiteView;
 use crate::graph::{self, Graph};
@@ -42,6 +44,9 @@ pub struct ExplorerFolder {
     pub url: String,
     /// Whether it is the current page's folder or one of its ancestors.
     pub open: bool,
+    /// Whether its content is listed (every folder on small sites; on large
+    /// ones the open folders only, the others being links to their page).
+    pub expand: bool,
     /// Whether the page shown is this folder's own page.
     pub current: bool,
     /// Its folder note (`F/index.md` or `F.md` beside `F/`), listed first.
@@ -262,21 +267,28 @@ impl<'a> SiteNav<'a> {
                 c.strip_prefix(path)
                     .is_some_and(|rest| rest.starts_with('/'))
             });
+        let expand = self.full || open;
         let (notes, more) = if self.full || here {
             self.listed(&f.notes, depth, note)
-        } else {
+        } else if expand {
             (Vec::new(), f.notes.len())
+        } else {
+            (Vec::new(), 0)
         };
         ExplorerFolder {
             name: f.title.clone(),
             url: self.url(depth, &f.url),
             open,
+            expand,
             current: page_folder == Some(path),
-            home: f.index_note.map(|i| self.link(depth, i, note)),
+            home: f
+                .index_note
+                .filter(|_| expand)
+                .map(|i| self.link(depth, i, note)),
             folders: f
                 .children
                 .iter()
-                .filter(|c| self.folders.contains_key(*c))
+                .filter(|c| expand && self.folders.contains_key(*c))
                 .map(|c| self.explorer(c, depth, current, page_folder, note))
                 .collect(),
             notes,

@@ -99,6 +99,29 @@ fn go(b: &mut Browser, url: &str) {
     assert!(b.wait_for(&js, WAIT), "{url} did not load");
 }
 
+/// Evaluates `js`, or `None` when a navigation interrupts it (the CDP client
+/// treats every error as fatal; this one is expected while a page changes).
+fn try_eval(b: &mut Browser, js: &str) -> Option<Value> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| b.eval(js))).ok()
+}
+
+/// Waits until a navigation started by the page (a click, Enter) has loaded
+/// a URL containing `part`.
+fn wait_navigation(b: &mut Browser, part: &str) -> bool {
+    let js = format!(
+        "location.href.includes({}) && document.readyState === 'complete'",
+        serde_json::to_string(part).unwrap()
+    );
+    let deadline = std::time::Instant::now() + WAIT;
+    while std::time::Instant::now() < deadline {
+        if try_eval(b, &js) == Some(Value::Bool(true)) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
 fn key(b: &mut Browser, key: &str, code: u32) {
     for t in ["keyDown", "keyUp"] {
         b.call(
@@ -204,10 +227,7 @@ fn search_finds_words_with_or_without_accents_and_opens_a_result() {
     );
     key(&mut b, "Enter", 13);
     assert!(
-        b.wait_for(
-            "location.href.includes('securite-de-l-information') && document.readyState === 'complete'",
-            WAIT
-        ),
+        wait_navigation(&mut b, "securite-de-l-information"),
         "Enter did not open the result"
     );
     b.screenshot("reader-note.png");
@@ -258,15 +278,12 @@ fn the_graph_page_draws_every_note_and_a_click_opens_one() {
     mouse(&mut b, "mousePressed", x, y);
     mouse(&mut b, "mouseReleased", x, y);
     assert!(
-        b.wait_for(
-            "location.href.includes('/normes/iso-9001/') && document.readyState === 'complete'",
-            WAIT
-        ),
+        wait_navigation(&mut b, "/normes/iso-9001/"),
         "clicking a node did not open its note"
     );
     // The note's local graph: drawn, the note among its neighbours.
     assert!(b.wait_for(
-        "window.IsokbGraph && window.IsokbGraph.views.length === 1",
+        "window.IsokbGraph && window.IsokbGraph.views.length === 1 && document.querySelector('.local-graph .graph-box').hasAttribute('data-settled')",
         WAIT
     ));
     assert_eq!(

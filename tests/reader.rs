@@ -135,13 +135,22 @@ fn local_graph_explorer_and_pager_of_a_note() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|n| (n[0].as_str().unwrap(), n[2].as_u64().unwrap()))
+        .map(|n| (n[0].as_str().unwrap(), n[3].as_u64().unwrap()))
         .collect();
     assert_eq!(nodes[0], ("Sécurité", 0));
     for want in [("Accueil", 1), ("Audits", 1), ("Zèbre", 1), ("Loin", 2)] {
         assert!(nodes.contains(&want), "{want:?} in {nodes:?}");
     }
-    assert_eq!(g["n"][1][1].as_str().unwrap().matches("../").count(), 2);
+    let audits = &g["n"][1];
+    assert_eq!(audits[0], "Audits", "the most linked neighbour first");
+    let url = format!(
+        "{}{}",
+        g["p"][audits[1].as_u64().unwrap() as usize]
+            .as_str()
+            .unwrap(),
+        audits[2].as_str().unwrap()
+    );
+    assert_eq!(url, "qualite/audits/index.html", "from the site root");
     assert_eq!(g["t"][0][0], "qualité/audit");
     // Explorer: nested <details>, the current folder open, the note marked.
     let explorer = &page[page.find("<nav class=\"explorer\"").unwrap()..];

@@ -18,36 +18,74 @@
   var LINK_DISTANCE = 34;
   var GRAVITY = 0.012;
   var DECAY = 0.6;
+  var EDGE_BUDGET = 6000;
 
-  function Quad(x0, y0, size) {
-    this.x0 = x0; this.y0 = y0; this.s = size;
-    this.m = 0; this.cx = 0; this.cy = 0; this.body = -1; this.kids = null;
-  }
+  // A Barnes-Hut quadtree in flat typed arrays, rebuilt each tick without
+  // allocating: cell c covers [x0, x0 + s) × [y0, y0 + s), holds mass m and
+  // the sums of its bodies' positions; kid is its first child (four in a
+  // row) or -1 for a leaf, body the leaf's body (-1 none, -2 several).
+  function Tree() { this.cap = 0; }
 
-  function quadInsert(q, i, x, y, depth) {
+  Tree.prototype.reserve = function (cap) {
+    if (cap <= this.cap) return;
+    this.cap = cap;
+    this.x0 = new Float64Array(cap); this.y0 = new Float64Array(cap); this.s = new Float64Array(cap);
+    this.m = new Float64Array(cap); this.sx = new Float64Array(cap); this.sy = new Float64Array(cap);
+    this.kid = new Int32Array(cap); this.body = new Int32Array(cap);
+  };
+
+  Tree.prototype.cell = function (x0, y0, s) {
+    var c = this.used++;
+    this.x0[c] = x0; this.y0[c] = y0; this.s[c] = s;
+    this.m[c] = 0; this.sx[c] = 0; this.sy[c] = 0; this.kid[c] = -1; this.body[c] = -1;
+    return c;
+  };
+
+  Tree.prototype.build = function (n, x, y) {
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity, i;
+    for (i = 0; i < n; i++) {
+      if (x[i] < minX) minX = x[i];
+      if (x[i] > maxX) maxX = x[i];
+      if (y[i] < minY) minY = y[i];
+      if (y[i] > maxY) maxY = y[i];
+    }
+    for (var cap = Math.max(64, 8 * n); ; cap *= 2) {
+      this.reserve(cap);
+      this.used = 0;
+      this.cell(minX - 1, minY - 1, Math.max(maxX - minX, maxY - minY) + 2);
+      for (i = 0; i < n; i++) if (!this.insert(i, x[i], y[i], x, y)) break;
+      if (i === n) return;
+    }
+  };
+
+  Tree.prototype.insert = function (i, xi, yi, x, y) {
+    var c = 0, depth = 0;
     for (;;) {
-      if (!q.kids && q.m === 0) {
-        q.body = i; q.m = 1; q.cx = x[i]; q.cy = y[i];
-        return;
+      if (this.kid[c] < 0) {
+        if (this.m[c] === 0) {
+          this.body[c] = i; this.m[c] = 1; this.sx[c] = xi; this.sy[c] = yi;
+          return true;
+        }
+        if (depth > 40) { // coincident bodies
+          this.body[c] = -2; this.m[c]++; this.sx[c] += xi; this.sy[c] += yi;
+          return true;
+        }
+        if (this.used + 4 > this.cap) return false;
+        var h = this.s[c] / 2, x0 = this.x0[c], y0 = this.y0[c];
+        var k = this.cell(x0, y0, h);
+        this.cell(x0 + h, y0, h); this.cell(x0, y0 + h, h); this.cell(x0 + h, y0 + h, h);
+        this.kid[c] = k;
+        var b = this.body[c];
+        this.body[c] = -1;
+        var kb = k + (x[b] >= x0 + h ? 1 : 0) + (y[b] >= y0 + h ? 2 : 0);
+        this.body[kb] = b; this.m[kb] = 1; this.sx[kb] = x[b]; this.sy[kb] = y[b];
       }
-      q.cx = (q.cx * q.m + x[i]) / (q.m + 1);
-      q.cy = (q.cy * q.m + y[i]) / (q.m + 1);
-      q.m++;
-      if (!q.kids) {
-        if (depth > 40) return; // coincident bodies: counted in the mass only
-        var h = q.s / 2;
-        q.kids = [new Quad(q.x0, q.y0, h), new Quad(q.x0 + h, q.y0, h),
-          new Quad(q.x0, q.y0 + h, h), new Quad(q.x0 + h, q.y0 + h, h)];
-        var b = q.body;
-        q.body = -1;
-        var kb = q.kids[(x[b] >= q.x0 + h ? 1 : 0) + (y[b] >= q.y0 + h ? 2 : 0)];
-        kb.body = b; kb.m = 1; kb.cx = x[b]; kb.cy = y[b];
-      }
-      var half = q.s / 2;
-      q = q.kids[(x[i] >= q.x0 + half ? 1 : 0) + (y[i] >= q.y0 + half ? 2 : 0)];
+      this.m[c]++; this.sx[c] += xi; this.sy[c] += yi;
+      var half = this.s[c] / 2;
+      c = this.kid[c] + (xi >= this.x0[c] + half ? 1 : 0) + (yi >= this.y0[c] + half ? 2 : 0);
       depth++;
     }
-  }
+  };
 
   function Sim(n) {
     this.n = n;
@@ -61,6 +99,8 @@
     this.src = [];
     this.dst = [];
     this.deg = new Float64Array(n);
+    this.tree = new Tree();
+    this.stack = new Int32Array(256);
   }
 
   Sim.prototype.setLinks = function (src, dst) {
@@ -73,30 +113,29 @@
     var n = this.n, x = this.x, y = this.y, vx = this.vx, vy = this.vy, a = this.alpha, i;
     if (!n) return;
     // Repulsion.
-    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    var tr = this.tree, stack = this.stack;
+    tr.build(n, x, y);
+    if (stack.length < 4 * 64) stack = this.stack = new Int32Array(4 * 64);
+    var m = tr.m, sxs = tr.sx, sys = tr.sy, kid = tr.kid, body = tr.body, size = tr.s;
     for (i = 0; i < n; i++) {
-      if (x[i] < minX) minX = x[i];
-      if (x[i] > maxX) maxX = x[i];
-      if (y[i] < minY) minY = y[i];
-      if (y[i] > maxY) maxY = y[i];
-    }
-    var root = new Quad(minX - 1, minY - 1, Math.max(maxX - minX, maxY - minY) + 2);
-    for (i = 0; i < n; i++) quadInsert(root, i, x, y, 0);
-    var stack = [];
-    for (i = 0; i < n; i++) {
-      var xi = x[i], yi = y[i], fx = 0, fy = 0;
-      stack.length = 0;
-      stack.push(root);
-      while (stack.length) {
-        var q = stack.pop();
-        if (!q.m || q.body === i) continue;
-        var dx = q.cx - xi, dy = q.cy - yi, d2 = dx * dx + dy * dy;
-        if (q.kids && q.s * q.s >= THETA2 * d2) {
-          for (var c = 0; c < 4; c++) if (q.kids[c].m) stack.push(q.kids[c]);
+      var xi = x[i], yi = y[i], fx = 0, fy = 0, top = 0;
+      stack[top++] = 0;
+      while (top) {
+        var q = stack[--top], mq = m[q];
+        if (!mq || body[q] === i) continue;
+        var dx = sxs[q] / mq - xi, dy = sys[q] / mq - yi, d2 = dx * dx + dy * dy;
+        var kq = kid[q];
+        if (kq >= 0 && size[q] * size[q] >= THETA2 * d2) {
+          if (top + 4 > stack.length) {
+            var bigger = new Int32Array(stack.length * 2);
+            bigger.set(stack);
+            stack = this.stack = bigger;
+          }
+          stack[top++] = kq; stack[top++] = kq + 1; stack[top++] = kq + 2; stack[top++] = kq + 3;
           continue;
         }
         if (d2 < 1) { dx = (i % 7) - 3 || 1; dy = (i % 5) - 2 || 1; d2 = dx * dx + dy * dy; }
-        var f = CHARGE * q.m / d2;
+        var f = CHARGE * mq / d2;
         fx += dx * f; fy += dy * f;
       }
       vx[i] += fx * a; vy[i] += fy * a;
@@ -161,6 +200,7 @@
       var mq = window.matchMedia("(prefers-color-scheme: dark)");
       if (mq.addEventListener) mq.addEventListener("change", function () { self.colors(); self.draw(); });
     }
+    this.draw();
     this.start();
   }
 
@@ -270,17 +310,27 @@
         else if (s.dst[e] === hov) near[s.src[e]] = true;
       }
     }
-    // Links.
+    // Links, in batches (one huge path strokes slowly).
     ctx.lineWidth = 1;
     ctx.strokeStyle = this.c.edge;
-    ctx.globalAlpha = hov >= 0 ? 0.35 : 0.8;
+    // Dense graphs: fainter links, so nodes stay readable.
+    var dense = Math.min(1, 3000 / Math.max(1, s.src.length));
+    ctx.globalAlpha = (hov >= 0 ? 0.35 : 0.8) * Math.max(0.15, Math.sqrt(dense));
+    // While moving, a large graph draws a sample of its links (software
+    // canvases spend most of a frame on them); the full set once still.
+    var step = this.moving() ? Math.max(1, Math.ceil(s.src.length / EDGE_BUDGET)) : 1;
+    var W = this.w, H = this.h, drawnEdges = 0;
     ctx.beginPath();
-    for (var j = 0; j < s.src.length; j++) {
+    for (var j = 0; j < s.src.length; j += step) {
       var a = s.src[j], b = s.dst[j];
-      ctx.moveTo(s.x[a] * k + tx, s.y[a] * k + ty);
-      ctx.lineTo(s.x[b] * k + tx, s.y[b] * k + ty);
+      var ax = s.x[a] * k + tx, ay = s.y[a] * k + ty, bx = s.x[b] * k + tx, by = s.y[b] * k + ty;
+      if ((ax < 0 && bx < 0) || (ay < 0 && by < 0) || (ax > W && bx > W) || (ay > H && by > H)) continue;
+      ctx.moveTo(ax, ay);
+      ctx.lineTo(bx, by);
+      if (++drawnEdges % 1024 === 0) { ctx.stroke(); ctx.beginPath(); }
     }
     ctx.stroke();
+    if (step > 1) this.sketchy = true;
     ctx.globalAlpha = 1;
     if (hov >= 0) {
       ctx.strokeStyle = this.c.accent;
@@ -293,51 +343,81 @@
       }
       ctx.stroke();
     }
-    // Nodes.
-    var labels = [];
+    // Nodes, one path per colour (and per faded or not).
+    var labels = [], batches = {};
     var scale = Math.max(0.35, Math.min(1.6, Math.sqrt(k)));
     for (var i = 0; i < n; i++) {
       var px = s.x[i] * k + tx, py = s.y[i] * k + ty;
       if (px < -20 || py < -20 || px > this.w + 20 || py > this.h + 20) continue;
       var r = this.radius(i) * scale;
-      ctx.globalAlpha = hov >= 0 && !near[i] ? 0.3 : 1;
-      ctx.fillStyle = this.color(i);
-      if (r < 1.5) {
-        ctx.fillRect(px - 1, py - 1, 2, 2);
-      } else {
-        ctx.beginPath();
-        ctx.arc(px, py, r, 0, 6.2832);
-        ctx.fill();
-      }
+      var key = this.color(i) + (hov >= 0 && !near[i] ? "|f" : "");
+      (batches[key] || (batches[key] = [])).push(px, py, r);
       var nd = this.model.nodes[this.ids[i]];
-      if (nd.current) {
-        ctx.strokeStyle = this.c.fg;
-        ctx.lineWidth = 2;
-        ctx.beginPath();
-        ctx.arc(px, py, r + 2.5, 0, 6.2832);
-        ctx.stroke();
-      }
-      if (near[i] || nd.current || (n <= 80) || r * k > 5 || (k > 1.2 && s.deg[i] >= 3)) labels.push([i, px, py, r]);
+      if (near[i] || nd.current || n <= 80 || r * k > 5 || k > 1.2) labels.push([i, px, py, r, nd.current || near[i] ? 1 : 0]);
     }
+    Object.keys(batches).forEach(function (key) {
+      var list = batches[key];
+      ctx.globalAlpha = key.slice(-2) === "|f" ? 0.3 : 1;
+      ctx.fillStyle = key.split("|")[0];
+      ctx.beginPath();
+      for (var q = 0; q < list.length; q += 3) {
+        var rr = list[q + 2];
+        if (rr < 2.5) { ctx.rect(list[q] - rr, list[q + 1] - rr, 2 * rr, 2 * rr); continue; }
+        ctx.moveTo(list[q] + rr, list[q + 1]);
+        ctx.arc(list[q], list[q + 1], rr, 0, 6.2832);
+      }
+      ctx.fill();
+    });
     ctx.globalAlpha = 1;
-    // Labels, the hovered node's last so it is on top.
+    for (var ci = 0; ci < labels.length; ci++) {
+      var cl = labels[ci];
+      if (!this.model.nodes[this.ids[cl[0]]].current) continue;
+      ctx.strokeStyle = this.c.fg;
+      ctx.lineWidth = 2;
+      ctx.beginPath();
+      ctx.arc(cl[1], cl[2], cl[3] + 2.5, 0, 6.2832);
+      ctx.stroke();
+    }
+    // Labels: the hovered node's first, then by degree, skipping any that
+    // would overlap one already drawn (a coarse grid of occupied cells).
     ctx.font = "12px system-ui, sans-serif";
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
-    labels.sort(function (p, q) { return (p[0] === hov) - (q[0] === hov) || self.sim.deg[q[0]] - self.sim.deg[p[0]]; });
-    if (labels.length > 250) labels = labels.slice(0, 249).concat(labels.filter(function (l) { return l[0] === hov; }));
-    labels.forEach(function (l) {
-      var nd = self.model.nodes[self.ids[l[0]]];
-      var text = nd.tag ? "#" + nd.title : nd.title;
+    labels.sort(function (p, q) { return (q[0] === hov) - (p[0] === hov) || (q[4] - p[4]) || self.sim.deg[q[0]] - self.sim.deg[p[0]]; });
+    var taken = {}, CW = 24, CH = 16, drawn = 0;
+    for (var li = 0; li < labels.length && drawn < 300; li++) {
+      var l = labels[li], nd2 = self.model.nodes[self.ids[l[0]]];
+      var text = nd2.tag ? "#" + nd2.title : nd2.title;
       if (text.length > 40 && l[0] !== hov) text = text.slice(0, 38) + "…";
+      var tw = ctx.measureText(text).width, lx = l[1] - tw / 2, ly = l[2] + l[3] + 3;
+      var c0 = Math.floor(lx / CW), c1 = Math.floor((lx + tw) / CW), r0 = Math.floor(ly / CH), r1 = Math.floor((ly + 14) / CH);
+      var free = true, cx2, cy2;
+      for (cx2 = c0; cx2 <= c1 && free; cx2++) for (cy2 = r0; cy2 <= r1; cy2++) if (taken[cx2 + "," + cy2]) { free = false; break; }
+      if (!free && l[0] !== hov) continue;
+      for (cx2 = c0; cx2 <= c1; cx2++) for (cy2 = r0; cy2 <= r1; cy2++) taken[cx2 + "," + cy2] = true;
+      drawn++;
       ctx.globalAlpha = hov >= 0 && !near[l[0]] ? 0.3 : 1;
       ctx.lineWidth = 3;
       ctx.strokeStyle = self.c.bg;
-      ctx.strokeText(text, l[1], l[2] + l[3] + 3);
+      ctx.strokeText(text, l[1], ly);
       ctx.fillStyle = l[0] === hov ? self.c.fg : self.c.muted;
-      ctx.fillText(text, l[1], l[2] + l[3] + 3);
-    });
+      ctx.fillText(text, l[1], ly);
+    }
     ctx.globalAlpha = 1;
+  };
+
+  View.prototype.moving = function () {
+    return this.running || this.busy > 0;
+  };
+
+  // Redraws now, and once more in full when the view has been still a moment.
+  View.prototype.touch = function () {
+    var self = this;
+    this.busy = (this.busy || 0) + 1;
+    if (!this.running) this.draw();
+    setTimeout(function () {
+      if (--self.busy === 0 && !self.running && self.sketchy) { self.sketchy = false; self.draw(); }
+    }, 200);
   };
 
   View.prototype.start = function () {
@@ -347,12 +427,14 @@
     var frame = function () {
       var t0 = performance.now();
       do { self.sim.tick(); } while (!self.sim.settled() && performance.now() - t0 < 12 && self.sim.n < 2000);
-      self.draw();
       if (self.sim.settled() && self.sim.fixed < 0) {
         self.running = false;
+        self.sketchy = false;
+        self.draw();
         self.box.setAttribute("data-settled", "true");
         return;
       }
+      self.draw();
       requestAnimationFrame(frame);
     };
     this.box.removeAttribute("data-settled");
@@ -421,7 +503,7 @@
         self.tx = drag.cx - (drag.cx - drag.tx) * k / drag.k;
         self.ty = drag.cy - (drag.cy - drag.ty) * k / drag.k;
         self.k = k;
-        self.draw();
+        self.touch();
         return;
       }
       if (drag) {
@@ -433,7 +515,7 @@
         } else {
           self.tx = drag.tx + p.x - drag.x;
           self.ty = drag.ty + p.y - drag.y;
-          self.draw();
+          self.touch();
         }
         return;
       }
@@ -442,7 +524,7 @@
         self.hover = h;
         cv.style.cursor = h >= 0 ? "pointer" : "grab";
         cv.title = h >= 0 ? self.model.nodes[self.ids[h]].title : "";
-        if (!self.running) self.draw();
+        if (!self.running) self.touch();
       }
     });
     function end(ev) {
@@ -456,7 +538,7 @@
     cv.addEventListener("pointerup", end);
     cv.addEventListener("pointercancel", end);
     cv.addEventListener("pointerleave", function () {
-      if (!drag && self.hover >= 0) { self.hover = -1; if (!self.running) self.draw(); }
+      if (!drag && self.hover >= 0) { self.hover = -1; if (!self.running) self.touch(); }
     });
     cv.addEventListener("wheel", function (ev) {
       ev.preventDefault();
@@ -465,7 +547,7 @@
       self.tx = p.x - (p.x - self.tx) * k / self.k;
       self.ty = p.y - (p.y - self.ty) * k / self.k;
       self.k = k;
-      if (!self.running) self.draw();
+      if (!self.running) self.touch();
     }, { passive: false });
   };
 
@@ -477,16 +559,19 @@
     return groups[top];
   }
 
-  // Local graph JSON: {n: [[title, url, hop]], e: [a, b, …], t: [[name, url, [nodes]]]}.
-  function localModel(d) {
+  // Local graph JSON: {p: [prefixes], n: [[title, prefix, rest, hop]], e: [a, b, …],
+  // t: [[name, url, [nodes]]]}, URLs from the site root.
+  function localModel(d, root) {
     var nodes = [], links = [], groups = {};
+    var href = function (u) { return ABSOLUTE.test(u) ? u : root + u; };
     (d.n || []).forEach(function (n, i) {
-      nodes.push({ title: n[0], url: n[1], hop: n[2], current: i === 0, group: groupOf(n[1].replace(/^(\.\.\/)+/, ""), groups) });
+      var url = (d.p[n[1]] || "") + n[2];
+      nodes.push({ title: n[0], url: href(url), hop: n[3], current: i === 0, group: groupOf(url, groups) });
     });
     for (var i = 0; i + 1 < (d.e || []).length; i += 2) links.push([d.e[i], d.e[i + 1]]);
     (d.t || []).forEach(function (t) {
       var id = nodes.length;
-      nodes.push({ title: t[0], url: t[1], tag: true });
+      nodes.push({ title: t[0], url: href(t[1]), tag: true });
       links.push([id, 0]);
       (t[2] || []).forEach(function (m) { if (m !== 0) links.push([id, m]); });
     });
@@ -541,7 +626,8 @@
     var data;
     try { data = JSON.parse(section.querySelector(".graph-data").textContent); } catch (e) { return; }
     var depth = section.querySelector(".graph-depth");
-    var view = new View(box, localModel(data), { settleFirst: true, depth: depth ? +depth.value : 2 });
+    var root = (doc.body && doc.body.getAttribute("data-root")) || "";
+    var view = new View(box, localModel(data, root), { settleFirst: true, depth: depth ? +depth.value : 2 });
     controls(section, view);
     views.push(view);
   });
@@ -552,8 +638,9 @@
     window.ISOKB_GRAPH = function (d) {
       var model = globalModel(d, root);
       if (status) {
-        status.textContent = model.notes.toLocaleString() + (fr ? " notes, " : " notes, ") +
-          model.noteLinks.toLocaleString() + (fr ? " liens" : " links");
+        var lang = doc.documentElement.lang || undefined;
+        status.textContent = model.notes.toLocaleString(lang) + " notes, " +
+          model.noteLinks.toLocaleString(lang) + (fr ? " liens" : " links");
       }
       var view = new View(box, model, { alpha: model.notes > 2000 ? 0.35 : 1 });
       view.sim.alphaDecay = model.notes > 2000 ? 0.05 : 0.03;
