@@ -8,8 +8,9 @@
 
 use crate::emit::SiteView;
 use crate::paths::{relative_url, LinkStyle};
+use serde::Serialize;
 use serde_json::json;
-use std::collections::{BTreeMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 
 /// The global graph's data file (site-relative).
 pub const GRAPH_JS: &str = "graph.js";
@@ -89,8 +90,8 @@ struct Prefixes {
 }
 
 impl Prefixes {
-    /// `[title, prefix index, rest of the URL]` for a note.
-    fn node(&mut self, title: &str, url: &str) -> serde_json::Value {
+    /// The index of `url`'s folder part, and the rest of it.
+    fn split<'u>(&mut self, url: &'u str) -> (usize, &'u str) {
         let (p, rest) = split_url(url);
         let id = match self.ids.get(p) {
             Some(&id) => id,
@@ -100,7 +101,7 @@ impl Prefixes {
                 self.list.len() - 1
             }
         };
-        json!([title, id, rest])
+        (id, rest)
     }
 }
 
@@ -115,7 +116,11 @@ pub fn global_js(v: &SiteView, g: &Graph) -> String {
     let nodes: Vec<serde_json::Value> = g
         .notes
         .iter()
-        .map(|&i| prefixes.node(&v.notes[i].title, &relative_url(0, &idx.note_url(i), style)))
+        .map(|&i| {
+            let url = relative_url(0, &idx.note_url(i), style);
+            let (p, rest) = prefixes.split(&url);
+            json!([v.notes[i].title, p, rest])
+        })
         .collect();
     let edges: Vec<Vec<usize>> = g
         .adj
@@ -182,11 +187,18 @@ pub fn initial_layout(v: &SiteView, g: &Graph) -> Vec<(f64, f64)> {
 /// root (the page knows its way there), split like the global graph's.
 /// `None` when the note is unpublished.
 pub fn local_json(v: &SiteView, g: &Graph, id: usize) -> Option<String> {
+    #[derive(Serialize)]
+    struct Local<'a> {
+        p: Vec<String>,
+        n: Vec<(&'a str, usize, String, u8)>,
+        e: Vec<usize>,
+        t: Vec<(&'a str, String, Vec<usize>)>,
+    }
     let idx = v.index;
     let style = style_of(v);
     let start = g.node_of[id]?;
-    let mut hop: BTreeMap<usize, u8> = BTreeMap::new();
-    hop.insert(start, 0);
+    // Breadth-first to depth 2.
+    let mut hop: HashMap<usize, u8> = HashMap::from([(start, 0)]);
     let mut queue = VecDeque::from([start]);
     while let Some(a) = queue.pop_front() {
         let h = hop[&a];
@@ -194,62 +206,70 @@ pub fn local_json(v: &SiteView, g: &Graph, id: usize) -> Option<String> {
             continue;
         }
         for &b in &g.adj[a] {
-            if let std::collections::btree_map::Entry::Vacant(e) = hop.entry(b) {
+            if let std::collections::hash_map::Entry::Vacant(e) = hop.entry(b) {
                 e.insert(h + 1);
                 queue.push_back(b);
             }
         }
     }
-    let mut chosen: Vec<usize> = hop.keys().copied().filter(|&k| k != start).collect();
-    chosen.sort_by(|&a, &b| {
-        hop[&a]
-            .cmp(&hop[&b])
-            .then(g.adj[b].len().cmp(&g.adj[a].len()))
-            .then(a.cmp(&b))
-    });
+    let mut chosen: Vec<(u8, std::cmp::Reverse<usize>, usize)> = hop
+        .iter()
+        .filter(|(&k, _)| k != start)
+        .map(|(&k, &h)| (h, std::cmp::Reverse(g.adj[k].len()), k))
+        .collect();
+    chosen.sort_unstable();
     chosen.truncate(LOCAL_MAX_NODES - 1);
-    chosen.insert(0, start);
-    let pos: BTreeMap<usize, usize> = chosen.iter().enumerate().map(|(p, &k)| (k, p)).collect();
+    let chosen: Vec<usize> = std::iter::once(start)
+        .chain(chosen.into_iter().map(|(_, _, k)| k))
+        .collect();
+    let pos: HashMap<usize, usize> = chosen.iter().enumerate().map(|(p, &k)| (k, p)).collect();
     let mut prefixes = Prefixes::default();
-    let nodes: Vec<serde_json::Value> = chosen
+    let n = chosen
         .iter()
         .map(|&k| {
             let i = g.notes[k];
             let url = relative_url(0, &idx.note_url(i), style);
-            let mut node = prefixes.node(&v.notes[i].title, &url);
-            if let Some(a) = node.as_array_mut() {
-                a.push(json!(hop[&k]));
-            }
-            node
+            let (p, rest) = prefixes.split(&url);
+            (v.notes[i].title.as_str(), p, rest.to_string(), hop[&k])
         })
         .collect();
-    let mut edges = Vec::new();
+    let mut e = Vec::new();
     for (p, &a) in chosen.iter().enumerate() {
         for &b in &g.adj[a] {
             if let Some(&q) = pos.get(&b) {
                 if q > p {
-                    edges.extend([p, q]);
+                    e.extend([p, q]);
                 }
             }
         }
     }
-    let shown: HashSet<usize> = chosen.iter().map(|&k| g.notes[k]).collect();
-    let tags: Vec<serde_json::Value> = idx.notes[id]
+    let t = idx.notes[id]
         .tags
         .iter()
-        .filter_map(|key| idx.tags.get(key))
-        .map(|t| {
-            let members: Vec<usize> = t
-                .notes
+        .filter_map(|key| idx.tags.get(key).map(|t| (key, t)))
+        .map(|(key, t)| {
+            let members: Vec<usize> = chosen
                 .iter()
-                .filter(|i| shown.contains(i))
-                .filter_map(|&i| g.node_of[i].and_then(|k| pos.get(&k).copied()))
+                .enumerate()
+                .filter(|(_, &k)| idx.notes[g.notes[k]].tags.contains(key))
+                .map(|(p, _)| p)
                 .collect();
-            json!([t.name, relative_url(0, &t.slug.url(), style), members])
+            (
+                t.name.as_str(),
+                relative_url(0, &t.slug.url(), style),
+                members,
+            )
         })
         .collect();
-    let data = json!({ "p": prefixes.list, "n": nodes, "e": edges, "t": tags });
-    Some(data.to_string().replace('<', "\\u003c"))
+    let data = Local {
+        p: prefixes.list,
+        n,
+        e,
+        t,
+    };
+    serde_json::to_string(&data)
+        .ok()
+        .map(|s| s.replace('<', "\\u003c"))
 }
 
 #[cfg(test)]

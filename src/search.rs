@@ -104,17 +104,27 @@ pub fn is_word_char(c: char) -> bool {
         | '\u{370}'..='\u{1fff}' | '\u{3040}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
 }
 
+/// Calls `f` with each indexed word of a text, folded, in order.
+fn each_term(s: &str, mut f: impl FnMut(&str)) {
+    let folded = fold(s);
+    for w in folded.split(|c: char| !is_word_char(c)) {
+        // Byte length bounds the character count: skip the count when it can.
+        let ok = if w.is_ascii() {
+            (2..=MAX_TERM_CHARS).contains(&w.len())
+        } else {
+            (2..=MAX_TERM_CHARS).contains(&w.chars().count())
+        };
+        if ok {
+            f(w);
+        }
+    }
+}
+
 /// The indexed words of a text, folded, in order (repeats kept).
 pub fn terms(s: &str) -> Vec<String> {
-    let folded = fold(s);
-    folded
-        .split(|c: char| !is_word_char(c))
-        .filter(|w| {
-            let n = w.chars().count();
-            (2..=MAX_TERM_CHARS).contains(&n)
-        })
-        .map(str::to_string)
-        .collect()
+    let mut out = Vec::new();
+    each_term(s, |w| out.push(w.to_string()));
+    out
 }
 
 /// A shard's file name part: `[0-9a-z]` kept, anything else as `_<hex>`.
@@ -159,11 +169,16 @@ fn doc_terms(
     }
     let mut acc: HashMap<String, Acc> = HashMap::new();
     // One bit per field, in the order of `FIELD_WEIGHTS`.
-    let mut field = |s: &str, bit: u32| {
-        for t in terms(s) {
-            acc.entry(t).or_default().fields |= bit;
+    let mut add = |t: &str, bit: u32, tf: u32| match acc.get_mut(t) {
+        Some(a) => {
+            a.fields |= bit;
+            a.tf += tf;
+        }
+        None => {
+            acc.insert(t.to_string(), Acc { fields: bit, tf });
         }
     };
+    let mut field = |s: &str, bit: u32| each_term(s, |t| add(t, bit, 0));
     field(title, 1);
     for a in aliases {
         field(a, 2);
@@ -174,9 +189,7 @@ fn doc_terms(
     for g in tags {
         field(g, 8);
     }
-    for t in terms(text) {
-        acc.entry(t).or_default().tf += 1;
-    }
+    each_term(text, |t| add(t, 0, 1));
     let mut out: Vec<(String, u32)> = acc
         .into_iter()
         .filter(|(t, a)| a.fields & 3 != 0 || STOP_WORDS.binary_search(&t.as_str()).is_err())
@@ -228,19 +241,17 @@ pub fn build(v: &SiteView) -> SearchFiles {
         })
         .collect();
 
-    let mut postings: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
     for (d, (weights, _)) in per_doc.iter().enumerate() {
         for (t, w) in weights {
-            postings.entry(t.clone()).or_default().push((d as u32, *w));
+            postings.entry(t.as_str()).or_default().push((d as u32, *w));
         }
     }
-    let entries: Vec<(String, String)> = postings
-        .into_iter()
-        .map(|(t, list)| {
-            let entry = posting_entry(&t, &list);
-            (t, entry)
-        })
+    let mut entries: Vec<(String, String)> = postings
+        .into_par_iter()
+        .map(|(t, list)| (t.to_string(), posting_entry(t, &list)))
         .collect();
+    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut shards = Vec::new();
     let mut start = 0;
     while start < entries.len() {
@@ -281,6 +292,7 @@ pub fn build(v: &SiteView) -> SearchFiles {
 
 /// `"term":[id,w,Δid,w,…]`, ids delta-coded in increasing order.
 fn posting_entry(term: &str, list: &[(u32, u32)]) -> String {
+    use std::fmt::Write;
     let mut s = serde_json::to_string(term).unwrap_or_default();
     s.push_str(":[");
     let mut prev = 0;
@@ -288,7 +300,7 @@ fn posting_entry(term: &str, list: &[(u32, u32)]) -> String {
         if k > 0 {
             s.push(',');
         }
-        s.push_str(&format!("{},{w}", d - prev));
+        let _ = write!(s, "{},{w}", d - prev);
         prev = *d;
     }
     s.push(']');

@@ -163,6 +163,19 @@ fn search_finds_words_with_or_without_accents_and_opens_a_result() {
         return;
     };
     assert!(b.wait_for("document.readyState === 'complete'", WAIT));
+    // `/` opens the search box.
+    b.call(
+        "Input.dispatchKeyEvent",
+        json!({ "type": "keyDown", "key": "/", "code": "Slash", "text": "/", "windowsVirtualKeyCode": 191 }),
+    );
+    b.call(
+        "Input.dispatchKeyEvent",
+        json!({ "type": "keyUp", "key": "/", "code": "Slash", "windowsVirtualKeyCode": 191 }),
+    );
+    assert_eq!(
+        b.eval("document.activeElement.id + '|' + document.getElementById('search-input').value"),
+        json!("search-input|")
+    );
     // Without accents, as people type: the title match comes first, highlighted.
     type_query(&mut b, "securite");
     let shown = b.wait_for(
@@ -373,10 +386,13 @@ fn dark_mode_toggles_persists_and_reports_its_state() {
     b.screenshot("reader-dark.png");
     // Persists across pages (give the storage a moment to commit).
     std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(b.eval("localStorage.getItem('isokb-theme')"), json!("dark"));
     go(&mut b, &file_url(&out, "normes/iso-9001/index.html"));
     assert_eq!(
         b.eval("document.documentElement.getAttribute('data-theme')"),
-        json!("dark")
+        json!("dark"),
+        "{}",
+        b.eval("location.href + ' stored=' + localStorage.getItem('isokb-theme') + ' ' + document.documentElement.outerHTML.slice(0, 600)")
     );
     assert!(b.wait_for(
         "document.querySelector('.theme-toggle').getAttribute('aria-pressed') === 'true'",
@@ -534,4 +550,67 @@ fn axe_finds_no_serious_violation_on_note_tag_search_and_graph_pages() {
         bad.extend(audit(&mut b, &axe, &format!("graph ({theme})")));
     }
     assert!(bad.is_empty(), "{bad:#?}");
+}
+
+#[test]
+fn pages_work_without_javascript_and_print_without_navigation() {
+    let dir = vault();
+    let out = build(dir.path());
+    let page = file_url(&out, "normes/iso-27001/index.html");
+    let Some(mut b) = open(&file_url(&out, "index.html")) else {
+        return;
+    };
+    b.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": true }),
+    );
+    go(&mut b, &page);
+    assert_eq!(
+        b.eval("document.documentElement.classList.contains('js')"),
+        json!(false)
+    );
+    // The explorer folds natively: the current folder open, another closed.
+    let state = b.eval(
+        "Array.from(document.querySelectorAll('.explorer details')).map(d => d.querySelector('summary').textContent + ':' + d.open).join(' ')",
+    );
+    assert_eq!(state, json!("Normes:true Qualité:false"));
+    let pos = b.eval(
+        "(() => { const s = Array.from(document.querySelectorAll('.explorer summary')).find(s => s.textContent === 'Qualité'); s.scrollIntoView(); const r = s.getBoundingClientRect(); return { x: r.left + 10, y: r.top + r.height / 2 }; })()",
+    );
+    let (x, y) = (pos["x"].as_f64().unwrap(), pos["y"].as_f64().unwrap());
+    mouse(&mut b, "mousePressed", x, y);
+    mouse(&mut b, "mouseReleased", x, y);
+    assert!(b.wait_for(
+        "Array.from(document.querySelectorAll('.explorer details')).every(d => d.open)",
+        WAIT
+    ));
+    // What needs JavaScript is hidden, without leaving a hole in the layout.
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.local-graph')).display"),
+        json!("none")
+    );
+    assert!(b
+        .eval("document.querySelector('.pager a').href")
+        .as_str()
+        .unwrap()
+        .ends_with("normes/iso-9001/index.html"));
+    b.eval("window.scrollTo(0, 0)");
+    b.screenshot("reader-no-js.png");
+
+    b.call(
+        "Emulation.setScriptExecutionDisabled",
+        json!({ "value": false }),
+    );
+    b.call("Emulation.setEmulatedMedia", json!({ "media": "print" }));
+    go(&mut b, &page);
+    for hidden in [".explorer", ".sidebar", ".pager", ".site-header"] {
+        assert_eq!(
+            b.eval(&format!(
+                "getComputedStyle(document.querySelector('{hidden}')).display"
+            )),
+            json!("none"),
+            "{hidden} in print"
+        );
+    }
+    b.screenshot("reader-print.png");
 }
