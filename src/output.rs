@@ -202,12 +202,20 @@ fn remove_tree(root: &Path) -> std::io::Result<()> {
             files.push(e.into_path());
         }
     }
+    // The marker goes last, so a removal killed half-way still marks the folder as ours.
+    let marker = root.join(MARKER);
+    files.retain(|f| f != &marker);
     files.par_iter().try_for_each(std::fs::remove_file)?;
     dirs.sort_by_key(|d| std::cmp::Reverse(d.0));
-    for (_, d) in dirs {
-        std::fs::remove_dir(&d)?;
+    for (depth, d) in &dirs {
+        if *depth > 0 {
+            std::fs::remove_dir(d)?;
+        }
     }
-    Ok(())
+    if marker.exists() {
+        std::fs::remove_file(&marker)?;
+    }
+    std::fs::remove_dir(root)
 }
 
 /// Removes staging folders of builds that were killed (their process is gone).
