@@ -13,8 +13,10 @@
 //! - `search/t/<prefix>.js`: the postings of every term starting with
 //!   `<prefix>` (two letters, or more where a shard would exceed
 //!   [`SHARD_BYTES`]), each as delta-coded document ids and weights.
-//! - `search/d/<id>.js`: one document (title, URL, aliases, headings, tags and
-//!   the first [`EXCERPT_CHARS`] characters of text), loaded per result to
+//! - `search/d/<block>.js`: [`DOC_BLOCK`] documents in a row (title, URL,
+//!   aliases, headings, tags and the first [`EXCERPT_CHARS`] characters of
+//!   text; document `n` is item `n % DOC_BLOCK` of block `n / DOC_BLOCK`),
+//!   loaded per result to
 //!   show it with its excerpt.
 //!
 //! Every file is a script calling `window.ISOKB_SEARCH_SHARD(name, data)`, so
@@ -38,7 +40,10 @@ pub const MANIFEST: &str = "search-index.js";
 /// A term shard larger than this is split by one more letter.
 pub const SHARD_BYTES: usize = 48 * 1024;
 /// How much of a note's text its document file keeps for excerpts.
-pub const EXCERPT_CHARS: usize = 5000;
+pub const EXCERPT_CHARS: usize = 3000;
+/// Documents per document file: fewer files to write, a little more to load
+/// per result.
+pub const DOC_BLOCK: usize = 4;
 /// Longer runs of letters (hashes, run-together URLs) are not indexed.
 pub const MAX_TERM_CHARS: usize = 40;
 
@@ -273,9 +278,13 @@ pub fn build(v: &SiteView) -> SearchFiles {
         sizes.insert(key, js.len());
         files.push((format!("search/{name}.js"), js));
     }
-    for (d, (_, doc)) in per_doc.iter().enumerate() {
-        let name = format!("d/{d}");
-        files.push((format!("search/{name}.js"), jsonp(&name, doc)));
+    for (b, block) in per_doc.chunks(DOC_BLOCK).enumerate() {
+        let name = format!("d/{b}");
+        let docs: Vec<&str> = block.iter().map(|(_, doc)| doc.as_str()).collect();
+        files.push((
+            format!("search/{name}.js"),
+            jsonp(&name, &format!("[{}]", docs.join(","))),
+        ));
     }
     let manifest = serde_json::json!({
         "v": 1,
@@ -283,6 +292,7 @@ pub fn build(v: &SiteView) -> SearchFiles {
         "k": sizes,
         "s": STOP_WORDS,
         "x": EXCERPT_CHARS,
+        "b": DOC_BLOCK,
     });
     SearchFiles {
         manifest: jsonp("index", &manifest.to_string()),

@@ -384,8 +384,9 @@ fn dark_mode_toggles_persists_and_reports_its_state() {
     let bg = b.eval("getComputedStyle(document.body).backgroundColor");
     assert_eq!(bg, json!("rgb(27, 29, 34)"));
     b.screenshot("reader-dark.png");
-    // Persists across pages (give the storage a moment to commit).
-    std::thread::sleep(Duration::from_millis(500));
+    // Persists across pages. Chromium hands a write to its storage service
+    // asynchronously; a navigation right after it can miss it, a reader never.
+    std::thread::sleep(Duration::from_millis(2000));
     assert_eq!(b.eval("localStorage.getItem('isokb-theme')"), json!("dark"));
     go(&mut b, &file_url(&out, "normes/iso-9001/index.html"));
     assert_eq!(

@@ -19,7 +19,8 @@ fn jsonp(files: &Files, path: &str) -> serde_json::Value {
 }
 
 fn search_doc(files: &Files, id: usize) -> serde_json::Value {
-    jsonp(files, &format!("search/d/{id}.js"))
+    let b = isokb::search::DOC_BLOCK;
+    jsonp(files, &format!("search/d/{}.js", id / b))[id % b].clone()
 }
 
 /// The note a search document is about, by title.

@@ -188,8 +188,10 @@
     });
   };
 
+  // Document `id`: item id % b of the file d/<id / b>.
   Engine.prototype.doc = function (id) {
-    return this.get("d/" + id);
+    var b = this.meta.b || 1;
+    return this.get("d/" + Math.floor(id / b)).then(function (block) { return block[id % b]; });
   };
 
   /* ---------- excerpts ---------- */
