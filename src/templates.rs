@@ -239,6 +239,7 @@ pub fn words(lang: crate::config::Language) -> BTreeMap<&'static str, &'static s
             "Search is unavailable",
             "La recherche est indisponible",
         ),
+        ("results", "results", "résultats"),
     ];
     pairs
         .iter()

@@ -203,6 +203,11 @@ fn search_finds_words_with_or_without_accents_and_opens_a_result() {
         b.eval("document.getElementById('search-input').getAttribute('aria-expanded')"),
         json!("true")
     );
+    assert_eq!(
+        b.eval("document.getElementById('search-status').textContent"),
+        json!("3 résultats"),
+        "announced to screen readers"
+    );
     b.screenshot("reader-search-securite.png");
 
     // With accents and a plural: the same notes, word forms matched.

@@ -310,6 +310,9 @@
       input.removeAttribute("aria-activedescendant");
     }
     function clear() { while (list.firstChild) list.removeChild(list.firstChild); }
+    // Announced to screen readers: how many notes match, or why none.
+    var status = doc.getElementById("search-status");
+    function announce(msg) { if (status && status.textContent !== msg) status.textContent = msg; }
 
     function note(msg) {
       clear();
@@ -321,6 +324,7 @@
       li.textContent = msg;
       list.appendChild(li);
       open();
+      announce(msg);
     }
 
     function options() { return list.querySelectorAll('li[role="option"]:not([aria-disabled="true"])'); }
@@ -371,6 +375,7 @@
       selected = -1;
       input.removeAttribute("aria-activedescendant");
       if (!found.hits.length) { note(text("empty", "No results")); return; }
+      announce((found.total || found.hits.length).toLocaleString(doc.documentElement.lang || undefined) + " " + text("results", "results"));
       found.hits.forEach(function (hit, i) {
         var li = doc.createElement("li");
         li.id = "search-result-" + i;
@@ -394,7 +399,7 @@
     function run() {
       var query = input.value.trim();
       var mine = ++seq;
-      if (!query) { clear(); close(); return; }
+      if (!query) { clear(); close(); announce(""); return; }
       if (!words(query).length) { note(text("hint", "Type at least two letters")); return; }
       if (list.hidden || !list.firstChild) note(text("loading", "Searching…"));
       ready.then(function () { return engine.search(input.value); }).then(function (found) {
