@@ -20,7 +20,7 @@ use crate::render::{escape, RenderedNote, TocEntry};
 use crate::templates::{words, Theme};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -97,6 +97,27 @@ impl Sink for MemorySink {
 pub struct EmitOptions {
     /// HTML injected at the end of every page (the live-reload client of `serve`).
     pub live_reload: Option<String>,
+}
+
+/// The pages an edit can change, when it leaves the site's shape alone (no
+/// note added, removed or moved; see [`crate::incremental`]). [`emit_some`]
+/// writes those, the home page, the search data, the sitemap and the feed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Touched {
+    /// Notes whose page is written again.
+    pub notes: BTreeSet<usize>,
+    /// Folder pages (folders without a folder note) by vault path.
+    pub folders: BTreeSet<String>,
+    /// Tag pages by key.
+    pub tags: BTreeSet<String>,
+    /// The page listing every tag.
+    pub tag_index: bool,
+    /// Notes whose alias redirects are written again (they show its title).
+    pub redirects_to: BTreeSet<usize>,
+    /// The global graph's data.
+    pub graph: bool,
+    /// Notes read again (their search documents are redone).
+    pub edited: BTreeSet<usize>,
 }
 
 /// Counts of what was written.
@@ -252,6 +273,21 @@ pub fn emit(
     sink: &dyn Sink,
     opts: &EmitOptions,
 ) -> (Emitted, Vec<Diagnostic>) {
+    emit_some(v, theme, sink, opts, None, None)
+}
+
+/// Writes the pages `only` names (with the home page, search data, sitemap
+/// and feed), or the whole site when `only` is `None`. With `search`, the
+/// search index is kept there between calls and only its changed files are
+/// written when `only` is set.
+pub fn emit_some(
+    v: &SiteView,
+    theme: &Theme,
+    sink: &dyn Sink,
+    opts: &EmitOptions,
+    only: Option<&Touched>,
+    search: Option<&mut Option<crate::search::SearchIndex>>,
+) -> (Emitted, Vec<Diagnostic>) {
     let c = v.config;
     let e = Emitter {
         v,
@@ -297,6 +333,17 @@ pub fn emit(
     );
     jobs.push(Job::NotFound);
     jobs.push(Job::Graph);
+    if let Some(t) = only {
+        jobs.retain(|job| match job {
+            Job::Home => true,
+            Job::Note(i) => t.notes.contains(i),
+            Job::Folder(p) => t.folders.contains(p),
+            Job::Tag(k) => t.tags.contains(k),
+            Job::TagIndex => t.tag_index,
+            Job::Redirect(_, n) => t.redirects_to.contains(n),
+            Job::NotFound | Job::Graph => false,
+        });
+    }
 
     let results: Vec<Result<(), Diagnostic>> = jobs
         .par_iter()
@@ -312,18 +359,36 @@ pub fn emit(
         Ok(()) => files += 1,
         Err(err) => diags.push(io_error(path, &err)),
     };
-    for (name, bytes) in &theme.statics {
-        write(&format!("_static/{name}"), bytes);
+    if only.is_none() {
+        for (name, bytes) in &theme.statics {
+            write(&format!("_static/{name}"), bytes);
+        }
+        write("_static/generated.css", e.generated_css().as_bytes());
+        write("robots.txt", e.robots().as_bytes());
     }
-    write("_static/generated.css", e.generated_css().as_bytes());
-    let search = e.search_index();
+    let search = match (search, only) {
+        (None, _) => crate::search::build(v),
+        (Some(state), only) => {
+            let updated = match (state.as_mut(), only) {
+                (Some(s), Some(t)) => s.update(v, &t.edited),
+                _ => None,
+            };
+            updated.unwrap_or_else(|| {
+                let s = crate::search::SearchIndex::new(v);
+                let f = s.files();
+                *state = Some(s);
+                f
+            })
+        }
+    };
     write(crate::search::MANIFEST, search.manifest.as_bytes());
     for (path, text) in &search.files {
         write(path, text.as_bytes());
     }
-    let graph = crate::graph::global_js(v, &e.reader.graph);
-    write(crate::graph::GRAPH_JS, graph.as_bytes());
-    write("robots.txt", e.robots().as_bytes());
+    if only.is_none_or(|t| t.graph) {
+        let graph = crate::graph::global_js(v, &e.reader.graph);
+        write(crate::graph::GRAPH_JS, graph.as_bytes());
+    }
     if let Some(base) = &c.base_url {
         write("sitemap.xml", e.sitemap(base).as_bytes());
         write("atom.xml", e.feed(base).as_bytes());
@@ -332,6 +397,7 @@ pub fn emit(
         .files
         .par_iter()
         .zip(v.files)
+        .filter(|_| only.is_none())
         .filter(|(f, _)| f.used || c.publish_all_attachments)
         .map(|(f, src)| {
             sink.copy(f.url.as_str(), &src.source)
@@ -360,7 +426,7 @@ fn io_error(path: &str, err: &io::Error) -> Diagnostic {
 /// Every published note under each tag, children included, sorted by title.
 fn tag_notes<'a>(v: &'a SiteView) -> HashMap<&'a str, Vec<usize>> {
     let idx = v.index;
-    let keys: Vec<String> = v.notes.iter().map(|n| name_key(&n.title)).collect();
+    let keys = |i: usize| idx.notes[i].sort_key.as_str();
     let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
     for (key, tag) in &idx.tags {
         // Each note is counted under its own tag and every ancestor.
@@ -371,14 +437,14 @@ fn tag_notes<'a>(v: &'a SiteView) -> HashMap<&'a str, Vec<usize>> {
         }
     }
     for ids in out.values_mut() {
-        ids.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(a.cmp(&b)));
+        ids.sort_by(|&a, &b| keys(a).cmp(keys(b)).then(a.cmp(&b)));
         ids.dedup();
     }
     out
 }
 
 /// The date a note is listed under: `updated`, else `date`, else its file time.
-fn note_date(n: &Note) -> Option<String> {
+pub fn note_date(n: &Note) -> Option<String> {
     let from_front = n
         .front
         .updated
@@ -917,10 +983,6 @@ impl Emitter<'_> {
             }
         }
         css
-    }
-
-    fn search_index(&self) -> crate::search::SearchFiles {
-        crate::search::build(self.v)
     }
 
     fn robots(&self) -> String {

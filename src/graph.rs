@@ -197,31 +197,7 @@ pub fn local_json(v: &SiteView, g: &Graph, id: usize) -> Option<String> {
     let idx = v.index;
     let style = style_of(v);
     let start = g.node_of[id]?;
-    // Breadth-first to depth 2.
-    let mut hop: HashMap<usize, u8> = HashMap::from([(start, 0)]);
-    let mut queue = VecDeque::from([start]);
-    while let Some(a) = queue.pop_front() {
-        let h = hop[&a];
-        if h == 2 {
-            continue;
-        }
-        for &b in &g.adj[a] {
-            if let std::collections::hash_map::Entry::Vacant(e) = hop.entry(b) {
-                e.insert(h + 1);
-                queue.push_back(b);
-            }
-        }
-    }
-    let mut chosen: Vec<(u8, std::cmp::Reverse<usize>, usize)> = hop
-        .iter()
-        .filter(|(&k, _)| k != start)
-        .map(|(&k, &h)| (h, std::cmp::Reverse(g.adj[k].len()), k))
-        .collect();
-    chosen.sort_unstable();
-    chosen.truncate(LOCAL_MAX_NODES - 1);
-    let chosen: Vec<usize> = std::iter::once(start)
-        .chain(chosen.into_iter().map(|(_, _, k)| k))
-        .collect();
+    let (chosen, hop) = local_nodes(g, start);
     let pos: HashMap<usize, usize> = chosen.iter().enumerate().map(|(p, &k)| (k, p)).collect();
     let mut prefixes = Prefixes::default();
     let n = chosen
@@ -270,6 +246,37 @@ pub fn local_json(v: &SiteView, g: &Graph, id: usize) -> Option<String> {
     serde_json::to_string(&data)
         .ok()
         .map(|s| s.replace('<', "\\u003c"))
+}
+
+/// The nodes a local graph around node `start` shows (`start` first, then
+/// the nearest, best linked ones), with each node's distance.
+pub fn local_nodes(g: &Graph, start: usize) -> (Vec<usize>, HashMap<usize, u8>) {
+    // Breadth-first to depth 2.
+    let mut hop: HashMap<usize, u8> = HashMap::from([(start, 0)]);
+    let mut queue = VecDeque::from([start]);
+    while let Some(a) = queue.pop_front() {
+        let h = hop[&a];
+        if h == 2 {
+            continue;
+        }
+        for &b in &g.adj[a] {
+            if let std::collections::hash_map::Entry::Vacant(e) = hop.entry(b) {
+                e.insert(h + 1);
+                queue.push_back(b);
+            }
+        }
+    }
+    let mut chosen: Vec<(u8, std::cmp::Reverse<usize>, usize)> = hop
+        .iter()
+        .filter(|(&k, _)| k != start)
+        .map(|(&k, &h)| (h, std::cmp::Reverse(g.adj[k].len()), k))
+        .collect();
+    chosen.sort_unstable();
+    chosen.truncate(LOCAL_MAX_NODES - 1);
+    let chosen: Vec<usize> = std::iter::once(start)
+        .chain(chosen.into_iter().map(|(_, _, k)| k))
+        .collect();
+    (chosen, hop)
 }
 
 #[cfg(test)]

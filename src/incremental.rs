@@ -8,8 +8,10 @@
 //! keep their rendered HTML.
 
 use crate::diagnostics::Diagnostic;
-use crate::index::{self, Link};
+use crate::emit::{note_date, Touched};
+use crate::index::{self, Index, Link};
 use crate::parse::{self, Note};
+use crate::paths::name_key;
 use crate::paths::VaultPath;
 use crate::render::RenderedNote;
 use crate::scan;
@@ -29,6 +31,260 @@ pub struct Outcome {
     pub removed: usize,
     /// A single note moved: its old and new page (site-relative directories).
     pub renamed: Option<(String, String)>,
+    /// The pages the edit can change; `None` when the site's shape changed
+    /// (notes added, removed, moved, published or hidden, tags or aliases
+    /// created or dropped, attachments used or not) and every page is due.
+    pub touched: Option<Touched>,
+}
+
+/// What other pages show of a note, before an edit.
+struct Face {
+    title: String,
+    date: Option<String>,
+    summary: String,
+    aliases: Vec<String>,
+}
+
+fn face(site: &Site, i: usize) -> Face {
+    Face {
+        title: site.notes[i].title.clone(),
+        date: note_date(&site.notes[i]),
+        summary: site.rendered[i]
+            .as_ref()
+            .map(|r| r.summary.clone())
+            .unwrap_or_default(),
+        aliases: site.notes[i].front.aliases.clone(),
+    }
+}
+
+/// The published notes at most `depth` links away from `seeds`, either way.
+fn around(idx: &Index, seeds: &BTreeSet<usize>, depth: u8) -> BTreeSet<usize> {
+    let mut seen: BTreeSet<usize> = seeds
+        .iter()
+        .copied()
+        .filter(|&i| idx.notes.get(i).is_some_and(|n| n.published))
+        .collect();
+    let mut frontier: Vec<usize> = seen.iter().copied().collect();
+    for _ in 0..depth {
+        let mut next = Vec::new();
+        for i in frontier {
+            let n = &idx.notes[i];
+            for &j in n.outlinks.iter().chain(&n.backlinks) {
+                if idx.notes.get(j).is_some_and(|m| m.published) && seen.insert(j) {
+                    next.push(j);
+                }
+            }
+        }
+        frontier = next;
+    }
+    seen
+}
+
+/// Whether the site's shape is the same: the same notes with the same pages,
+/// the same tags, redirects, folders and used attachments.
+fn same_shape(old: &Index, new: &Index) -> bool {
+    old.notes.len() == new.notes.len()
+        && old.home == new.home
+        && old
+            .notes
+            .iter()
+            .zip(&new.notes)
+            .all(|(a, b)| a.slug == b.slug && a.published == b.published)
+        && old.redirects == new.redirects
+        && old.tags.len() == new.tags.len()
+        && old.tags.iter().zip(&new.tags).all(|((ka, a), (kb, b))| {
+            ka == kb
+                && a.name == b.name
+                && a.slug == b.slug
+                && a.parent == b.parent
+                && a.children == b.children
+        })
+        && old.files.len() == new.files.len()
+        && old
+            .files
+            .iter()
+            .zip(&new.files)
+            .all(|(a, b)| a.used == b.used)
+        && old.folders.len() == new.folders.len()
+        && old
+            .folders
+            .iter()
+            .zip(&new.folders)
+            .all(|((pa, a), (pb, b))| pa == pb && a.index_note == b.index_note)
+}
+
+/// The notes of a folder (in order) that the page of the one at `p` lists.
+fn shown_in_window(list: &[usize], p: usize) -> &[usize] {
+    if list.len() <= crate::nav::WINDOW_NOTES {
+        list
+    } else {
+        &list[crate::nav::window(list.len(), p)]
+    }
+}
+
+/// A tag and its ancestors.
+fn with_ancestors(idx: &Index, key: &str, out: &mut BTreeSet<String>) {
+    let mut k = Some(key.to_string());
+    while let Some(cur) = k {
+        k = idx.tags.get(&cur).and_then(|t| t.parent.clone());
+        out.insert(cur);
+    }
+}
+
+/// The pages an edit of the notes in `before` can change (see [`Touched`]).
+/// `dirty` are the notes rendered again. `None` when every page is due.
+fn touched(
+    site: &Site,
+    old: &Snapshot,
+    before: &HashMap<usize, Face>,
+    dirty: &HashSet<usize>,
+) -> Option<Touched> {
+    let new = &site.index;
+    let published = new.notes.iter().filter(|n| n.published).count();
+    let full_explorer = published <= crate::nav::FULL_EXPLORER_NOTES;
+    let folder_note = |i: usize| new.folders.values().any(|f| f.index_note == Some(i));
+    let mut t = Touched {
+        edited: before.keys().copied().collect(),
+        notes: dirty
+            .iter()
+            .copied()
+            .filter(|&i| new.notes[i].published)
+            .collect(),
+        ..Touched::default()
+    };
+    let mut graph_seeds = BTreeSet::new();
+    let mut retitled_only = Vec::new();
+    for (&x, was) in before {
+        let now = face(site, x);
+        let n = &new.notes[x];
+        let (o_outlinks, o_tags) = (&old.outlinks[&x], &old.tags[&x]);
+        if !n.published {
+            continue;
+        }
+        t.notes.insert(x);
+        let retitled = now.title != was.title;
+        if now.aliases != was.aliases {
+            t.redirects_to.insert(x);
+        }
+        if retitled {
+            // The title is in every page's explorer on small sites, and a
+            // folder note's title names its folder everywhere.
+            if full_explorer || Some(x) == new.home || folder_note(x) {
+                return None;
+            }
+            t.redirects_to.insert(x);
+            // Pages whose explorer window or previous/next show it, before
+            // or after it moved in its folder's order.
+            let folder = site.notes[x].path.folder();
+            if let Some(f) = new.folders.get(folder) {
+                let listed: Vec<usize> = f
+                    .notes
+                    .iter()
+                    .copied()
+                    .filter(|&i| Some(i) != new.home)
+                    .collect();
+                let old_key = name_key(&was.title);
+                let order = |key_of_x: &str| {
+                    let mut l: Vec<(&str, usize)> = listed
+                        .iter()
+                        .map(|&i| {
+                            let k = if i == x {
+                                key_of_x
+                            } else {
+                                new.notes[i].sort_key.as_str()
+                            };
+                            (k, i)
+                        })
+                        .collect();
+                    l.sort();
+                    l.into_iter().map(|(_, i)| i).collect::<Vec<usize>>()
+                };
+                let (before_order, after_order) = (order(&old_key), order(&new.notes[x].sort_key));
+                for (p, &a) in before_order.iter().enumerate() {
+                    let pa = after_order.iter().position(|&i| i == a).unwrap_or(p);
+                    let old_view = shown_in_window(&before_order, p);
+                    let new_view = shown_in_window(&after_order, pa);
+                    if old_view != new_view || old_view.contains(&x) || new_view.contains(&x) {
+                        t.notes.insert(a);
+                    }
+                }
+            }
+            retitled_only.push(x);
+        }
+        let mut old_targets: BTreeSet<usize> = o_outlinks.iter().copied().collect();
+        let new_targets: BTreeSet<usize> = n.outlinks.iter().copied().collect();
+        let relinked = old_targets != new_targets;
+        let retagged = *o_tags != n.tags;
+        let shown = retitled || now.date != was.date || now.summary != was.summary;
+        if shown || relinked || retagged {
+            // Backlink cards on the pages it links to, before and after.
+            old_targets.extend(&new_targets);
+            t.notes.extend(
+                old_targets
+                    .iter()
+                    .copied()
+                    .filter(|&i| new.notes[i].published && i != x),
+            );
+            // Its cards on its folder and tag pages.
+            let folder = site.notes[x].path.folder();
+            match new.folders.get(folder).and_then(|f| f.index_note) {
+                Some(i) => {
+                    t.notes.insert(i);
+                }
+                None if !folder.is_empty() => {
+                    t.folders.insert(folder.to_string());
+                }
+                None => {}
+            }
+            for k in o_tags.iter().chain(&n.tags) {
+                with_ancestors(new, k, &mut t.tags);
+            }
+        }
+        if relinked {
+            graph_seeds.insert(x);
+            graph_seeds.extend(old_targets.iter().copied());
+        }
+        if retagged {
+            t.tag_index = true;
+            graph_seeds.insert(x);
+            // Pages carrying a tag whose count changed (themes may show it).
+            let mut counted = BTreeSet::new();
+            for k in o_tags.iter().chain(&n.tags) {
+                if o_tags.contains(k) != n.tags.contains(k) {
+                    with_ancestors(new, k, &mut counted);
+                }
+            }
+            for (i, info) in new.notes.iter().enumerate() {
+                if info.published && info.tags.iter().any(|k| counted.contains(k)) {
+                    t.notes.insert(i);
+                }
+            }
+        }
+    }
+    if !retitled_only.is_empty() {
+        // Local graphs showing a retitled note show its title.
+        t.graph = true;
+        let g = crate::graph::Graph::new(&site.view());
+        let candidates = around(new, &retitled_only.iter().copied().collect(), 2);
+        for p in candidates {
+            if t.notes.contains(&p) {
+                continue;
+            }
+            let Some(start) = g.node_of[p] else { continue };
+            let (shown, _) = crate::graph::local_nodes(&g, start);
+            if shown.iter().any(|&k| retitled_only.contains(&g.notes[k])) {
+                t.notes.insert(p);
+            }
+        }
+    }
+    if !graph_seeds.is_empty() {
+        // Local graphs show notes two links away, their titles, links and tags.
+        t.graph = true;
+        // Before the edit, within two links of the note or of what it linked to.
+        t.notes.extend(&old.around);
+        t.notes.extend(around(new, &graph_seeds, 2));
+    }
+    Some(t)
 }
 
 /// A link as the rendered HTML sees it: where it goes, not how it was written.
@@ -52,11 +308,39 @@ fn signature(site: &Site, i: usize) -> Vec<String> {
         .collect()
 }
 
+/// What the index reads of a note besides its links: while it stays, the
+/// index can be updated in place.
+#[derive(PartialEq, Eq)]
+struct Names {
+    aliases: Vec<String>,
+    permalink: Option<String>,
+    draft: bool,
+    tags: Vec<String>,
+}
+
+fn names(n: &Note) -> Names {
+    Names {
+        aliases: n.front.aliases.clone(),
+        permalink: n.front.permalink.clone(),
+        draft: n.is_draft(),
+        tags: n
+            .front_tags
+            .iter()
+            .chain(&n.inline_tags)
+            .map(|(t, _)| t.clone())
+            .collect(),
+    }
+}
+
 impl Site {
     /// Re-reads the notes at `changed` (vault paths; missing files are
     /// removals) and updates the index, the rendered notes and the findings.
     pub fn update_notes(&mut self, changed: &[VaultPath]) -> Result<Outcome, Diagnostic> {
         let start = Instant::now();
+        let mut timings = Vec::new();
+        let lap = |name: &'static str, timings: &mut Vec<(&'static str, std::time::Duration)>| {
+            timings.push((name, start.elapsed()));
+        };
         let mut skip_diags = Vec::new();
         let globs = scan::build_globs(&self.config.ignore, &mut skip_diags);
         let changed: BTreeSet<&VaultPath> = changed
@@ -67,21 +351,20 @@ impl Site {
                     && !globs.is_match(p.as_str())
             })
             .collect();
-        let old_ids: HashMap<VaultPath, usize> = self
-            .notes
+        let id_of = |notes: &[Note], p: &VaultPath| notes.binary_search_by(|n| n.path.cmp(p)).ok();
+        let before: HashMap<usize, (Face, Names, String)> = changed
             .iter()
-            .enumerate()
-            .map(|(i, n)| (n.path.clone(), i))
+            .filter_map(|p| id_of(&self.notes, p))
+            .map(|i| {
+                let url = self.index.notes[i].slug.url().as_str().to_string();
+                (i, (face(self, i), names(&self.notes[i]), url))
+            })
             .collect();
-        let old_sigs: HashMap<VaultPath, Vec<String>> = (0..self.notes.len())
-            .map(|i| (self.notes[i].path.clone(), signature(self, i)))
-            .collect();
-        let old_slugs: HashMap<VaultPath, String> = self
-            .notes
+        let old_url_of: HashMap<VaultPath, String> = before
             .iter()
-            .zip(&self.index.notes)
-            .map(|(n, x)| (n.path.clone(), x.slug.url().as_str().to_string()))
+            .map(|(&i, (_, _, url))| (self.notes[i].path.clone(), url.clone()))
             .collect();
+        let used_before: Vec<bool> = self.index.files.iter().map(|f| f.used).collect();
 
         // Read and parse the changed notes that still exist.
         type Parsed = Option<(Note, Vec<Diagnostic>)>;
@@ -101,83 +384,140 @@ impl Site {
                 ((*p).clone(), parsed)
             })
             .collect();
+        lap("parse", &mut timings);
 
-        // Old entries that did not change, plus the new ones, sorted by path.
-        type Entry = (
-            Note,
-            Vec<Diagnostic>,
-            Option<RenderedNote>,
-            Vec<Diagnostic>,
-            bool,
-        );
-        let mut entries: Vec<Entry> = Vec::with_capacity(self.notes.len() + fresh.len());
-        let notes = std::mem::take(&mut self.notes);
-        let parse_d = std::mem::take(&mut self.parse_diagnostics);
-        let rendered = std::mem::take(&mut self.rendered);
-        let render_d = std::mem::take(&mut self.render_diagnostics);
-        for (((n, pd), r), rd) in notes.into_iter().zip(parse_d).zip(rendered).zip(render_d) {
-            if !changed.contains(&n.path) {
-                entries.push((n, pd, r, rd, false));
+        let mut outcome = Outcome::default();
+        let in_place = fresh
+            .iter()
+            .all(|(p, parsed)| match (id_of(&self.notes, p), parsed) {
+                (Some(i), Some((n, _))) => before[&i].1 == names(n),
+                (None, None) => true,
+                _ => false,
+            });
+        let (dirty, old_index, reparsed) = if in_place {
+            // The same notes, the same names: swap the notes in and resolve
+            // again only what can have changed.
+            let mut ids = BTreeSet::new();
+            for (p, parsed) in fresh {
+                if let (Some(i), Some((note, d))) = (id_of(&self.notes, &p), parsed) {
+                    self.notes[i] = note;
+                    self.parse_diagnostics[i] = d;
+                    ids.insert(i);
+                }
             }
-        }
-        let mut outcome = Outcome {
-            reparsed: 0,
-            ..Outcome::default()
-        };
-        let mut added = Vec::new();
-        let mut removed = Vec::new();
-        for (path, parsed) in fresh {
-            match parsed {
-                Some((note, d)) => {
-                    if !old_ids.contains_key(&path) {
-                        added.push(path.clone());
+            outcome.reparsed = ids.len();
+            let redo = index::anchored_to(&self.index, &self.notes, &ids);
+            let old_sigs: Vec<(usize, Vec<String>)> =
+                redo.iter().map(|&i| (i, signature(self, i))).collect();
+            let snapshot = Snapshot::of(&self.index, &ids);
+            let (_, diags) = index::update_index(&mut self.index, &self.notes, &ids);
+            self.set_index_diagnostics(diags);
+            let mut dirty: HashSet<usize> = ids.iter().copied().collect();
+            dirty.extend(
+                old_sigs
+                    .into_iter()
+                    .filter(|(i, sig)| *sig != signature(self, *i))
+                    .map(|(i, _)| i),
+            );
+            (dirty, OldIndex::Snapshot(snapshot), ids)
+        } else {
+            let old_sigs: HashMap<VaultPath, Vec<String>> = (0..self.notes.len())
+                .map(|i| (self.notes[i].path.clone(), signature(self, i)))
+                .collect();
+            let mut added = Vec::new();
+            let mut removed = Vec::new();
+            // Old entries that did not change, plus the new ones, sorted by path.
+            type Entry = (
+                Note,
+                Vec<Diagnostic>,
+                Option<RenderedNote>,
+                Vec<Diagnostic>,
+                bool,
+            );
+            let mut entries: Vec<Entry> = Vec::with_capacity(self.notes.len() + fresh.len());
+            let notes = std::mem::take(&mut self.notes);
+            let parse_d = std::mem::take(&mut self.parse_diagnostics);
+            let rendered = std::mem::take(&mut self.rendered);
+            let render_d = std::mem::take(&mut self.render_diagnostics);
+            let old_paths: BTreeSet<VaultPath> = notes.iter().map(|n| n.path.clone()).collect();
+            for (((n, pd), r), rd) in notes.into_iter().zip(parse_d).zip(rendered).zip(render_d) {
+                if !changed.contains(&n.path) {
+                    entries.push((n, pd, r, rd, false));
+                }
+            }
+            for (path, parsed) in fresh {
+                match parsed {
+                    Some((note, d)) => {
+                        if !old_paths.contains(&path) {
+                            added.push(path.clone());
+                        }
+                        outcome.reparsed += 1;
+                        entries.push((note, d, None, Vec::new(), true));
                     }
-                    outcome.reparsed += 1;
-                    entries.push((note, d, None, Vec::new(), true));
+                    None if old_paths.contains(&path) => removed.push(path),
+                    None => {}
                 }
-                None if old_ids.contains_key(&path) => removed.push(path),
-                None => {}
             }
-        }
-        outcome.removed = removed.len();
-        entries.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-        let mut reparsed = Vec::with_capacity(entries.len());
-        for (n, pd, r, rd, fresh) in entries {
-            self.notes.push(n);
-            self.parse_diagnostics.push(pd);
-            self.rendered.push(r);
-            self.render_diagnostics.push(rd);
-            reparsed.push(fresh);
-        }
+            outcome.removed = removed.len();
+            entries.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+            let mut reparsed = BTreeSet::new();
+            for (i, (n, pd, r, rd, fresh)) in entries.into_iter().enumerate() {
+                self.notes.push(n);
+                self.parse_diagnostics.push(pd);
+                self.rendered.push(r);
+                self.render_diagnostics.push(rd);
+                if fresh {
+                    reparsed.insert(i);
+                }
+            }
+            let files: Vec<VaultPath> = self.attachments.iter().map(|a| a.path.clone()).collect();
+            let (index, index_diags) = index::build_index(&self.notes, &files, self.config.drafts);
+            let old = std::mem::replace(&mut self.index, index);
+            self.set_index_diagnostics(index_diags);
+            let dirty: HashSet<usize> = (0..self.notes.len())
+                .filter(|&i| {
+                    reparsed.contains(&i)
+                        || old_sigs.get(&self.notes[i].path) != Some(&signature(self, i))
+                })
+                .collect();
+            if let ([old_path], [new_path]) = (removed.as_slice(), added.as_slice()) {
+                let old_url = old_url_of.get(old_path).cloned();
+                let new_url = id_of(&self.notes, new_path)
+                    .map(|i| self.index.notes[i].slug.url().as_str().to_string());
+                if let (Some(o), Some(n)) = (old_url, new_url) {
+                    outcome.renamed = Some((o, n));
+                }
+            }
+            let same_notes = added.is_empty() && removed.is_empty();
+            (
+                dirty,
+                if same_notes {
+                    OldIndex::Full(Box::new(old))
+                } else {
+                    OldIndex::None
+                },
+                reparsed,
+            )
+        };
+        lap("index", &mut timings);
 
-        // Index again, then find what must be rendered again.
-        let files: Vec<VaultPath> = self.attachments.iter().map(|a| a.path.clone()).collect();
-        let (index, index_diags) = index::build_index(&self.notes, &files, self.config.drafts);
-        self.index = index;
-        // Scan findings (files skipped, unreadable folders) stay; index findings are redone.
-        self.global_diagnostics.retain(|d| {
-            use crate::diagnostics::Kind::{Config, Encoding, Io};
-            matches!(d.kind, Io | Config | Encoding)
-        });
-        self.global_diagnostics.extend(index_diags);
-        let mut dirty: HashSet<usize> = (0..self.notes.len())
-            .filter(|&i| {
-                reparsed[i] || old_sigs.get(&self.notes[i].path) != Some(&signature(self, i))
-            })
-            .collect();
-        let mut embedded_by: HashMap<usize, Vec<usize>> = HashMap::new();
-        for (i, n) in self.notes.iter().enumerate() {
-            for (r, l) in n.links.iter().zip(&self.index.notes[i].links) {
-                if let (true, Link::Note { id, .. }) = (r.raw.embed, l) {
-                    embedded_by.entry(*id).or_default().push(i);
+        // Notes embedding a note rendered again show it: render them too.
+        let mut dirty = dirty;
+        let mut queue: Vec<usize> = reparsed.iter().copied().collect();
+        if !queue.is_empty() {
+            let mut embedded_by: HashMap<usize, Vec<usize>> = HashMap::new();
+            for (i, n) in self.notes.iter().enumerate() {
+                for (r, l) in n.links.iter().zip(&self.index.notes[i].links) {
+                    if let (true, Link::Note { id, .. }) = (r.raw.embed, l) {
+                        embedded_by.entry(*id).or_default().push(i);
+                    }
                 }
             }
-        }
-        let mut queue: Vec<usize> = (0..self.notes.len()).filter(|&i| reparsed[i]).collect();
-        while let Some(i) = queue.pop() {
-            for &e in embedded_by.get(&i).into_iter().flatten() {
-                if dirty.insert(e) {
-                    queue.push(e);
+            while let Some(i) = queue.pop() {
+                for &e in embedded_by.get(&i).into_iter().flatten() {
+                    if dirty.insert(e) {
+                        queue.push(e);
+                    }
                 }
             }
         }
@@ -186,19 +526,78 @@ impl Site {
             .filter(|&&i| self.index.notes[i].published)
             .count();
         self.render_some(|i| dirty.contains(&i));
+        lap("render", &mut timings);
         self.assemble_diagnostics();
-        if let ([old], [new]) = (removed.as_slice(), added.as_slice()) {
-            let new_url = self
-                .notes
-                .iter()
-                .position(|n| &n.path == new)
-                .map(|i| self.index.notes[i].slug.url().as_str().to_string());
-            if let (Some(o), Some(n)) = (old_slugs.get(old), new_url) {
-                outcome.renamed = Some((o.clone(), n));
+        let faces: HashMap<usize, Face> = before.into_iter().map(|(i, (f, _, _))| (i, f)).collect();
+        outcome.touched = match &old_index {
+            OldIndex::Snapshot(snap) => {
+                let used = self.index.files.iter().map(|f| f.used);
+                if used.eq(used_before.iter().copied()) {
+                    touched(self, snap, &faces, &dirty)
+                } else {
+                    None
+                }
             }
-        }
-        self.timings = vec![("update", start.elapsed())];
+            OldIndex::Full(old) => {
+                let snap = Snapshot::of(old, &faces.keys().copied().collect());
+                if same_shape(old, &self.index) {
+                    touched(self, &snap, &faces, &dirty)
+                } else {
+                    None
+                }
+            }
+            OldIndex::None => None,
+        };
+        lap("update", &mut timings);
+        self.timings = timings;
         Ok(outcome)
+    }
+
+    /// Replaces the index's findings (the scan's stay).
+    fn set_index_diagnostics(&mut self, diags: Vec<Diagnostic>) {
+        self.global_diagnostics.retain(|d| {
+            use crate::diagnostics::Kind::{Config, Encoding, Io};
+            matches!(d.kind, Io | Config | Encoding)
+        });
+        self.global_diagnostics.extend(diags);
+    }
+}
+
+/// The index before an edit, as much as [`touched`] needs.
+enum OldIndex {
+    /// Updated in place: what was kept of it.
+    Snapshot(Snapshot),
+    /// Built again with the same notes.
+    Full(Box<Index>),
+    /// Notes came or went.
+    None,
+}
+
+/// What the index said of the edited notes before the edit: their links and
+/// tags, and the notes two links around them.
+struct Snapshot {
+    outlinks: HashMap<usize, Vec<usize>>,
+    tags: HashMap<usize, Vec<String>>,
+    around: BTreeSet<usize>,
+}
+
+impl Snapshot {
+    fn of(idx: &Index, ids: &BTreeSet<usize>) -> Snapshot {
+        let mut seeds = ids.clone();
+        for &i in ids {
+            seeds.extend(idx.notes[i].outlinks.iter().copied());
+        }
+        Snapshot {
+            outlinks: ids
+                .iter()
+                .map(|&i| (i, idx.notes[i].outlinks.clone()))
+                .collect(),
+            tags: ids
+                .iter()
+                .map(|&i| (i, idx.notes[i].tags.clone()))
+                .collect(),
+            around: around(idx, &seeds, 2),
+        }
     }
 }
 

@@ -53,6 +53,8 @@ pub struct NoteInfo {
     pub tags: Vec<String>,
     /// Published notes linking or embedding this one, by title.
     pub backlinks: Vec<usize>,
+    /// Its title's [`name_key`], to sort lists of notes by title.
+    pub sort_key: String,
     /// Published notes this one links to.
     pub outlinks: Vec<usize>,
 }
@@ -109,6 +111,8 @@ pub struct Index {
     pub folders: BTreeMap<String, FolderInfo>,
     /// Alias redirect pages: slug and the note they lead to.
     pub redirects: Vec<(Slug, usize)>,
+    /// What [`update_index`] reuses.
+    pub memo: Memo,
     /// The home note (`index.md` at the top), if any.
     pub home: Option<usize>,
 }
@@ -118,6 +122,158 @@ impl Index {
     pub fn note_url(&self, id: usize) -> UrlPath {
         self.notes[id].slug.url()
     }
+}
+
+/// A broken link: the name's key, where it is, the name as written.
+type Broken = (String, Position, String);
+
+/// What an incremental update of the index reuses: the name table, and the
+/// findings of each part, kept apart so that the parts done again can replace
+/// theirs.
+#[derive(Default)]
+pub struct Memo {
+    table: NameTable,
+    published: Vec<bool>,
+    slug_diags: Vec<Diagnostic>,
+    alias_diags: Vec<Diagnostic>,
+    /// Per note: findings of its links (ambiguity, anchors, drafts).
+    link_diags: Vec<Vec<Diagnostic>>,
+    /// Per note: its links to nothing.
+    broken: Vec<Vec<Broken>>,
+    /// Per note: its invalid tags.
+    tag_diags: Vec<Vec<Diagnostic>>,
+    /// "Did you mean" answers by name key (valid while the names stay).
+    suggestions: HashMap<String, Option<String>>,
+}
+
+impl std::fmt::Debug for Memo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Memo")
+    }
+}
+
+impl Index {
+    /// Every finding of the index, from the parts kept in the memo.
+    fn diagnostics(&mut self, notes: &[Note]) -> Vec<Diagnostic> {
+        let m = &mut self.memo;
+        let mut diags: Vec<Diagnostic> = m.slug_diags.clone();
+        diags.extend(m.link_diags.iter().flatten().cloned());
+        // Wanted notes: one finding per target, at its first use, with a count.
+        let mut wanted: BTreeMap<&str, (usize, Position, &str, Vec<usize>)> = BTreeMap::new();
+        for (i, list) in m.broken.iter().enumerate() {
+            for (key, pos, shown) in list {
+                let e = wanted.entry(key).or_insert((i, *pos, shown, Vec::new()));
+                e.3.push(i);
+            }
+        }
+        let missing: Vec<&str> = wanted
+            .keys()
+            .filter(|k| !m.suggestions.contains_key(**k))
+            .copied()
+            .collect();
+        if !missing.is_empty() {
+            let names = Names::new(notes);
+            let found: Vec<(String, Option<String>)> = missing
+                .par_iter()
+                .map(|k| (k.to_string(), names.suggest(k)))
+                .collect();
+            m.suggestions.extend(found);
+        }
+        for (key, (note, pos, shown, users)) in wanted {
+            let files: BTreeSet<usize> = users.iter().copied().collect();
+            let mut msg = format!("unresolved link `[[{shown}]]`: no note or file has that name");
+            if users.len() > 1 {
+                msg.push_str(&format!(
+                    " ({} links in {} notes)",
+                    users.len(),
+                    files.len()
+                ));
+            }
+            let mut d = Diagnostic::new(Kind::BrokenLink, notes[note].path.as_str(), msg).at(pos);
+            d.help = Some(match m.suggestions.get(key).cloned().flatten() {
+                Some(s) => format!("did you mean `[[{s}]]`?"),
+                None => "create the note, or fix the link's spelling".into(),
+            });
+            diags.push(d);
+        }
+        diags.extend(m.tag_diags.iter().flatten().cloned());
+        diags.extend(m.alias_diags.iter().cloned());
+        diags
+    }
+}
+
+/// Brings the index up to date after the notes `changed` were edited in
+/// place, their names, aliases, permalinks, draft state and tags unchanged
+/// (the caller checks; otherwise it calls [`build_index`]). Resolves again
+/// the links of those notes and of the notes linking to them with an anchor,
+/// and returns those notes with every finding of the index.
+pub fn update_index(
+    index: &mut Index,
+    notes: &[Note],
+    changed: &BTreeSet<usize>,
+) -> (BTreeSet<usize>, Vec<Diagnostic>) {
+    let redo = anchored_to(index, notes, changed);
+    for &i in changed {
+        index.notes[i].sort_key = name_key(&notes[i].title);
+    }
+    let published = std::mem::take(&mut index.memo.published);
+    let mut resort: BTreeSet<usize> = BTreeSet::new();
+    for &i in &redo {
+        let (links, props, d, broken) = resolve_links(i, notes, &index.memo.table, &published);
+        index.notes[i].links = links;
+        index.notes[i].property_links = props;
+        index.memo.link_diags[i] = d;
+        index.memo.broken[i] = broken;
+        if !published[i] {
+            continue;
+        }
+        let out = outlinks_of(&index.notes[i], i);
+        let old = std::mem::replace(&mut index.notes[i].outlinks, out.clone());
+        for t in old.iter().filter(|t| !out.contains(t)) {
+            index.notes[*t].backlinks.retain(|&b| b != i);
+        }
+        for &t in out.iter().filter(|t| !old.contains(t)) {
+            index.notes[t].backlinks.push(i);
+            resort.insert(t);
+        }
+        if changed.contains(&i) {
+            // Its title may have moved it in the lists it is in.
+            resort.extend(out);
+        }
+    }
+    for t in resort {
+        let mut b = std::mem::take(&mut index.notes[t].backlinks);
+        let keys = &index.notes;
+        b.sort_by(|&x, &y| keys[x].sort_key.cmp(&keys[y].sort_key).then(x.cmp(&y)));
+        index.notes[t].backlinks = b;
+    }
+    mark_used_files(index, &published);
+    for &i in changed {
+        index.memo.tag_diags[i] = note_tags(&notes[i]).1;
+    }
+    index.memo.published = published;
+    let diags = index.diagnostics(notes);
+    (redo, diags)
+}
+
+/// `changed` and the notes whose links reach one of them with an anchor
+/// (whether the anchor exists can have changed).
+pub fn anchored_to(index: &Index, notes: &[Note], changed: &BTreeSet<usize>) -> BTreeSet<usize> {
+    let mut redo = changed.clone();
+    for (i, (info, note)) in index.notes.iter().zip(notes).enumerate() {
+        let hit = info
+            .links
+            .iter()
+            .zip(&note.links)
+            .chain(info.property_links.iter().zip(&note.property_links))
+            .any(|(l, r)| {
+                matches!(l, Link::Note { id, .. } if changed.contains(id)) && r.raw.anchor.is_some()
+            });
+        if hit {
+            redo.insert(i);
+        }
+    }
+    redo
 }
 
 /// Builds the index. `drafts` publishes drafts too.
@@ -150,8 +306,13 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
             tags: Vec::new(),
             backlinks: Vec::new(),
             outlinks: Vec::new(),
+            sort_key: String::new(),
         })
         .collect();
+    let keys: Vec<String> = notes.par_iter().map(|n| name_key(&n.title)).collect();
+    for (info, key) in index.notes.iter_mut().zip(keys) {
+        info.sort_key = key;
+    }
     let by_slug: HashMap<Slug, String> = index
         .folders
         .iter()
@@ -171,9 +332,15 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
             }
         }
     }
-    resolve_all(notes, &table, &published, &mut index, &mut diags);
-    collect_tags(notes, &mut index, &mut diags);
-    collect_aliases(notes, &mut index, &mut diags);
+    index.memo.slug_diags = diags;
+    resolve_all(notes, &table, &published, &mut index);
+    collect_tags(notes, &mut index);
+    let mut alias_diags = Vec::new();
+    collect_aliases(notes, &mut index, &mut alias_diags);
+    index.memo.alias_diags = alias_diags;
+    index.memo.table = table;
+    index.memo.published = published;
+    let diags = index.diagnostics(notes);
     (index, diags)
 }
 
@@ -313,97 +480,86 @@ fn file_urls(files: &[VaultPath]) -> Vec<FileInfo> {
         .collect()
 }
 
-fn resolve_all(
+/// The links of note `i`, resolved: body links, property links, findings
+/// and links to nothing.
+fn resolve_links(
+    i: usize,
     notes: &[Note],
     table: &NameTable,
     published: &[bool],
-    index: &mut Index,
-    diags: &mut Vec<Diagnostic>,
-) {
-    type Resolved = (
-        Vec<Link>,
-        Vec<Link>,
-        Vec<Diagnostic>,
-        Vec<(String, Position, String)>,
-    );
-    let results: Vec<Resolved> = notes
-        .par_iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let mut d = Vec::new();
-            let mut broken = Vec::new();
-            let mut go = |refs: &[LinkRef]| -> Vec<Link> {
-                refs.iter()
-                    .map(|r| resolve_one(i, r, notes, table, published, &mut d, &mut broken))
-                    .collect()
-            };
-            let links = go(&n.links);
-            let props = go(&n.property_links);
-            (links, props, d, broken)
+) -> (Vec<Link>, Vec<Link>, Vec<Diagnostic>, Vec<Broken>) {
+    let n = &notes[i];
+    let mut d = Vec::new();
+    let mut broken = Vec::new();
+    let mut go = |refs: &[LinkRef]| -> Vec<Link> {
+        refs.iter()
+            .map(|r| resolve_one(i, r, notes, table, published, &mut d, &mut broken))
+            .collect()
+    };
+    let links = go(&n.links);
+    let props = go(&n.property_links);
+    (links, props, d, broken)
+}
+
+/// The notes a note links to, itself excluded, sorted.
+fn outlinks_of(info: &NoteInfo, i: usize) -> Vec<usize> {
+    let out: BTreeSet<usize> = info
+        .links
+        .iter()
+        .chain(&info.property_links)
+        .filter_map(|l| match l {
+            Link::Note { id, .. } if *id != i => Some(*id),
+            _ => None,
         })
         .collect();
-    // Wanted notes: one finding per target, at its first use, with a count.
-    let mut wanted: BTreeMap<String, (usize, Position, String, Vec<usize>)> = BTreeMap::new();
+    out.into_iter().collect()
+}
+
+/// Marks the attachments a published note links to or embeds.
+fn mark_used_files(index: &mut Index, published: &[bool]) {
+    for f in &mut index.files {
+        f.used = false;
+    }
+    for (i, info) in index.notes.iter().enumerate() {
+        if !published[i] {
+            continue;
+        }
+        for l in info.links.iter().chain(&info.property_links) {
+            if let Link::File { id } = l {
+                if let Some(f) = index.files.get_mut(*id) {
+                    f.used = true;
+                }
+            }
+        }
+    }
+}
+
+fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mut Index) {
+    let results: Vec<_> = (0..notes.len())
+        .into_par_iter()
+        .map(|i| resolve_links(i, notes, table, published))
+        .collect();
+    index.memo.link_diags = Vec::with_capacity(notes.len());
+    index.memo.broken = Vec::with_capacity(notes.len());
     for (i, (links, props, d, broken)) in results.into_iter().enumerate() {
         index.notes[i].links = links;
         index.notes[i].property_links = props;
-        diags.extend(d);
-        for (key, pos, shown) in broken {
-            let e = wanted.entry(key).or_insert((i, pos, shown, Vec::new()));
-            e.3.push(i);
-        }
+        index.memo.link_diags.push(d);
+        index.memo.broken.push(broken);
     }
-    let names = if wanted.is_empty() {
-        Names::default()
-    } else {
-        Names::new(notes)
-    };
-    let found: Vec<Diagnostic> = wanted
-        .into_par_iter()
-        .map(|(key, (note, pos, shown, users))| {
-            let files: BTreeSet<usize> = users.iter().copied().collect();
-            let mut msg = format!("unresolved link `[[{shown}]]`: no note or file has that name");
-            if users.len() > 1 {
-                msg.push_str(&format!(
-                    " ({} links in {} notes)",
-                    users.len(),
-                    files.len()
-                ));
-            }
-            let mut d = Diagnostic::new(Kind::BrokenLink, notes[note].path.as_str(), msg).at(pos);
-            if let Some(s) = names.suggest(&key) {
-                d.help = Some(format!("did you mean `[[{s}]]`?"));
-            } else {
-                d.help = Some("create the note, or fix the link's spelling".into());
-            }
-            d
-        })
-        .collect();
-    diags.extend(found);
     // Backlinks and outlinks, from published notes only.
-    let mut back: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); notes.len()];
+    let mut back: Vec<Vec<usize>> = vec![Vec::new(); notes.len()];
     for (i, _) in published.iter().enumerate().filter(|(_, p)| **p) {
-        let mut out = BTreeSet::new();
-        for l in index.notes[i]
-            .links
-            .iter()
-            .chain(&index.notes[i].property_links)
-        {
-            match l {
-                Link::Note { id, .. } if *id != i => {
-                    out.insert(*id);
-                    back[*id].insert(i);
-                }
-                Link::File { id } => index.files[*id].used = true,
-                _ => {}
-            }
+        let out = outlinks_of(&index.notes[i], i);
+        for &t in &out {
+            back[t].push(i);
         }
-        index.notes[i].outlinks = out.into_iter().collect();
+        index.notes[i].outlinks = out;
     }
-    let title_keys: Vec<String> = notes.iter().map(|n| name_key(&n.title)).collect();
-    for (i, b) in back.into_iter().enumerate() {
-        let mut b: Vec<usize> = b.into_iter().collect();
-        b.sort_by(|&x, &y| title_keys[x].cmp(&title_keys[y]));
+    mark_used_files(index, published);
+    for (i, mut b) in back.into_iter().enumerate() {
+        let keys = &index.notes;
+        b.sort_by(|&x, &y| keys[x].sort_key.cmp(&keys[y].sort_key).then(x.cmp(&y)));
         index.notes[i].backlinks = b;
     }
 }
@@ -580,25 +736,41 @@ impl Names {
     }
 }
 
-fn collect_tags(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic>) {
+/// A note's valid tags as written (with the position of each), and the
+/// findings of its invalid front-matter tags.
+fn note_tags(n: &Note) -> (Vec<&str>, Vec<Diagnostic>) {
+    let mut tags = Vec::new();
+    let mut diags = Vec::new();
+    let written = n
+        .front_tags
+        .iter()
+        .map(|(t, p)| (t.trim_start_matches('#'), *p, true));
+    let inline = n.inline_tags.iter().map(|(t, p)| (t.as_str(), *p, false));
+    for (tag, pos, front) in written.chain(inline) {
+        if is_valid_tag(tag) {
+            tags.push(tag);
+        } else if front {
+            diags.push(
+                Diagnostic::new(
+                    Kind::InvalidTag,
+                    n.path.as_str(),
+                    format!("`{tag}` is not a valid tag: it is ignored"),
+                )
+                .at(pos)
+                .help("tags hold letters, digits, `_`, `-` and `/`, with at least one non-digit"),
+            );
+        }
+    }
+    (tags, diags)
+}
+
+fn collect_tags(notes: &[Note], index: &mut Index) {
+    index.memo.tag_diags = Vec::with_capacity(notes.len());
     for (i, n) in notes.iter().enumerate() {
         let mut keys: Vec<String> = Vec::new();
-        let written = n
-            .front_tags
-            .iter()
-            .map(|(t, p)| (t.trim_start_matches('#'), *p, true));
-        let inline = n.inline_tags.iter().map(|(t, p)| (t.as_str(), *p, false));
-        for (tag, pos, front) in written.chain(inline) {
-            if !is_valid_tag(tag) {
-                if front {
-                    diags.push(
-                        Diagnostic::new(Kind::InvalidTag, n.path.as_str(), format!("`{tag}` is not a valid tag: it is ignored"))
-                            .at(pos)
-                            .help("tags hold letters, digits, `_`, `-` and `/`, with at least one non-digit"),
-                    );
-                }
-                continue;
-            }
+        let (tags, diags) = note_tags(n);
+        index.memo.tag_diags.push(diags);
+        for tag in tags {
             let key = name_key(tag);
             if !keys.contains(&key) {
                 keys.push(key.clone());

@@ -24,6 +24,15 @@ pub const FULL_EXPLORER_NOTES: usize = 300;
 /// Notes listed around the current note in a larger folder.
 pub const WINDOW_NOTES: usize = 40;
 
+/// The notes a large folder's explorer lists on the page of its note at
+/// `at` (of `len`, more than [`WINDOW_NOTES`]).
+pub fn window(len: usize, at: usize) -> std::ops::Range<usize> {
+    let start = at
+        .saturating_sub(WINDOW_NOTES / 2)
+        .min(len.saturating_sub(WINDOW_NOTES));
+    start..(start + WINDOW_NOTES).min(len)
+}
+
 /// A link to a note in the explorer or the pager.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct NavLink {
@@ -118,7 +127,7 @@ impl<'a> SiteNav<'a> {
     /// Sorts folders and notes by title and builds the link graph.
     pub fn new(v: &'a SiteView<'a>) -> SiteNav<'a> {
         let idx = v.index;
-        let key = |i: usize| name_key(&v.notes[i].title);
+        let key = |i: usize| idx.notes[i].sort_key.as_str();
         let title_of = |f: &crate::index::FolderInfo| {
             f.index_note
                 .map_or_else(|| f.name.clone(), |i| v.notes[i].title.clone())
@@ -126,7 +135,7 @@ impl<'a> SiteNav<'a> {
         let mut folders = BTreeMap::new();
         let mut folder_of_index = HashMap::new();
         for (path, f) in &idx.folders {
-            let mut notes: Vec<(String, usize)> = f
+            let mut notes: Vec<(&str, usize)> = f
                 .notes
                 .iter()
                 .copied()
@@ -314,10 +323,7 @@ impl<'a> SiteNav<'a> {
         let at = current
             .and_then(|c| notes.iter().position(|&n| n == c))
             .unwrap_or(0);
-        let start = at
-            .saturating_sub(WINDOW_NOTES / 2)
-            .min(notes.len() - WINDOW_NOTES);
-        let l = notes[start..start + WINDOW_NOTES]
+        let l = notes[window(notes.len(), at)]
             .iter()
             .map(|&i| self.link(depth, i, current))
             .collect();

@@ -33,7 +33,7 @@ use crate::emit::SiteView;
 use crate::paths::{relative_url, LinkStyle};
 use rayon::prelude::*;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The file every search loads first.
 pub const MANIFEST: &str = "search-index.js";
@@ -214,89 +214,264 @@ fn doc_terms(
 
 /// Builds every search file from the published notes.
 pub fn build(v: &SiteView) -> SearchFiles {
-    let idx = v.index;
-    let style = if v.config.pretty_urls {
+    SearchIndex::new(v).files()
+}
+
+/// A term's postings (document, weight), sorted by document, and their JSON.
+type Posting = (Vec<(u32, u32)>, String);
+
+/// The search data kept between rebuilds, so that an edit redoes only the
+/// term shards and the document file it touches (`serve`).
+pub struct SearchIndex {
+    /// Published notes, in document order.
+    ids: Vec<usize>,
+    doc_of: HashMap<usize, u32>,
+    /// Per document: its terms and weights, sorted by term.
+    terms: Vec<Vec<(String, u32)>>,
+    /// Per document: its JSON.
+    docs: Vec<String>,
+    /// Per term: its postings (sorted by document) and their JSON entry.
+    postings: BTreeMap<String, Posting>,
+    /// Per two-letter group: its shards (key, file contents).
+    groups: BTreeMap<String, Vec<(String, String)>>,
+}
+
+fn style_of(v: &SiteView) -> LinkStyle {
+    if v.config.pretty_urls {
         LinkStyle::Pretty
     } else {
         LinkStyle::Explicit
+    }
+}
+
+/// The terms and the JSON of note `i`.
+fn document(v: &SiteView, i: usize, style: LinkStyle) -> (Vec<(String, u32)>, String) {
+    let idx = v.index;
+    let n = &v.notes[i];
+    let headings: Vec<&str> = n.headings.iter().map(|h| h.text.as_str()).collect();
+    let tags: Vec<&str> = idx.notes[i]
+        .tags
+        .iter()
+        .filter_map(|k| idx.tags.get(k).map(|t| t.name.as_str()))
+        .collect();
+    let weights = doc_terms(&n.title, &n.front.aliases, &headings, &tags, &n.text);
+    let doc = Doc {
+        t: &n.title,
+        u: relative_url(0, &idx.note_url(i), style),
+        a: &n.front.aliases,
+        h: headings,
+        g: tags,
+        x: n.text.chars().take(EXCERPT_CHARS).collect(),
     };
-    let ids: Vec<usize> = (0..v.notes.len())
-        .filter(|&i| idx.notes[i].published)
-        .collect();
-    let per_doc: Vec<(Vec<(String, u32)>, String)> = ids
-        .par_iter()
-        .map(|&i| {
-            let n = &v.notes[i];
-            let headings: Vec<&str> = n.headings.iter().map(|h| h.text.as_str()).collect();
-            let tags: Vec<&str> = idx.notes[i]
-                .tags
-                .iter()
-                .filter_map(|k| idx.tags.get(k).map(|t| t.name.as_str()))
-                .collect();
-            let weights = doc_terms(&n.title, &n.front.aliases, &headings, &tags, &n.text);
-            let doc = Doc {
-                t: &n.title,
-                u: relative_url(0, &idx.note_url(i), style),
-                a: &n.front.aliases,
-                h: headings,
-                g: tags,
-                x: n.text.chars().take(EXCERPT_CHARS).collect(),
-            };
-            (weights, serde_json::to_string(&doc).unwrap_or_default())
-        })
-        .collect();
+    (weights, serde_json::to_string(&doc).unwrap_or_default())
+}
 
-    let mut postings: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
-    for (d, (weights, _)) in per_doc.iter().enumerate() {
-        for (t, w) in weights {
-            postings.entry(t.as_str()).or_default().push((d as u32, *w));
+fn group_of(term: &str) -> String {
+    term.chars().take(2).collect()
+}
+
+impl SearchIndex {
+    /// Indexes every published note of `v`.
+    pub fn new(v: &SiteView) -> SearchIndex {
+        let idx = v.index;
+        let style = style_of(v);
+        let ids: Vec<usize> = (0..v.notes.len())
+            .filter(|&i| idx.notes[i].published)
+            .collect();
+        let (terms, docs): (Vec<_>, Vec<_>) =
+            ids.par_iter().map(|&i| document(v, i, style)).unzip();
+        let mut lists: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+        for (d, weights) in terms.iter().enumerate() {
+            for (t, w) in weights {
+                lists.entry(t.as_str()).or_default().push((d as u32, *w));
+            }
         }
-    }
-    let mut entries: Vec<(String, String)> = postings
-        .into_par_iter()
-        .map(|(t, list)| (t.to_string(), posting_entry(t, &list)))
-        .collect();
-    entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut shards = Vec::new();
-    let mut start = 0;
-    while start < entries.len() {
-        let key: String = entries[start].0.chars().take(2).collect();
-        let end = start
-            + entries[start..]
+        let mut entries: Vec<(String, Posting)> = lists
+            .into_par_iter()
+            .map(|(t, list)| {
+                let e = posting_entry(t, &list);
+                (t.to_string(), (list, e))
+            })
+            .collect();
+        entries.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let postings: BTreeMap<String, Posting> = entries.into_iter().collect();
+        let keys: Vec<String> = {
+            let mut k: Vec<String> = postings.keys().map(|t| group_of(t)).collect();
+            k.dedup();
+            k
+        };
+        let mut me = SearchIndex {
+            doc_of: ids
                 .iter()
-                .position(|(t, _)| !t.starts_with(&key))
-                .unwrap_or(entries.len() - start);
-        split_shard(&entries[start..end], key, &mut shards);
-        start = end;
+                .enumerate()
+                .map(|(d, &i)| (i, d as u32))
+                .collect(),
+            ids,
+            terms,
+            docs,
+            postings,
+            groups: BTreeMap::new(),
+        };
+        let groups: Vec<(String, Vec<(String, String)>)> = keys
+            .into_par_iter()
+            .map(|k| {
+                let g = me.group(&k);
+                (k, g)
+            })
+            .collect();
+        me.groups = groups.into_iter().collect();
+        me
     }
 
-    let mut files = Vec::with_capacity(shards.len() + per_doc.len());
-    let mut sizes: BTreeMap<String, usize> = BTreeMap::new();
-    for (key, body) in shards {
-        let name = format!("t/{}", shard_name(&key));
-        let js = jsonp(&name, &body);
-        sizes.insert(key, js.len());
-        files.push((format!("search/{name}.js"), js));
+    /// The shards of the terms starting with `key`.
+    fn group(&self, key: &str) -> Vec<(String, String)> {
+        let entries: Vec<(String, String)> = self
+            .postings
+            .range(key.to_string()..)
+            .take_while(|(t, _)| t.starts_with(key))
+            .map(|(t, (_, e))| (t.clone(), e.clone()))
+            .collect();
+        let mut shards = Vec::new();
+        if !entries.is_empty() {
+            split_shard(&entries, key.to_string(), &mut shards);
+        }
+        shards
+            .into_iter()
+            .map(|(k, body)| {
+                let name = format!("t/{}", shard_name(&k));
+                let js = jsonp(&name, &body);
+                (k, js)
+            })
+            .collect()
     }
-    for (b, block) in per_doc.chunks(DOC_BLOCK).enumerate() {
+
+    fn manifest(&self) -> String {
+        let sizes: BTreeMap<&str, usize> = self
+            .groups
+            .values()
+            .flatten()
+            .map(|(k, js)| (k.as_str(), js.len()))
+            .collect();
+        let manifest = serde_json::json!({
+            "v": 1,
+            "n": self.docs.len(),
+            "k": sizes,
+            "s": STOP_WORDS,
+            "x": EXCERPT_CHARS,
+            "b": DOC_BLOCK,
+        });
+        jsonp("index", &manifest.to_string())
+    }
+
+    fn block(&self, b: usize) -> (String, String) {
         let name = format!("d/{b}");
-        let docs: Vec<&str> = block.iter().map(|(_, doc)| doc.as_str()).collect();
-        files.push((
+        let end = (b * DOC_BLOCK + DOC_BLOCK).min(self.docs.len());
+        let docs: Vec<&str> = self.docs[b * DOC_BLOCK..end]
+            .iter()
+            .map(String::as_str)
+            .collect();
+        (
             format!("search/{name}.js"),
             jsonp(&name, &format!("[{}]", docs.join(","))),
-        ));
+        )
     }
-    let manifest = serde_json::json!({
-        "v": 1,
-        "n": per_doc.len(),
-        "k": sizes,
-        "s": STOP_WORDS,
-        "x": EXCERPT_CHARS,
-        "b": DOC_BLOCK,
-    });
-    SearchFiles {
-        manifest: jsonp("index", &manifest.to_string()),
-        files,
+
+    /// Every file.
+    pub fn files(&self) -> SearchFiles {
+        let mut files: Vec<(String, String)> = self
+            .groups
+            .values()
+            .flatten()
+            .map(|(k, js)| (format!("search/t/{}.js", shard_name(k)), js.clone()))
+            .collect();
+        files.extend((0..self.docs.len().div_ceil(DOC_BLOCK)).map(|b| self.block(b)));
+        SearchFiles {
+            manifest: self.manifest(),
+            files,
+        }
+    }
+
+    /// Indexes the notes `edited` again and returns the files that changed
+    /// (the manifest always), or `None` when the published notes are not
+    /// the same any more (then build a new index).
+    pub fn update(&mut self, v: &SiteView, edited: &BTreeSet<usize>) -> Option<SearchFiles> {
+        let idx = v.index;
+        let same = self.ids.len() == idx.notes.iter().filter(|n| n.published).count()
+            && self
+                .ids
+                .iter()
+                .all(|&i| idx.notes.get(i).is_some_and(|n| n.published));
+        if !same {
+            return None;
+        }
+        let style = style_of(v);
+        let mut touched_terms: BTreeSet<String> = BTreeSet::new();
+        let mut blocks = BTreeSet::new();
+        for &i in edited {
+            let Some(&d) = self.doc_of.get(&i) else {
+                continue;
+            };
+            let (new_terms, doc) = document(v, i, style);
+            let old_terms = std::mem::replace(&mut self.terms[d as usize], new_terms);
+            if self.docs[d as usize] != doc {
+                self.docs[d as usize] = doc;
+                blocks.insert(d as usize / DOC_BLOCK);
+            }
+            let new_terms = &self.terms[d as usize];
+            let old_map: HashMap<&str, u32> =
+                old_terms.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+            let new_map: HashMap<&str, u32> =
+                new_terms.iter().map(|(t, w)| (t.as_str(), *w)).collect();
+            for (t, _) in &old_terms {
+                if !new_map.contains_key(t.as_str()) {
+                    if let Some((list, _)) = self.postings.get_mut(t) {
+                        list.retain(|(x, _)| *x != d);
+                    }
+                    touched_terms.insert(t.clone());
+                }
+            }
+            for (t, w) in new_terms {
+                if old_map.get(t.as_str()) == Some(w) {
+                    continue;
+                }
+                let (list, _) = self.postings.entry(t.clone()).or_default();
+                match list.binary_search_by(|(x, _)| x.cmp(&d)) {
+                    Ok(p) => list[p].1 = *w,
+                    Err(p) => list.insert(p, (d, *w)),
+                }
+                touched_terms.insert(t.clone());
+            }
+        }
+        let mut groups = BTreeSet::new();
+        for t in &touched_terms {
+            let empty = self
+                .postings
+                .get(t)
+                .is_some_and(|(list, _)| list.is_empty());
+            if empty {
+                self.postings.remove(t);
+            } else if let Some((list, e)) = self.postings.get_mut(t) {
+                *e = posting_entry(t, list);
+            }
+            groups.insert(group_of(t));
+        }
+        let mut files = Vec::new();
+        for g in groups {
+            let shards = self.group(&g);
+            for (k, js) in &shards {
+                files.push((format!("search/t/{}.js", shard_name(k)), js.clone()));
+            }
+            if shards.is_empty() {
+                self.groups.remove(&g);
+            } else {
+                self.groups.insert(g, shards);
+            }
+        }
+        files.extend(blocks.into_iter().map(|b| self.block(b)));
+        Some(SearchFiles {
+            manifest: self.manifest(),
+            files,
+        })
     }
 }
 

@@ -11,7 +11,7 @@ mod http;
 pub mod watch;
 
 use crate::diagnostics::{Diagnostic, Kind, Level};
-use crate::emit::{EmitOptions, MemorySink};
+use crate::emit::{EmitOptions, MemorySink, Touched};
 use crate::paths::VaultPath;
 use crate::templates::Theme;
 use crate::{load_config, load_site, Overrides, Site};
@@ -168,6 +168,10 @@ struct Builder {
     shared: Arc<Shared>,
     site: Option<Site>,
     theme: Option<Theme>,
+    /// The search index of the pages served, updated in place on edits.
+    search: Option<crate::search::SearchIndex>,
+    /// The pages served are older than the site (a rebuild failed since).
+    behind: bool,
 }
 
 impl Builder {
@@ -191,12 +195,24 @@ impl Builder {
         started: Instant,
         renamed: Option<(String, String)>,
         css_only: bool,
+        only: Option<Touched>,
     ) {
         let (Some(site), Some(theme)) = (&self.site, &self.theme) else {
             return;
         };
         let sink = MemorySink::default();
-        let (_, diags) = crate::emit::emit(&site.view(), theme, &sink, &self.emit);
+        let old = self.shared.files();
+        // A partial emit only makes sense on top of the pages of the site as
+        // it was just before the edit.
+        let only = only.filter(|_| !old.is_empty() && !self.behind);
+        let (_, diags) = crate::emit::emit_some(
+            &site.view(),
+            theme,
+            &sink,
+            &self.emit,
+            only.as_ref(),
+            Some(&mut self.search),
+        );
         let policy = site.policy();
         let mut errors: Vec<&Diagnostic> = site
             .diagnostics
@@ -216,26 +232,38 @@ impl Builder {
                 if errors.len() == 1 { "" } else { "s" }
             );
             self.set_status(status);
+            self.behind = true;
+            self.search = None;
             return;
         }
-        let new: HashMap<String, Bytes> = sink
-            .files
-            .into_inner()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(k, v)| (k, Bytes::from(v)))
-            .collect();
-        let old = self.shared.files();
-        let changed: Vec<String> = new
+        self.behind = false;
+        let written = sink.files.into_inner().unwrap_or_default();
+        let changed: Vec<String> = written
             .iter()
-            .filter(|(k, v)| old.get(*k) != Some(*v))
+            .filter(|(k, v)| old.get(*k).map(|b| b.as_ref()) != Some(v.as_slice()))
             .map(|(k, _)| k.clone())
             .collect();
-        let removed: Vec<String> = old
-            .keys()
-            .filter(|k| !new.contains_key(*k))
-            .cloned()
-            .collect();
+        let (new, removed) = if only.is_some() {
+            // Pages not written again are unchanged: keep them.
+            let mut new = HashMap::clone(&old);
+            for k in &changed {
+                if let Some(v) = written.get(k) {
+                    new.insert(k.clone(), Bytes::from(v.clone()));
+                }
+            }
+            (new, Vec::new())
+        } else {
+            let new: HashMap<String, Bytes> = written
+                .into_iter()
+                .map(|(k, v)| (k, Bytes::from(v)))
+                .collect();
+            let removed: Vec<String> = old
+                .keys()
+                .filter(|k| !new.contains_key(*k))
+                .cloned()
+                .collect();
+            (new, removed)
+        };
         let pages = new.keys().filter(|k| k.ends_with(".html")).count();
         let css_only = css_only && changed.iter().all(|c| c.ends_with(".css"));
         if let Ok(mut f) = self.shared.files.write() {
@@ -272,7 +300,8 @@ impl Builder {
         let _ = self.shared.events.send(Arc::new(status));
     }
 
-    fn fail(&self, d: &Diagnostic) {
+    fn fail(&mut self, d: &Diagnostic) {
+        self.behind = true;
         eprintln!("{}", d.render(Level::Error));
         let status = Status {
             r#type: "status",
@@ -286,7 +315,7 @@ impl Builder {
         let started = Instant::now();
         let Some(site) = &self.site else {
             match self.full() {
-                Ok(()) => self.publish("full rebuild", started, None, false),
+                Ok(()) => self.publish("full rebuild", started, None, false, None),
                 Err(d) => self.fail(&d),
             }
             return;
@@ -303,6 +332,7 @@ impl Builder {
                     started,
                     None,
                     false,
+                    None,
                 ),
                 Err(d) => self.fail(&d),
             }
@@ -311,7 +341,7 @@ impl Builder {
             match Theme::load(&self.opts.root, &name) {
                 Ok(t) => {
                     self.theme = Some(t);
-                    self.publish("theme", started, None, !plan.templates);
+                    self.publish("theme", started, None, !plan.templates, None);
                 }
                 Err(d) => self.fail(&d),
             }
@@ -320,7 +350,7 @@ impl Builder {
             let what = describe(&plan.notes);
             let result = self.site.as_mut().map(|s| s.update_notes(&plan.notes));
             match result {
-                Some(Ok(out)) => self.publish(&what, started, out.renamed, false),
+                Some(Ok(out)) => self.publish(&what, started, out.renamed, false, out.touched),
                 Some(Err(d)) => self.fail(&d),
                 None => {}
             }
@@ -418,10 +448,12 @@ pub fn serve(opts: ServeOptions) -> Result<(), Diagnostic> {
         shared: shared.clone(),
         site: None,
         theme: None,
+        search: None,
+        behind: false,
     };
     let started = Instant::now();
     builder.full()?;
-    builder.publish("initial build", started, None, false);
+    builder.publish("initial build", started, None, false, None);
     let root = opts.root.canonicalize().map_err(|e| {
         Diagnostic::new(
             Kind::Io,
