@@ -200,6 +200,8 @@ impl Builder {
         let (Some(site), Some(theme)) = (&self.site, &self.theme) else {
             return;
         };
+        let emitting = Instant::now();
+        let update_ms = (emitting - started).as_secs_f64() * 1000.0;
         let sink = MemorySink::default();
         let old = self.shared.files();
         // A partial emit only makes sense on top of the pages of the site as
@@ -220,8 +222,8 @@ impl Builder {
             .filter(|d| policy.level(d.kind) == Level::Error)
             .collect();
         errors.extend(diags.iter());
+        let emit_ms = emitting.elapsed().as_secs_f64() * 1000.0;
         let status = status_json(site, &errors);
-        let secs = started.elapsed().as_secs_f64() * 1000.0;
         if !errors.is_empty() && !self.shared.files().is_empty() {
             for d in &errors {
                 eprintln!("{}", d.render(Level::Error));
@@ -286,8 +288,9 @@ impl Builder {
             .iter()
             .filter(|d| policy.level(d.kind) == Level::Warning)
             .count();
+        let secs = started.elapsed().as_secs_f64() * 1000.0;
         eprintln!(
-            "rebuilt ({what}): {} changed of {pages} pages, {warnings} warning{} in {secs:.0} ms",
+            "rebuilt ({what}): {} changed of {pages} pages, {warnings} warning{} in {secs:.0} ms (update {update_ms:.0}, emit {emit_ms:.0})",
             changed.len(),
             if warnings == 1 { "" } else { "s" }
         );
@@ -367,19 +370,18 @@ fn describe(notes: &[VaultPath]) -> String {
 
 fn status_json(site: &Site, errors: &[&Diagnostic]) -> String {
     let shown = site.display_prefix();
-    let page_of: HashMap<String, String> = site
-        .notes
-        .iter()
-        .zip(&site.index.notes)
-        .map(|(n, i)| (format!("{shown}{}", n.path), i.slug.file()))
-        .collect();
     let policy = site.policy();
     let mut warnings: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
     for d in &site.diagnostics {
-        if policy.level(d.kind) == Level::Warning {
-            if let Some(page) = page_of.get(&d.path) {
-                warnings.entry(page.clone()).or_default().push(finding(d));
-            }
+        if policy.level(d.kind) != Level::Warning {
+            continue;
+        }
+        let Some(path) = d.path.strip_prefix(&shown) else {
+            continue;
+        };
+        if let Ok(i) = site.notes.binary_search_by(|n| n.path.as_str().cmp(path)) {
+            let page = site.index.notes[i].slug.file();
+            warnings.entry(page).or_default().push(finding(d));
         }
     }
     let status = Status {
