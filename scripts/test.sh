@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# npm fetches axe-core from its registry for the accessibility audit.
+command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "installing ${need_apt[*]} (browser tests)" >&2
@@ -14,6 +16,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   else
     echo "note: ${need_apt[*]} missing and cannot be installed here; browser tests will be skipped" >&2
   fi
+fi
+
+# With the tools here, the browser and accessibility tests must run, not skip.
+if command -v chromium >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
+  export ISOKB_REQUIRE_BROWSER=1
 fi
 
 cargo test --locked --all-targets "$@"

@@ -25,14 +25,21 @@ impl Drop for Browser {
 }
 
 /// Chromium's path, or `None` (the test then says it is skipped).
+/// Under `scripts/test.sh` with the tools present (`ISOKB_REQUIRE_BROWSER`), a
+/// missing Chromium is a failure, not a skip.
 pub fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser"].iter().find_map(|name| {
+    let found = ["chromium", "chromium-browser"].iter().find_map(|name| {
         std::env::var_os("PATH").and_then(|paths| {
             std::env::split_paths(&paths)
                 .map(|d| d.join(name))
                 .find(|p| p.is_file())
         })
-    })
+    });
+    assert!(
+        found.is_some() || std::env::var_os("ISOKB_REQUIRE_BROWSER").is_none(),
+        "chromium is required by scripts/test.sh but was not found"
+    );
+    found
 }
 
 fn http_get(port: u16, path: &str) -> String {
