@@ -115,6 +115,8 @@ pub struct Site {
     pub diagnostics: Vec<Diagnostic>,
     /// Time per stage.
     pub timings: Vec<(&'static str, Duration)>,
+    /// Whether code is highlighted (not for `check`).
+    pub highlight: bool,
 }
 
 impl Site {
@@ -152,6 +154,7 @@ impl Site {
             line_breaks: self.config.line_breaks,
             callouts: &self.config.callouts,
             sanitize: self.config.sanitize,
+            highlight: self.highlight,
         }
     }
 
@@ -209,6 +212,11 @@ impl Site {
 
 /// Runs stages 2-5 (scan, parse, index, render) for a configuration.
 pub fn load_site(root: &Path, config: Config) -> Result<Site, Diagnostic> {
+    load(root, config, true)
+}
+
+/// Stages 1-5; `highlight` false skips syntax highlighting (no HTML is written).
+fn load(root: &Path, config: Config, highlight: bool) -> Result<Site, Diagnostic> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
@@ -254,6 +262,7 @@ pub fn load_site(root: &Path, config: Config) -> Result<Site, Diagnostic> {
         render_diagnostics: Vec::new(),
         diagnostics: Vec::new(),
         timings: Vec::new(),
+        highlight,
     };
     site.render_some(|_| true);
     lap("render", &mut timings);
@@ -352,7 +361,8 @@ pub fn build_in_memory(
 pub fn check(root: &Path, o: &Overrides) -> Result<Site, Diagnostic> {
     let config = load_config(root, o)?;
     templates::Theme::load(root, &config.theme)?;
-    load_site(root, config)
+    // Highlighting finds nothing to report: skip it.
+    load(root, config, false)
 }
 
 /// The findings the policy shows, with their levels.

@@ -26,6 +26,7 @@ fuzz_target!(|data: &[u8]| {
         line_breaks: true,
         callouts: &callouts,
         sanitize: false,
+        highlight: true,
     };
     for i in 0..notes.len() {
         let _ = isokb::render::render_note(&ctx, i);

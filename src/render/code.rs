@@ -47,7 +47,7 @@ pub(crate) fn pass(
         let html = if lang.eq_ignore_ascii_case("mermaid") {
             diagram(page, id, k, &code)
         } else {
-            page.own(block(&code, &lang))
+            page.own(block(&code, &lang, page.ctx.highlight))
         };
         k += 1;
         out.push(Event::Html(html.into()));
@@ -82,13 +82,16 @@ fn diagram(page: &mut Page, id: usize, k: usize, code: &str) -> String {
             .help("check the diagram in the Mermaid live editor (mermaid.live)");
             d.pos = pos;
             page.diags.push(d);
-            page.own(block(code, "mermaid"))
+            page.own(block(code, "mermaid", page.ctx.highlight))
         }
     }
 }
 
-fn block(code: &str, lang: &str) -> String {
-    let body = highlight::highlight(code, lang).unwrap_or_else(|| escape(code));
+fn block(code: &str, lang: &str, highlight: bool) -> String {
+    let body = highlight
+        .then(|| highlight::highlight(code, lang))
+        .flatten()
+        .unwrap_or_else(|| escape(code));
     let label = if lang.is_empty() {
         String::new()
     } else {

@@ -43,6 +43,8 @@ pub struct RenderContext<'a> {
     pub callouts: &'a BTreeMap<String, CalloutType>,
     /// Sanitise the HTML of notes (`sanitize = true` in `site.toml`).
     pub sanitize: bool,
+    /// Highlight code (off for `isokb check`, which writes no HTML).
+    pub highlight: bool,
 }
 
 /// A table-of-contents entry.
@@ -378,6 +380,7 @@ pub(crate) mod tests {
             line_breaks: true,
             callouts: &callouts,
             sanitize,
+            highlight: true,
         };
         let (r, d) = render_note(&ctx, n);
         (r.html, d)
