@@ -118,6 +118,8 @@ pub struct Touched {
     pub graph: bool,
     /// Notes read again (their search documents are redone).
     pub edited: BTreeSet<usize>,
+    /// The listed date of an edited note changed (sitemap, feed).
+    pub dates: bool,
 }
 
 /// Counts of what was written.
@@ -390,8 +392,15 @@ pub fn emit_some(
         write(crate::graph::GRAPH_JS, graph.as_bytes());
     }
     if let Some(base) = &c.base_url {
-        write("sitemap.xml", e.sitemap(base).as_bytes());
-        write("atom.xml", e.feed(base).as_bytes());
+        // After an edit, the sitemap changes with dates only, the feed with
+        // dates or with the content of a note it shows.
+        let recent = e.recent_ids(20);
+        if only.is_none_or(|t| t.dates) {
+            write("sitemap.xml", e.sitemap(base).as_bytes());
+        }
+        if only.is_none_or(|t| t.dates || recent.iter().any(|i| t.edited.contains(i))) {
+            write("atom.xml", e.feed(base, &recent).as_bytes());
+        }
     }
     let copies: Vec<Result<(), Diagnostic>> = idx
         .files
@@ -423,10 +432,10 @@ fn io_error(path: &str, err: &io::Error) -> Diagnostic {
     )
 }
 
-/// Every published note under each tag, children included, sorted by title.
+/// Every published note under each tag, children included, by index (a
+/// tag's page sorts its own list by title).
 fn tag_notes<'a>(v: &'a SiteView) -> HashMap<&'a str, Vec<usize>> {
     let idx = v.index;
-    let keys = |i: usize| idx.notes[i].sort_key.as_str();
     let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
     for (key, tag) in &idx.tags {
         // Each note is counted under its own tag and every ancestor.
@@ -437,7 +446,7 @@ fn tag_notes<'a>(v: &'a SiteView) -> HashMap<&'a str, Vec<usize>> {
         }
     }
     for ids in out.values_mut() {
-        ids.sort_by(|&a, &b| keys(a).cmp(keys(b)).then(a.cmp(&b)));
+        ids.sort_unstable();
         ids.dedup();
     }
     out
@@ -570,12 +579,10 @@ impl Emitter<'_> {
                         .map_or(crate::nav::Current::Folder(""), crate::nav::Current::Note),
                 );
                 ctx.folder = idx.folders.get("").map(|f| self.folder_ctx(0, f));
-                let mut recent: Vec<usize> = (0..self.v.notes.len())
-                    .filter(|&i| idx.notes[i].published && Some(i) != idx.home)
-                    .collect();
-                recent.sort_by(|&a, &b| self.dates[b].cmp(&self.dates[a]).then(a.cmp(&b)));
-                ctx.recent = recent
+                ctx.recent = self
+                    .recent_ids(11)
                     .into_iter()
+                    .filter(|&i| Some(i) != idx.home)
                     .take(10)
                     .map(|i| self.card(0, i))
                     .collect();
@@ -614,11 +621,13 @@ impl Emitter<'_> {
             Job::Tag(key) => {
                 let t = &idx.tags[key];
                 let depth = t.slug.depth();
-                let ids = self
+                let mut ids = self
                     .tag_notes
                     .get(key.as_str())
                     .cloned()
                     .unwrap_or_default();
+                let keys = &idx.notes;
+                ids.sort_by(|&a, &b| keys[a].sort_key.cmp(&keys[b].sort_key).then(a.cmp(&b)));
                 let mut crumbs = vec![Crumb {
                     title: self.t["tags"].to_string(),
                     url: self.url(depth, &UrlPath::new("tags/")),
@@ -1028,14 +1037,25 @@ impl Emitter<'_> {
         s
     }
 
-    fn feed(&self, base: &str) -> String {
-        let v = self.v;
-        let idx = v.index;
-        let mut ids: Vec<usize> = (0..v.notes.len())
+    /// The `n` published notes with the latest dates, latest first.
+    fn recent_ids(&self, n: usize) -> Vec<usize> {
+        let idx = self.v.index;
+        let mut ids: Vec<usize> = (0..self.v.notes.len())
             .filter(|&i| idx.notes[i].published)
             .collect();
-        ids.sort_by(|&a, &b| self.dates[b].cmp(&self.dates[a]).then(a.cmp(&b)));
-        ids.truncate(20);
+        let order = |a: &usize, b: &usize| self.dates[*b].cmp(&self.dates[*a]).then(a.cmp(b));
+        if ids.len() > n {
+            ids.select_nth_unstable_by(n, order);
+            ids.truncate(n);
+        }
+        ids.sort_by(order);
+        ids
+    }
+
+    fn feed(&self, base: &str, recent: &[usize]) -> String {
+        let v = self.v;
+        let idx = v.index;
+        let ids = recent.to_vec();
         let stamp = |d: Option<&String>| {
             d.filter(|d| d.len() == 10)
                 .map_or("1970-01-01T00:00:00Z".to_string(), |d| {

@@ -215,6 +215,9 @@ fn touched(
         let new_targets: BTreeSet<usize> = n.outlinks.iter().copied().collect();
         let relinked = old_targets != new_targets;
         let retagged = *o_tags != n.tags;
+        if now.date != was.date {
+            t.dates = true;
+        }
         let shown = retitled || now.date != was.date || now.summary != was.summary;
         if shown || relinked || retagged {
             // Backlink cards on the pages it links to, before and after.
