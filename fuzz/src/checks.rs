@@ -1,0 +1,80 @@
+//! What each fuzz target asserts, shared with `tests/fuzz_regressions.rs`
+//! (which replays saved inputs through the same functions).
+
+use isokb::paths::VaultPath;
+use isokb::scan::SourceNote;
+use std::collections::BTreeMap;
+
+/// Front-matter splitting and YAML reading never panic, and a parsed block
+/// always lies inside the text.
+pub fn frontmatter(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    if let Ok(split) = isokb::frontmatter::split(text) {
+        assert!(split.body_offset <= text.len());
+        if let Some(yaml) = split.yaml {
+            let _ = isokb::frontmatter::parse(text, yaml, split.yaml_offset);
+        }
+    }
+}
+
+/// Parsing any note never panics, and every position it reports is inside the note.
+pub fn parse(data: &[u8]) {
+    let (text, _) = isokb::scan::decode(data, &VaultPath::new("f.md"));
+    let Some(text) = text else { return };
+    let lines = text.lines().count() + 2;
+    let src = SourceNote {
+        path: VaultPath::new("dir/f.md"),
+        text,
+        modified: 0,
+    };
+    let (note, diags) = isokb::parse::parse_note(&src);
+    for l in &note.links {
+        assert!(l.pos.line >= 1 && l.pos.line <= lines, "{:?}", l.pos);
+    }
+    for d in diags {
+        assert!(d.pos.is_none_or(|p| p.line <= lines));
+    }
+}
+
+/// Rendering any note against a small index (links, embeds, aliases, tags,
+/// blocks) never panics, whatever it embeds or links to.
+pub fn render(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let notes: Vec<isokb::parse::Note> = [
+        ("a.md", text),
+        ("b/Note.md", "# Note\n## Rôle\ntext ^blk\n![[a]]"),
+        (
+            "c.md",
+            "---\naliases: [Alias]\ntags: [x/y]\n---\n[[a]] [[Note#Rôle]]",
+        ),
+    ]
+    .iter()
+    .map(|(p, t)| {
+        isokb::parse::parse_note(&SourceNote {
+            path: VaultPath::new(p),
+            text: t.to_string(),
+            modified: 0,
+        })
+        .0
+    })
+    .collect();
+    let files = [VaultPath::new("img.png")];
+    let (index, _) = isokb::index::build_index(&notes, &files, false);
+    let callouts = BTreeMap::new();
+    let ctx = isokb::render::RenderContext {
+        notes: &notes,
+        index: &index,
+        style: isokb::paths::LinkStyle::Explicit,
+        line_breaks: true,
+        callouts: &callouts,
+        sanitize: false,
+        highlight: true,
+    };
+    for i in 0..notes.len() {
+        let _ = isokb::render::render_note(&ctx, i);
+    }
+}

@@ -1,0 +1,2 @@
+//! The fuzz targets' checks (see `checks`).
+pub mod checks;

@@ -1,0 +1,88 @@
+//! Replays the fuzz targets' checks (`fuzz/src/checks.rs`, the same code
+//! `cargo fuzz` runs) on every input saved under `fuzz/regressions/<target>/`
+//! (inputs that once crashed, kept so the fix stays) and on a few hand-made
+//! hostile seeds.
+
+#[path = "../fuzz/src/checks.rs"]
+mod checks;
+
+use std::path::Path;
+
+fn saved(target: &str) -> Vec<(String, Vec<u8>)> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/regressions")
+        .join(target);
+    let mut out: Vec<(String, Vec<u8>)> = std::fs::read_dir(&dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.path().is_file() && !e.file_name().to_string_lossy().starts_with('.'))
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+const SEEDS: &[&str] = &[
+    "",
+    "---",
+    "---\n",
+    "---\n---",
+    "---\ntitle: [\n---\n",
+    "---\r\ntags: [a, b]\r\n---\r\nbody",
+    "\u{feff}---\naliases: !!binary aGk=\n---\n",
+    "---\n&a [*a]\n---\n",
+    "[[",
+    "![[#^]]",
+    "[[a#]] [[#]] [[|]] ![[a#^blk|x]]",
+    "> [!note]- \n> > [!tip]+\n> > ![[a]]",
+    "$$\n\\frac{\n$$ `$x` $\\sqrt{$",
+    "```mermaid\ngraph TD\nA-->\n```",
+    "%% unclosed comment [[a]]",
+    "==a **b== c** ~~d",
+    "- [?] x\n  - [/] y ^id\n\n^id",
+    "[^1]: x\n[^1]\n^[inline [[a]]]",
+    "#tag/ #/tag #1 #tag//x #é",
+    "<script>alert(1)</script>[[Note#Rôle]]",
+];
+
+fn replay(target: &str, check: fn(&[u8])) {
+    let inputs = saved(target);
+    for (name, data) in &inputs {
+        check(data);
+        eprintln!("{target}: {name} ok");
+    }
+    for seed in SEEDS {
+        check(seed.as_bytes());
+    }
+    // Odd bytes too: invalid UTF-8, UTF-16 with a BOM, NUL.
+    for bytes in [
+        &b"\xff\xfe-\x00-\x00-\x00"[..],
+        b"caf\xe9 [[a]]",
+        b"\x00\x00---\n",
+    ] {
+        check(bytes);
+    }
+}
+
+#[test]
+fn frontmatter_inputs_never_crash() {
+    replay("frontmatter", checks::frontmatter);
+}
+
+#[test]
+fn parse_inputs_never_crash() {
+    replay("parse", checks::parse);
+}
+
+#[test]
+fn render_inputs_never_crash() {
+    replay("render", checks::render);
+}
