@@ -251,6 +251,57 @@ fn edits(run: &mut Run, large: bool) {
         &["a/n001.md"],
     );
     run.step(
+        "date set",
+        |c| {
+            replace(
+                c,
+                "a/n012.md",
+                "title: Note 012",
+                "title: Note 012\ndate: 2031-05-04",
+            )
+        },
+        &["a/n012.md"],
+    );
+    run.step(
+        "description and a linked property",
+        |c| {
+            replace(
+                c,
+                "a/n013.md",
+                "title: Note 013",
+                "title: Note 013\ndescription: « Résumé » d'une note\nsource: \"[[n014]]\"",
+            )
+        },
+        &["a/n013.md"],
+    );
+    run.step(
+        "embedded note edited (embedders of embedders)",
+        |c| replace(c, "a/n001.md", "Premier paragraphe", "Nouveau début"),
+        &["a/n001.md"],
+    );
+    run.step(
+        "block id removed",
+        |c| replace(c, "a/n009.md", "Texte ^b9", "Texte"),
+        &["a/n009.md"],
+    );
+    run.step(
+        "broken link added",
+        |c| {
+            replace(
+                c,
+                "a/n014.md",
+                "Premier paragraphe",
+                "[[Nulle part]] [[n01]] Premier paragraphe",
+            )
+        },
+        &["a/n014.md"],
+    );
+    run.step(
+        "broken link fixed",
+        |c| replace(c, "a/n014.md", "[[Nulle part]] [[n01]] ", "[[n015]] "),
+        &["a/n014.md"],
+    );
+    run.step(
         "tag changed",
         |c| replace(c, "a/n004.md", "tags: [qualite]", "tags: [qualite/audit]"),
         &["a/n004.md"],
