@@ -153,7 +153,7 @@ fn touched(
         ..Touched::default()
     };
     let mut graph_seeds = BTreeSet::new();
-    let mut retitled_only = Vec::new();
+    let mut retitled_notes = Vec::new();
     for (&x, was) in before {
         let now = face(site, x);
         let n = &new.notes[x];
@@ -209,7 +209,7 @@ fn touched(
                     }
                 }
             }
-            retitled_only.push(x);
+            retitled_notes.push(x);
         }
         let mut old_targets: BTreeSet<usize> = o_outlinks.iter().copied().collect();
         let new_targets: BTreeSet<usize> = n.outlinks.iter().copied().collect();
@@ -264,18 +264,18 @@ fn touched(
             }
         }
     }
-    if !retitled_only.is_empty() {
+    if !retitled_notes.is_empty() {
         // Local graphs showing a retitled note show its title.
         t.graph = true;
         let g = crate::graph::Graph::new(&site.view());
-        let candidates = around(new, &retitled_only.iter().copied().collect(), 2);
+        let candidates = around(new, &retitled_notes.iter().copied().collect(), 2);
         for p in candidates {
             if t.notes.contains(&p) {
                 continue;
             }
             let Some(start) = g.node_of[p] else { continue };
             let (shown, _) = crate::graph::local_nodes(&g, start);
-            if shown.iter().any(|&k| retitled_only.contains(&g.notes[k])) {
+            if shown.iter().any(|&k| retitled_notes.contains(&g.notes[k])) {
                 t.notes.insert(p);
             }
         }
