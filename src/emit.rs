@@ -626,8 +626,7 @@ impl Emitter<'_> {
                     .get(key.as_str())
                     .cloned()
                     .unwrap_or_default();
-                let keys = &idx.notes;
-                ids.sort_by(|&a, &b| keys[a].sort_key.cmp(&keys[b].sort_key).then(a.cmp(&b)));
+                idx.sort_by_title(&mut ids);
                 let mut crumbs = vec![Crumb {
                     title: self.t["tags"].to_string(),
                     url: self.url(depth, &UrlPath::new("tags/")),
@@ -1055,14 +1054,13 @@ impl Emitter<'_> {
     fn feed(&self, base: &str, recent: &[usize]) -> String {
         let v = self.v;
         let idx = v.index;
-        let ids = recent.to_vec();
         let stamp = |d: Option<&String>| {
             d.filter(|d| d.len() == 10)
                 .map_or("1970-01-01T00:00:00Z".to_string(), |d| {
                     format!("{d}T00:00:00Z")
                 })
         };
-        let updated = stamp(ids.first().and_then(|&i| self.dates[i].as_ref()));
+        let updated = stamp(recent.first().and_then(|&i| self.dates[i].as_ref()));
         let home = UrlPath::new("").absolute(base);
         let mut s = format!(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{updated}</updated>\n<author><name>{}</name></author>\n",
@@ -1073,7 +1071,7 @@ impl Emitter<'_> {
             escape(&UrlPath::new("atom.xml").absolute(base)),
             escape(if v.config.author.is_empty() { &v.config.title } else { &v.config.author }),
         );
-        for i in ids {
+        for &i in recent {
             let url = idx.note_url(i).absolute(base);
             let r = v.rendered[i].as_ref();
             s.push_str(&format!(

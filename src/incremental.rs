@@ -413,7 +413,7 @@ impl Site {
             let old_sigs: Vec<(usize, Vec<String>)> =
                 redo.iter().map(|&i| (i, signature(self, i))).collect();
             let snapshot = Snapshot::of(&self.index, &ids);
-            let (_, diags) = index::update_index(&mut self.index, &self.notes, &ids);
+            let diags = index::update_index(&mut self.index, &self.notes, &ids, &redo);
             self.set_index_diagnostics(diags);
             let mut dirty: HashSet<usize> = ids.iter().copied().collect();
             dirty.extend(

@@ -153,6 +153,12 @@ impl std::fmt::Debug for Memo {
 }
 
 impl Index {
+    /// Sorts notes by title (then by index, so the order is total).
+    pub fn sort_by_title(&self, ids: &mut [usize]) {
+        let n = &self.notes;
+        ids.sort_by(|&x, &y| n[x].sort_key.cmp(&n[y].sort_key).then(x.cmp(&y)));
+    }
+
     /// Every finding of the index, from the parts kept in the memo.
     fn diagnostics(&mut self, notes: &[Note]) -> Vec<Diagnostic> {
         let m = &mut self.memo;
@@ -205,20 +211,20 @@ impl Index {
 /// Brings the index up to date after the notes `changed` were edited in
 /// place, their names, aliases, permalinks, draft state and tags unchanged
 /// (the caller checks; otherwise it calls [`build_index`]). Resolves again
-/// the links of those notes and of the notes linking to them with an anchor,
-/// and returns those notes with every finding of the index.
+/// the links of `redo` (from [`anchored_to`]: those notes and the notes
+/// linking to them with an anchor) and returns every finding of the index.
 pub fn update_index(
     index: &mut Index,
     notes: &[Note],
     changed: &BTreeSet<usize>,
-) -> (BTreeSet<usize>, Vec<Diagnostic>) {
-    let redo = anchored_to(index, notes, changed);
+    redo: &BTreeSet<usize>,
+) -> Vec<Diagnostic> {
     for &i in changed {
         index.notes[i].sort_key = name_key(&notes[i].title);
     }
     let published = std::mem::take(&mut index.memo.published);
     let mut resort: BTreeSet<usize> = BTreeSet::new();
-    for &i in &redo {
+    for &i in redo {
         let (links, props, d, broken) = resolve_links(i, notes, &index.memo.table, &published);
         index.notes[i].links = links;
         index.notes[i].property_links = props;
@@ -243,8 +249,7 @@ pub fn update_index(
     }
     for t in resort {
         let mut b = std::mem::take(&mut index.notes[t].backlinks);
-        let keys = &index.notes;
-        b.sort_by(|&x, &y| keys[x].sort_key.cmp(&keys[y].sort_key).then(x.cmp(&y)));
+        index.sort_by_title(&mut b);
         index.notes[t].backlinks = b;
     }
     mark_used_files(index, &published);
@@ -252,8 +257,7 @@ pub fn update_index(
         index.memo.tag_diags[i] = note_tags(&notes[i]).1;
     }
     index.memo.published = published;
-    let diags = index.diagnostics(notes);
-    (redo, diags)
+    index.diagnostics(notes)
 }
 
 /// `changed` and the notes whose links reach one of them with an anchor
@@ -558,8 +562,7 @@ fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mu
     }
     mark_used_files(index, published);
     for (i, mut b) in back.into_iter().enumerate() {
-        let keys = &index.notes;
-        b.sort_by(|&x, &y| keys[x].sort_key.cmp(&keys[y].sort_key).then(x.cmp(&y)));
+        index.sort_by_title(&mut b);
         index.notes[i].backlinks = b;
     }
 }
