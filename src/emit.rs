@@ -262,7 +262,7 @@ struct Emitter<'a> {
     t: BTreeMap<&'static str, &'static str>,
     style: LinkStyle,
     opts: &'a EmitOptions,
-    dates: Vec<Option<String>>,
+    dates: Vec<Option<&'a str>>,
     /// Every published note under each tag (children included), by title.
     tag_notes: HashMap<&'a str, Vec<usize>>,
     reader: crate::nav::SiteNav<'a>,
@@ -307,7 +307,7 @@ pub fn emit_some(
             LinkStyle::Explicit
         },
         opts,
-        dates: v.notes.iter().map(note_date).collect(),
+        dates: v.index.notes.iter().map(|n| n.date.as_deref()).collect(),
         tag_notes: tag_notes(v),
         reader: crate::nav::SiteNav::new(v),
     };
@@ -388,7 +388,7 @@ pub fn emit_some(
         write(path, text.as_bytes());
     }
     if only.is_none_or(|t| t.graph) {
-        let graph = crate::graph::global_js(v, &e.reader.graph);
+        let graph = crate::graph::global_js(v, e.reader.graph);
         write(crate::graph::GRAPH_JS, graph.as_bytes());
     }
     if let Some(base) = &c.base_url {
@@ -493,7 +493,7 @@ impl Emitter<'_> {
         Card {
             title: v.notes[id].title.clone(),
             url: self.url(depth, &v.index.note_url(id)),
-            date: self.dates[id].clone(),
+            date: self.dates[id].map(str::to_string),
             summary: v.rendered[id]
                 .as_ref()
                 .map(|r| r.summary.clone())
@@ -1006,7 +1006,7 @@ impl Emitter<'_> {
     fn sitemap(&self, base: &str) -> String {
         let idx = self.v.index;
         let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        let mut add = |url: &UrlPath, date: Option<&String>| {
+        let mut add = |url: &UrlPath, date: Option<&str>| {
             s.push_str(&format!(
                 "  <url><loc>{}</loc>",
                 escape(&url.absolute(base))
@@ -1019,7 +1019,7 @@ impl Emitter<'_> {
         add(&UrlPath::new(""), None);
         for (i, n) in idx.notes.iter().enumerate() {
             if n.published && Some(i) != idx.home {
-                add(&n.slug.url(), self.dates[i].as_ref());
+                add(&n.slug.url(), self.dates[i]);
             }
         }
         for f in idx
@@ -1054,13 +1054,13 @@ impl Emitter<'_> {
     fn feed(&self, base: &str, recent: &[usize]) -> String {
         let v = self.v;
         let idx = v.index;
-        let stamp = |d: Option<&String>| {
+        let stamp = |d: Option<&str>| {
             d.filter(|d| d.len() == 10)
                 .map_or("1970-01-01T00:00:00Z".to_string(), |d| {
                     format!("{d}T00:00:00Z")
                 })
         };
-        let updated = stamp(recent.first().and_then(|&i| self.dates[i].as_ref()));
+        let updated = stamp(recent.first().and_then(|&i| self.dates[i]));
         let home = UrlPath::new("").absolute(base);
         let mut s = format!(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{updated}</updated>\n<author><name>{}</name></author>\n",
@@ -1077,7 +1077,7 @@ impl Emitter<'_> {
             s.push_str(&format!(
                 "<entry xml:base=\"{u}\">\n<title>{}</title>\n<id>{u}</id>\n<link href=\"{u}\"/>\n<updated>{}</updated>\n<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n",
                 escape(&v.notes[i].title),
-                stamp(self.dates[i].as_ref()),
+                stamp(self.dates[i]),
                 escape(r.map_or("", |r| r.summary.as_str())),
                 escape(r.map_or("", |r| r.html.as_str())),
                 u = escape(&url),

@@ -32,9 +32,8 @@ pub struct Graph {
 }
 
 impl Graph {
-    /// The graph of `v`'s published notes.
-    pub fn new(v: &SiteView) -> Graph {
-        let idx = v.index;
+    /// The graph of the index's published notes.
+    pub fn new(idx: &crate::index::Index) -> Graph {
         let notes: Vec<usize> = (0..idx.notes.len())
             .filter(|&i| idx.notes[i].published)
             .collect();

@@ -267,7 +267,7 @@ fn touched(
     if !retitled_notes.is_empty() {
         // Local graphs showing a retitled note show its title.
         t.graph = true;
-        let g = crate::graph::Graph::new(&site.view());
+        let g = &new.graph;
         let candidates = around(new, &retitled_notes.iter().copied().collect(), 2);
         for p in candidates {
             if t.notes.contains(&p) {

@@ -57,6 +57,8 @@ pub struct NoteInfo {
     pub sort_key: String,
     /// Published notes this one links to.
     pub outlinks: Vec<usize>,
+    /// The date it is listed under (see [`crate::emit::note_date`]).
+    pub date: Option<String>,
 }
 
 /// A tag of the site.
@@ -111,6 +113,8 @@ pub struct Index {
     pub folders: BTreeMap<String, FolderInfo>,
     /// Alias redirect pages: slug and the note they lead to.
     pub redirects: Vec<(Slug, usize)>,
+    /// The link graph of the published notes.
+    pub graph: crate::graph::Graph,
     /// What [`update_index`] reuses.
     pub memo: Memo,
     /// The home note (`index.md` at the top), if any.
@@ -221,7 +225,9 @@ pub fn update_index(
 ) -> Vec<Diagnostic> {
     for &i in changed {
         index.notes[i].sort_key = name_key(&notes[i].title);
+        index.notes[i].date = crate::emit::note_date(&notes[i]);
     }
+    let mut relinked = false;
     let published = std::mem::take(&mut index.memo.published);
     let mut resort: BTreeSet<usize> = BTreeSet::new();
     for &i in redo {
@@ -235,6 +241,7 @@ pub fn update_index(
         }
         let out = outlinks_of(&index.notes[i], i);
         let old = std::mem::replace(&mut index.notes[i].outlinks, out.clone());
+        relinked |= old != out;
         for t in old.iter().filter(|t| !out.contains(t)) {
             index.notes[*t].backlinks.retain(|&b| b != i);
         }
@@ -253,10 +260,13 @@ pub fn update_index(
         index.notes[t].backlinks = b;
     }
     mark_used_files(index, &published);
+    index.memo.published = published;
+    if relinked {
+        index.graph = crate::graph::Graph::new(index);
+    }
     for &i in changed {
         index.memo.tag_diags[i] = note_tags(&notes[i]).1;
     }
-    index.memo.published = published;
     index.diagnostics(notes)
 }
 
@@ -311,11 +321,16 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
             backlinks: Vec::new(),
             outlinks: Vec::new(),
             sort_key: String::new(),
+            date: None,
         })
         .collect();
-    let keys: Vec<String> = notes.par_iter().map(|n| name_key(&n.title)).collect();
-    for (info, key) in index.notes.iter_mut().zip(keys) {
+    let keys: Vec<(String, Option<String>)> = notes
+        .par_iter()
+        .map(|n| (name_key(&n.title), crate::emit::note_date(n)))
+        .collect();
+    for (info, (key, date)) in index.notes.iter_mut().zip(keys) {
         info.sort_key = key;
+        info.date = date;
     }
     let by_slug: HashMap<Slug, String> = index
         .folders
@@ -338,6 +353,7 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
     }
     index.memo.slug_diags = diags;
     resolve_all(notes, &table, &published, &mut index);
+    index.graph = crate::graph::Graph::new(&index);
     collect_tags(notes, &mut index);
     let mut alias_diags = Vec::new();
     collect_aliases(notes, &mut index, &mut alias_diags);

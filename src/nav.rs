@@ -116,7 +116,7 @@ pub struct SiteNav<'a> {
     v: &'a SiteView<'a>,
     style: LinkStyle,
     /// The link graph.
-    pub graph: Graph,
+    pub graph: &'a Graph,
     folders: BTreeMap<String, FolderNav>,
     /// The folder each folder note introduces.
     folder_of_index: HashMap<usize, String>,
@@ -190,7 +190,7 @@ impl<'a> SiteNav<'a> {
             } else {
                 LinkStyle::Explicit
             },
-            graph: Graph::new(v),
+            graph: &idx.graph,
             folders,
             folder_of_index,
             full: published <= FULL_EXPLORER_NOTES,
@@ -243,7 +243,7 @@ impl<'a> SiteNav<'a> {
             _ => (None, None),
         };
         let local_graph = match note {
-            Some(i) if Some(i) != idx.home => graph::local_json(self.v, &self.graph, i),
+            Some(i) if Some(i) != idx.home => graph::local_json(self.v, self.graph, i),
             _ => None,
         };
         PageNav {
