@@ -126,12 +126,12 @@ async fn file(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response
         return plain(StatusCode::BAD_REQUEST, "bad request");
     };
     let files = shared.files();
-    let (status, path, body) = match files.get(&path) {
+    let (status, path, body) = match files.get(path.as_str()) {
         Some(b) => (StatusCode::OK, path, b.clone()),
         None => {
             // `/a/b` for a page: send the browser to `/a/b/` so relative links work.
             let dir = format!("{path}/index.html");
-            if files.contains_key(&dir) {
+            if files.contains_key(dir.as_str()) {
                 let location = format!("{}/", req.uri().path().trim_end_matches('/'));
                 return Response::builder()
                     .status(StatusCode::MOVED_PERMANENTLY)

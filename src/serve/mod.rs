@@ -41,16 +41,20 @@ pub struct ServeOptions {
     pub drafts: bool,
 }
 
+/// The files served, by site-relative path (shared keys: a copy of the map
+/// for an edit costs no string copies).
+pub type Files = HashMap<Arc<str>, Bytes>;
+
 /// State shared between the builder and the server.
 pub struct Shared {
-    files: RwLock<Arc<HashMap<String, Bytes>>>,
+    files: RwLock<Arc<Files>>,
     status: RwLock<Arc<String>>,
     /// Messages for browsers (JSON).
     pub events: broadcast::Sender<Arc<String>>,
 }
 
 impl Shared {
-    fn files(&self) -> Arc<HashMap<String, Bytes>> {
+    fn files(&self) -> Arc<Files> {
         self.files.read().map(|f| f.clone()).unwrap_or_default()
     }
     fn status(&self) -> Arc<String> {
@@ -172,11 +176,14 @@ struct Builder {
     search: Option<crate::search::SearchIndex>,
     /// The pages served are older than the site (a rebuild failed since).
     behind: bool,
+    /// The findings last reported and their JSON.
+    status_of: Option<(Vec<Diagnostic>, String)>,
 }
 
 impl Builder {
     /// Builds everything from scratch.
     fn full(&mut self) -> Result<(), Diagnostic> {
+        self.status_of = None;
         let mut config = load_config(&self.opts.root, &self.overrides)?;
         config.base_url = Some(format!("http://{}/", self.local_addr()));
         self.theme = Some(Theme::load(&self.opts.root, &config.theme)?);
@@ -223,7 +230,17 @@ impl Builder {
             .collect();
         errors.extend(diags.iter());
         let emit_ms = emitting.elapsed().as_secs_f64() * 1000.0;
-        let status = status_json(site, &errors);
+        // The findings rarely change with an edit: reuse their JSON when not.
+        let status = match &self.status_of {
+            Some((seen, json)) if diags.is_empty() && *seen == site.diagnostics => json.clone(),
+            _ => {
+                let json = status_json(site, &errors);
+                if diags.is_empty() {
+                    self.status_of = Some((site.diagnostics.clone(), json.clone()));
+                }
+                json
+            }
+        };
         if !errors.is_empty() && !self.shared.files().is_empty() {
             for d in &errors {
                 eprintln!("{}", d.render(Level::Error));
@@ -242,7 +259,7 @@ impl Builder {
         let written = sink.files.into_inner().unwrap_or_default();
         let changed: Vec<String> = written
             .iter()
-            .filter(|(k, v)| old.get(*k).map(|b| b.as_ref()) != Some(v.as_slice()))
+            .filter(|(k, v)| old.get(k.as_str()).map(|b| b.as_ref()) != Some(v.as_slice()))
             .map(|(k, _)| k.clone())
             .collect();
         let (new, removed) = if only.is_some() {
@@ -250,19 +267,19 @@ impl Builder {
             let mut new = HashMap::clone(&old);
             for k in &changed {
                 if let Some(v) = written.get(k) {
-                    new.insert(k.clone(), Bytes::from(v.clone()));
+                    new.insert(Arc::from(k.as_str()), Bytes::from(v.clone()));
                 }
             }
             (new, Vec::new())
         } else {
-            let new: HashMap<String, Bytes> = written
+            let new: Files = written
                 .into_iter()
-                .map(|(k, v)| (k, Bytes::from(v)))
+                .map(|(k, v)| (Arc::from(k), Bytes::from(v)))
                 .collect();
             let removed: Vec<String> = old
                 .keys()
                 .filter(|k| !new.contains_key(*k))
-                .cloned()
+                .map(|k| k.to_string())
                 .collect();
             (new, removed)
         };
@@ -296,8 +313,12 @@ impl Builder {
         );
     }
 
+    /// Records the status and tells browsers, when it changed.
     fn set_status(&self, status: String) {
         if let Ok(mut s) = self.shared.status.write() {
+            if **s == status {
+                return;
+            }
             *s = Arc::new(status.clone());
         }
         let _ = self.shared.events.send(Arc::new(status));
@@ -429,7 +450,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Diagnostic> {
         .map_err(|e| Diagnostic::new(Kind::Io, "serve", e.to_string()))?;
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {
-        files: RwLock::new(Arc::new(HashMap::new())),
+        files: RwLock::new(Arc::new(Files::new())),
         status: RwLock::new(Arc::new(
             "{\"type\":\"status\",\"errors\":[],\"warnings\":{}}".into(),
         )),
@@ -452,6 +473,7 @@ pub fn serve(opts: ServeOptions) -> Result<(), Diagnostic> {
         theme: None,
         search: None,
         behind: false,
+        status_of: None,
     };
     let started = Instant::now();
     builder.full()?;

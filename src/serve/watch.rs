@@ -12,7 +12,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// How long the vault must stay quiet before a batch is rebuilt.
-pub const QUIET: Duration = Duration::from_millis(20);
+pub const QUIET: Duration = Duration::from_millis(10);
 /// A batch never waits longer than this for quiet.
 pub const MAX_WAIT: Duration = Duration::from_millis(600);
 
