@@ -8,7 +8,6 @@
 
 use crate::emit::SiteView;
 use crate::paths::{relative_url, LinkStyle};
-use serde::Serialize;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap, VecDeque};
 
@@ -185,66 +184,118 @@ pub fn initial_layout(v: &SiteView, g: &Graph) -> Vec<(f64, f64)> {
 /// tags with the shown nodes that carry them. URLs are relative to the site
 /// root (the page knows its way there), split like the global graph's.
 /// `None` when the note is unpublished.
-pub fn local_json(v: &SiteView, g: &Graph, id: usize) -> Option<String> {
-    #[derive(Serialize)]
-    struct Local<'a> {
-        p: Vec<String>,
-        n: Vec<(&'a str, usize, String, u8)>,
-        e: Vec<usize>,
-        t: Vec<(&'a str, String, Vec<usize>)>,
-    }
+pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option<String> {
+    use std::fmt::Write as _;
     let idx = v.index;
-    let style = style_of(v);
     let start = g.node_of[id]?;
     let (chosen, hop) = local_nodes(g, start);
     let pos: HashMap<usize, usize> = chosen.iter().enumerate().map(|(p, &k)| (k, p)).collect();
-    let mut prefixes = Prefixes::default();
-    let n = chosen
-        .iter()
-        .map(|&k| {
-            let i = g.notes[k];
-            let url = relative_url(0, &idx.note_url(i), style);
-            let (p, rest) = prefixes.split(&url);
-            (v.notes[i].title.as_str(), p, rest.to_string(), hop[&k])
-        })
-        .collect();
-    let mut e = Vec::new();
+    // Written by hand from per-node pieces computed once per emit: the same
+    // bytes serde_json gives for `{"p":[…],"n":[[title,prefix,rest,hop],…],
+    // "e":[…],"t":[[name,url,[…]],…]}`, `<` escaped.
+    let mut dirs: Vec<&str> = Vec::new();
+    let mut n = String::with_capacity(chosen.len() * 96);
+    for (j, &k) in chosen.iter().enumerate() {
+        let l = labels.get(v, g, k);
+        let p = match dirs.iter().position(|d| *d == l.dir) {
+            Some(p) => p,
+            None => {
+                dirs.push(&l.dir);
+                dirs.len() - 1
+            }
+        };
+        if j > 0 {
+            n.push(',');
+        }
+        let _ = write!(n, "[{},{p},{},{}]", l.title, l.rest, hop[&k]);
+    }
+    let mut out = String::with_capacity(n.len() + 64 * dirs.len() + 512);
+    out.push_str("{\"p\":[");
+    for (j, d) in dirs.iter().enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        out.push_str(d);
+    }
+    out.push_str("],\"n\":[");
+    out.push_str(&n);
+    out.push_str("],\"e\":[");
+    let mut first = true;
     for (p, &a) in chosen.iter().enumerate() {
         for &b in &g.adj[a] {
             if let Some(&q) = pos.get(&b) {
                 if q > p {
-                    e.extend([p, q]);
+                    let _ = write!(out, "{}{p},{q}", if first { "" } else { "," });
+                    first = false;
                 }
             }
         }
     }
-    let t = idx.notes[id]
-        .tags
-        .iter()
-        .filter_map(|key| idx.tags.get(key).map(|t| (key, t)))
-        .map(|(key, t)| {
-            let members: Vec<usize> = chosen
-                .iter()
-                .enumerate()
-                .filter(|(_, &k)| idx.notes[g.notes[k]].tags.contains(key))
-                .map(|(p, _)| p)
-                .collect();
-            (
-                t.name.as_str(),
-                relative_url(0, &t.slug.url(), style),
-                members,
-            )
+    out.push_str("],\"t\":[");
+    let style = style_of(v);
+    let mut first = true;
+    for key in &idx.notes[id].tags {
+        let Some(t) = idx.tags.get(key) else { continue };
+        let _ = write!(
+            out,
+            "{}[{},{},[",
+            if first { "" } else { "," },
+            json_str(&t.name),
+            json_str(&relative_url(0, &t.slug.url(), style))
+        );
+        first = false;
+        let mut first_member = true;
+        for (p, &k) in chosen.iter().enumerate() {
+            if idx.notes[g.notes[k]].tags.contains(key) {
+                let _ = write!(out, "{}{p}", if first_member { "" } else { "," });
+                first_member = false;
+            }
+        }
+        out.push_str("]]");
+    }
+    out.push_str("]}");
+    Some(out)
+}
+
+/// A JSON string literal, `<` escaped (safe inside `<script>`).
+fn json_str(s: &str) -> String {
+    serde_json::to_string(s)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+}
+
+/// What a local graph shows of one node, as JSON pieces: its title, its URL's
+/// folder part and the rest.
+#[derive(Debug)]
+pub struct Label {
+    title: String,
+    dir: String,
+    rest: String,
+}
+
+/// Each node's [`Label`], computed when a page first needs it and then shared
+/// by every page that shows the node.
+#[derive(Debug, Default)]
+pub struct Labels(Vec<std::sync::OnceLock<Label>>);
+
+impl Labels {
+    /// Room for the labels of `g`'s nodes.
+    pub fn new(g: &Graph) -> Labels {
+        Labels((0..g.notes.len()).map(|_| Default::default()).collect())
+    }
+
+    fn get(&self, v: &SiteView, g: &Graph, k: usize) -> &Label {
+        self.0[k].get_or_init(|| {
+            let i = g.notes[k];
+            let url = relative_url(0, &v.index.note_url(i), style_of(v));
+            let (dir, rest) = split_url(&url);
+            Label {
+                title: json_str(&v.notes[i].title),
+                dir: json_str(dir),
+                rest: json_str(rest),
+            }
         })
-        .collect();
-    let data = Local {
-        p: prefixes.list,
-        n,
-        e,
-        t,
-    };
-    serde_json::to_string(&data)
-        .ok()
-        .map(|s| s.replace('<', "\\u003c"))
+    }
 }
 
 /// The nodes a local graph around node `start` shows (`start` first, then

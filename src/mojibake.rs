@@ -77,7 +77,7 @@ pub struct Repair {
 /// Looks for mojibake in `text`. Returns the repair when the whole text, or
 /// else some of its lines, round-trip exactly to valid, less suspicious UTF-8.
 pub fn detect(text: &str) -> Option<Repair> {
-    if text.is_ascii() {
+    if text.is_ascii() || !has_sequence(text) {
         return None;
     }
     let (bom, body) = match text.strip_prefix('\u{feff}') {
@@ -104,6 +104,31 @@ pub fn detect(text: &str) -> Option<Repair> {
         text: format!("{bom}{repaired}"),
         lines,
     })
+}
+
+/// Whether two neighbouring characters encode, in one of the encodings, to
+/// a UTF-8 lead byte and a continuation byte. Mojibake always has such a
+/// pair (valid UTF-8 with a byte above 0x7F has one), so a text without any
+/// cannot be repaired and the costlier checks are skipped; clean text rarely
+/// has one (`’é` in Mac Roman).
+fn has_sequence(text: &str) -> bool {
+    let mut prev: Option<char> = None;
+    for c in text.chars() {
+        if c.is_ascii() {
+            prev = None;
+            continue;
+        }
+        if let Some(p) = prev {
+            let found = Encoding::ALL.into_iter().any(|e| {
+                matches!(e.byte(p), Some(0xC2..=0xF4)) && matches!(e.byte(c), Some(0x80..=0xBF))
+            });
+            if found {
+                return true;
+            }
+        }
+        prev = Some(c);
+    }
+    false
 }
 
 /// Repairs line by line (a note where only some lines were damaged). All

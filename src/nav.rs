@@ -117,6 +117,7 @@ pub struct SiteNav<'a> {
     style: LinkStyle,
     /// The link graph.
     pub graph: &'a Graph,
+    labels: graph::Labels,
     folders: BTreeMap<String, FolderNav>,
     /// The folder each folder note introduces.
     folder_of_index: HashMap<usize, String>,
@@ -191,6 +192,7 @@ impl<'a> SiteNav<'a> {
                 LinkStyle::Explicit
             },
             graph: &idx.graph,
+            labels: graph::Labels::new(&idx.graph),
             folders,
             folder_of_index,
             full: published <= FULL_EXPLORER_NOTES,
@@ -243,7 +245,7 @@ impl<'a> SiteNav<'a> {
             _ => (None, None),
         };
         let local_graph = match note {
-            Some(i) if Some(i) != idx.home => graph::local_json(self.v, self.graph, i),
+            Some(i) if Some(i) != idx.home => graph::local_json(self.v, self.graph, &self.labels, i),
             _ => None,
         };
         PageNav {

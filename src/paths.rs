@@ -242,11 +242,14 @@ pub fn relative_url(depth: usize, target: &UrlPath, style: LinkStyle) -> String 
 /// non-ASCII), leaving `/` and safe characters alone.
 pub fn encode_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"/-_.~!$&'()*+,;=:@".contains(&b) {
             out.push(b as char);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(HEX[usize::from(b >> 4)] as char);
+            out.push(HEX[usize::from(b & 15)] as char);
         }
     }
     out
