@@ -368,8 +368,23 @@ pub fn emit_some(
         write("_static/generated.css", e.generated_css().as_bytes());
         write("robots.txt", e.robots().as_bytes());
     }
+    // Files the streamed search index wrote, and those it failed to write.
+    let mut streamed = (0, Vec::new());
     let search = match (search, only) {
-        (None, _) => crate::search::build(v),
+        (None, _) => {
+            // A one-shot build: written as it is made, nothing kept.
+            let failed = Mutex::new(Vec::new());
+            let put = |path: &str, bytes: &[u8]| {
+                if let Err(err) = sink.write(path, bytes) {
+                    if let Ok(mut f) = failed.lock() {
+                        f.push(io_error(path, &err));
+                    }
+                }
+            };
+            let written = crate::search::write_all(v, &put);
+            streamed = (written, failed.into_inner().unwrap_or_default());
+            crate::search::SearchFiles::default()
+        }
         (Some(state), only) => {
             let updated = match (state.as_mut(), only) {
                 (Some(s), Some(t)) => s.update(v, &t.edited),
@@ -383,7 +398,9 @@ pub fn emit_some(
             })
         }
     };
-    write(crate::search::MANIFEST, search.manifest.as_bytes());
+    if !search.manifest.is_empty() {
+        write(crate::search::MANIFEST, search.manifest.as_bytes());
+    }
     for (path, text) in &search.files {
         write(path, text.as_bytes());
     }
@@ -413,6 +430,8 @@ pub fn emit_some(
                 .map_err(|err| io_error(f.url.as_str(), &err))
         })
         .collect();
+    files += streamed.0 - streamed.1.len();
+    diags.extend(streamed.1);
     files += copies.iter().filter(|r| r.is_ok()).count();
     diags.extend(copies.into_iter().filter_map(Result::err));
     (

@@ -245,7 +245,9 @@ impl<'a> SiteNav<'a> {
             _ => (None, None),
         };
         let local_graph = match note {
-            Some(i) if Some(i) != idx.home => graph::local_json(self.v, self.graph, &self.labels, i),
+            Some(i) if Some(i) != idx.home => {
+                graph::local_json(self.v, self.graph, &self.labels, i)
+            }
             _ => None,
         };
         PageNav {

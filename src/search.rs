@@ -217,6 +217,105 @@ pub fn build(v: &SiteView) -> SearchFiles {
     SearchIndex::new(v).files()
 }
 
+/// Writes the same files as [`build`] through `put` (site-relative path,
+/// contents), in parallel, keeping only what the step at hand needs: a
+/// document file is written as soon as its notes are indexed, a term shard
+/// as soon as its postings are merged. For one-shot builds, where nothing
+/// is kept for later edits. Returns how many files were written.
+pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, &[u8]) + Sync)) -> usize {
+    let idx = v.index;
+    let style = style_of(v);
+    let ids: Vec<usize> = (0..v.notes.len())
+        .filter(|&i| idx.notes[i].published)
+        .collect();
+    // Document files, and each thread's postings by term.
+    type Lists = HashMap<String, Vec<(u32, u32)>>;
+    let lists: Lists = ids
+        .par_chunks(DOC_BLOCK)
+        .enumerate()
+        .fold(Lists::new, |mut lists, (b, chunk)| {
+            let mut docs = Vec::with_capacity(chunk.len());
+            for (k, &i) in chunk.iter().enumerate() {
+                let d = (b * DOC_BLOCK + k) as u32;
+                let (weights, doc) = document(v, i, style);
+                for (t, w) in weights {
+                    lists.entry(t).or_default().push((d, w));
+                }
+                docs.push(doc);
+            }
+            let name = format!("d/{b}");
+            put(
+                &format!("search/{name}.js"),
+                jsonp(&name, &format!("[{}]", docs.join(","))).as_bytes(),
+            );
+            lists
+        })
+        .reduce(Lists::new, |a, b| {
+            let (mut a, b) = if a.len() < b.len() { (b, a) } else { (a, b) };
+            for (t, list) in b {
+                a.entry(t).or_default().extend(list);
+            }
+            a
+        });
+    let mut terms: Vec<(String, Vec<(u32, u32)>)> = lists.into_iter().collect();
+    terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    terms
+        .par_iter_mut()
+        .for_each(|(_, list)| list.sort_unstable());
+    // Terms sharing their first two letters are neighbours once sorted.
+    let mut groups: Vec<&[(String, Vec<(u32, u32)>)]> = Vec::new();
+    let mut start = 0;
+    while start < terms.len() {
+        let key = group_of(&terms[start].0);
+        let len = terms[start..]
+            .iter()
+            .position(|(t, _)| group_of(t) != key)
+            .unwrap_or(terms.len() - start);
+        groups.push(&terms[start..start + len]);
+        start += len;
+    }
+    let sizes: Vec<Vec<(String, usize)>> = groups
+        .par_iter()
+        .map(|group| {
+            let entries: Vec<(String, String)> = group
+                .iter()
+                .map(|(t, list)| (t.clone(), posting_entry(t, list)))
+                .collect();
+            let mut shards = Vec::new();
+            split_shard(&entries, group_of(&group[0].0), &mut shards);
+            shards
+                .into_iter()
+                .map(|(k, body)| {
+                    let name = format!("t/{}", shard_name(&k));
+                    let js = jsonp(&name, &body);
+                    put(&format!("search/{name}.js"), js.as_bytes());
+                    (k, js.len())
+                })
+                .collect()
+        })
+        .collect();
+    let shards: usize = sizes.iter().map(Vec::len).sum();
+    let sizes: BTreeMap<&str, usize> = sizes
+        .iter()
+        .flatten()
+        .map(|(k, n)| (k.as_str(), *n))
+        .collect();
+    put(MANIFEST, manifest_js(ids.len(), &sizes).as_bytes());
+    1 + shards + ids.len().div_ceil(DOC_BLOCK)
+}
+
+fn manifest_js(docs: usize, sizes: &BTreeMap<&str, usize>) -> String {
+    let manifest = serde_json::json!({
+        "v": 1,
+        "n": docs,
+        "k": sizes,
+        "s": STOP_WORDS,
+        "x": EXCERPT_CHARS,
+        "b": DOC_BLOCK,
+    });
+    jsonp("index", &manifest.to_string())
+}
+
 /// A term's postings (document, weight), sorted by document, and their JSON.
 type Posting = (Vec<(u32, u32)>, String);
 
@@ -352,15 +451,7 @@ impl SearchIndex {
             .flatten()
             .map(|(k, js)| (k.as_str(), js.len()))
             .collect();
-        let manifest = serde_json::json!({
-            "v": 1,
-            "n": self.docs.len(),
-            "k": sizes,
-            "s": STOP_WORDS,
-            "x": EXCERPT_CHARS,
-            "b": DOC_BLOCK,
-        });
-        jsonp("index", &manifest.to_string())
+        manifest_js(self.docs.len(), &sizes)
     }
 
     fn block(&self, b: usize) -> (String, String) {

@@ -448,3 +448,39 @@ fn light_stemming_matches_word_forms() {
         assert!(!same, "{p:?} should not share a stem");
     }
 }
+
+/// `build` streams the search files (`search::write_all`); `serve` keeps a
+/// `SearchIndex` to patch after edits. Both must write the same bytes.
+#[test]
+fn streamed_search_files_equal_the_kept_index() {
+    let Some(dir) = generated_vault(120) else {
+        return;
+    };
+    let (site, _) = build(dir.path());
+    let view = site.view();
+    let kept = isokb::search::build(&view);
+    let mut want: Files = kept
+        .files
+        .into_iter()
+        .map(|(p, t)| (p, t.into_bytes()))
+        .collect();
+    want.insert(
+        isokb::search::MANIFEST.to_string(),
+        kept.manifest.into_bytes(),
+    );
+    let got = std::sync::Mutex::new(Files::new());
+    let n = isokb::search::write_all(&view, &|path: &str, bytes: &[u8]| {
+        let old = got.lock().unwrap().insert(path.to_string(), bytes.to_vec());
+        assert!(old.is_none(), "{path} written twice");
+    });
+    let got = got.into_inner().unwrap();
+    assert!(want.len() > 40, "{} files", want.len());
+    assert_eq!(n, got.len());
+    assert_eq!(
+        got.keys().collect::<Vec<_>>(),
+        want.keys().collect::<Vec<_>>()
+    );
+    for (path, bytes) in &want {
+        assert!(got[path] == *bytes, "{path} differs");
+    }
+}
