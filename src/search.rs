@@ -257,13 +257,14 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, &[u8]) + Sync)) -> usize {
             }
             a
         });
-    let mut terms: Vec<(String, Vec<(u32, u32)>)> = lists.into_iter().collect();
+    type Term = (String, Vec<(u32, u32)>);
+    let mut terms: Vec<Term> = lists.into_iter().collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     terms
         .par_iter_mut()
         .for_each(|(_, list)| list.sort_unstable());
     // Terms sharing their first two letters are neighbours once sorted.
-    let mut groups: Vec<&[(String, Vec<(u32, u32)>)]> = Vec::new();
+    let mut groups: Vec<&[Term]> = Vec::new();
     let mut start = 0;
     while start < terms.len() {
         let key = group_of(&terms[start].0);
