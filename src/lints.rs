@@ -83,7 +83,7 @@ pub fn empty_notes(site: &Site) -> Vec<Diagnostic> {
             only_title
                 && n.links.is_empty()
                 && n.front.properties.is_empty()
-                && !n.events.iter().any(|e| {
+                && !n.events().iter().any(|e| {
                     matches!(
                         e,
                         Event::Html(_)

@@ -1,8 +1,8 @@
 //! Parsing: from one note's text to a [`Note`].
 //!
 //! Third stage, run in parallel over the vault. It splits the front matter,
-//! removes comments, runs the Markdown parser once and keeps its events, and
-//! extracts everything later stages need without rendering: the title,
+//! removes comments, runs the Markdown parser and extracts everything later
+//! stages need without rendering: the title,
 //! headings with their anchor ids, block ids, inline tags and every internal
 //! reference with its position. It resolves nothing and touches no file.
 
@@ -47,8 +47,8 @@ impl LinkRef {
     }
 }
 
-/// A parsed note. Its `events` are what render turns into HTML, in the same
-/// order as `links` (the n-th internal link event is `links[n]`).
+/// A parsed note. Its [`Note::events`] are what render turns into HTML, in
+/// the same order as `links` (the n-th internal link event is `links[n]`).
 #[derive(Debug, Clone)]
 pub struct Note {
     /// Where it is in the vault.
@@ -71,8 +71,10 @@ pub struct Note {
     pub inline_tags: Vec<(String, Position)>,
     /// Tags from the front matter, as written, with the front matter's position.
     pub front_tags: Vec<(String, Position)>,
-    /// The Markdown events of the body (comments removed, text merged, heading ids set).
-    pub events: Vec<Event<'static>>,
+    /// The body without its comments: [`Note::events`] parses it again when
+    /// render needs it. Keeping the text rather than the events costs one
+    /// more run of the Markdown parser per page and a quarter of the memory.
+    pub body: String,
     /// Where each math formula (`$…$`, `$$…$$`) starts, in event order, so
     /// render can report a formula it cannot draw.
     pub math_pos: Vec<Position>,
@@ -85,6 +87,22 @@ pub struct Note {
 }
 
 impl Note {
+    /// The Markdown events of the body (comments removed, text merged,
+    /// heading ids set): the same every time.
+    pub fn events(&self) -> Vec<Event<'static>> {
+        let mut ids = self.headings.iter();
+        let mut events: Vec<Event<'static>> = markdown::events(&self.body)
+            .into_iter()
+            .map(|(ev, _)| ev)
+            .collect();
+        for ev in &mut events {
+            if let Event::Start(Tag::Heading { id, .. }) = ev {
+                *id = ids.next().map(|h| CowStr::from(h.id.clone()));
+            }
+        }
+        events
+    }
+
     /// Whether a published site shows this note (`draft` and `publish: false` hide it).
     pub fn is_draft(&self) -> bool {
         self.front.draft || self.front.publish == Some(false)
@@ -137,7 +155,7 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         property_links: property_links(&front, text, fm_pos),
         inline_tags: Vec::new(),
         front_tags: front.tags.iter().map(|t| (t.clone(), fm_pos)).collect(),
-        events: Vec::new(),
+        body: String::new(),
         math_pos: Vec::new(),
         code_pos: Vec::new(),
         text: String::new(),
@@ -146,6 +164,7 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     };
     let events = markdown::events(&stripped);
     collect(&mut note, events, &pos_of);
+    note.body = stripped;
     note.title = match (&note.front.title, note.title_is_h1) {
         (Some(t), _) => {
             note.title_is_h1 =
@@ -168,7 +187,6 @@ fn collect(
     let mut heading_start: Option<usize> = None;
     let mut in_code = 0usize;
     let mut in_link = 0usize;
-    let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
     note.title_is_h1 = matches!(
         events.first(),
         Some((
@@ -181,14 +199,13 @@ fn collect(
     );
     for (i, (ev, range)) in events.iter().enumerate() {
         match ev {
-            Event::Start(Tag::Heading { .. }) => heading_start = Some(out.len()),
+            Event::Start(Tag::Heading { .. }) => heading_start = Some(i),
             Event::End(TagEnd::Heading(level)) => {
                 if let Some(start) = heading_start.take() {
-                    let text = markdown::plain_text(&out[start + 1..]).trim().to_string();
+                    let text = markdown::plain_text(events[start + 1..i].iter().map(|(e, _)| e))
+                        .trim()
+                        .to_string();
                     let id = unique_id(&slugify(&text), &mut used_ids);
-                    if let Event::Start(Tag::Heading { id: hid, .. }) = &mut out[start] {
-                        *hid = Some(CowStr::from(id.clone()));
-                    }
                     note.headings.push(Heading {
                         level: *level as u8,
                         text,
@@ -237,9 +254,7 @@ fn collect(
         {
             note.text.push(' ');
         }
-        out.push(ev.clone());
     }
-    note.events = out;
 }
 
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {

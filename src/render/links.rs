@@ -254,19 +254,20 @@ fn note_embed(
             escape(&note.title)
         );
     }
+    let events = note.events();
     let (start, end) = match fragment {
-        Some(f) => section_range(note, f),
+        Some(f) => section_range(&events, f),
         None => (
             if note.title_is_h1 {
-                super::first_block_len(&note.events)
+                super::first_block_len(&events)
             } else {
                 0
             },
-            note.events.len(),
+            events.len(),
         ),
     };
     page.chain.push(target);
-    let body = render_range(page, target, &note.events, start, end);
+    let body = render_range(page, target, events, start, end);
     page.chain.pop();
     format!(
         "<div class=\"embed\" data-embed=\"{}\"><div class=\"embed-title\"><a class=\"internal\" href=\"{href}{}\">{}</a></div><div class=\"embed-content\">{body}</div></div>",
@@ -338,8 +339,7 @@ fn stopped_embed(page: &Page, from: usize, target: usize, raw: &RawRef) -> Diagn
 }
 
 /// The events of one heading's section or one block.
-fn section_range(note: &crate::parse::Note, fragment: &str) -> (usize, usize) {
-    let ev = &note.events;
+fn section_range(ev: &[Event<'static>], fragment: &str) -> (usize, usize) {
     if let Some(block) = fragment.strip_prefix('^') {
         return super::blocks::block_range(ev, block).unwrap_or((0, ev.len()));
     }

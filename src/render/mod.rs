@@ -117,12 +117,18 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
         diagrams: 0,
         footnote_scopes: 0,
     };
+    let events = note.events();
     let skip_h1 = if note.title_is_h1 {
-        first_block_len(&note.events)
+        first_block_len(&events)
     } else {
         0
     };
-    let mut html = render_events(&mut page, id, &note.events, skip_h1);
+    let summary = note
+        .front
+        .description
+        .clone()
+        .unwrap_or_else(|| summarize(&summary_text(&events[skip_h1..]), "", 200));
+    let mut html = render_events(&mut page, id, events, skip_h1);
     if ctx.sanitize {
         html = crate::sanitize::clean(&html, &page.own);
     }
@@ -136,11 +142,6 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
             text: h.text.clone(),
         })
         .collect();
-    let summary = note
-        .front
-        .description
-        .clone()
-        .unwrap_or_else(|| summarize(&summary_text(&note.events[skip_h1..]), "", 200));
     (RenderedNote { html, toc, summary }, page.diags)
 }
 
@@ -149,21 +150,23 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
 pub(crate) fn render_events(
     page: &mut Page,
     id: usize,
-    events: &[Event<'static>],
+    events: Vec<Event<'static>>,
     start: usize,
 ) -> String {
-    render_range(page, id, events, start, events.len())
+    let end = events.len();
+    render_range(page, id, events, start, end)
 }
 
 pub(crate) fn render_range(
     page: &mut Page,
     id: usize,
-    events: &[Event<'static>],
+    mut events: Vec<Event<'static>>,
     start: usize,
     end: usize,
 ) -> String {
-    let before = &events[..start];
-    let evs = events[start..end].to_vec();
+    events.truncate(end);
+    let evs = events.split_off(start);
+    let before = &events[..];
     let evs = links::pass(page, id, links::count_refs(before), evs);
     let evs = math::pass(
         page,
@@ -416,7 +419,10 @@ pub(crate) mod tests {
             text: "> [!tip] Un *titre* riche\n> **gras**, fin.\n\nSuite".into(),
             modified: 0,
         });
-        assert_eq!(summary_text(&n.events), " Un titre riche gras, fin. Suite ");
+        assert_eq!(
+            summary_text(&n.events()),
+            " Un titre riche gras, fin. Suite "
+        );
     }
 
     #[test]
@@ -426,7 +432,8 @@ pub(crate) mod tests {
             text: "# T\n\n> [!faq]- Pourquoi ?\n> ==Parce que==^[note *en [[x]] deux*] $x$ ^blk\n\n- [?] tâche [[N#Rôle]] ![[img.png|300]]\n\n```rust\nlet x = 1;\n```\n\n`code` fin".into(),
             modified: 0,
         });
-        let text = summary_text(&n.events[first_block_len(&n.events)..]);
+        let events = n.events();
+        let text = summary_text(&events[first_block_len(&events)..]);
         assert_eq!(
             text.split_whitespace().collect::<Vec<_>>().join(" "),
             "Pourquoi ? Parce que x tâche N › Rôle code fin"
