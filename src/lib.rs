@@ -103,7 +103,8 @@ pub struct Site {
     pub attachments: Vec<scan::Attachment>,
     /// The index.
     pub index: Index,
-    /// Rendered notes (`None` for unpublished ones).
+    /// Rendered notes (`None` for unpublished ones, and in `check` for the
+    /// notes [`render::may_report`] leaves out).
     pub rendered: Vec<Option<RenderedNote>>,
     /// Findings of the scan and of the index.
     pub global_diagnostics: Vec<Diagnostic>,
@@ -264,7 +265,14 @@ fn load(root: &Path, config: Config, highlight: bool) -> Result<Site, Diagnostic
         timings: Vec::new(),
         highlight,
     };
-    site.render_some(|_| true);
+    if highlight {
+        site.render_some(|_| true);
+    } else {
+        // `check` writes no HTML: render only the notes render can report
+        // something about (embeds, formulas, diagrams).
+        let may_report: Vec<bool> = site.notes.iter().map(render::may_report).collect();
+        site.render_some(|i| may_report[i]);
+    }
     lap("render", &mut timings);
     site.timings = timings;
     site.assemble_diagnostics();

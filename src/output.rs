@@ -102,7 +102,7 @@ impl Staging {
         clean_stale(parent, &name);
         let dir = parent.join(format!(".{name}.isokb-new-{}", std::process::id()));
         if dir.exists() {
-            std::fs::remove_dir_all(&dir)
+            remove_tree(&dir)
                 .map_err(|e| err(&dir, format!("cannot clear the staging folder: {e}")))?;
         }
         std::fs::create_dir(&dir)
@@ -143,7 +143,7 @@ impl Staging {
 
     /// Removes the staging folder, leaving the output untouched.
     pub fn discard(self) {
-        let _ = std::fs::remove_dir_all(&self.dir);
+        let _ = remove_tree(&self.dir);
     }
 }
 
@@ -235,8 +235,10 @@ fn clean_stale(parent: &Path, name: &str) {
         // Ours: the marker is written right after the folder is created, so a
         // build killed in between leaves an empty folder.
         let empty = std::fs::read_dir(e.path()).is_ok_and(|mut d| d.next().is_none());
+        // `remove_tree` keeps the marker to the last, so a build killed while
+        // cleaning leaves a folder the next build still recognises.
         if !alive && (e.path().join(MARKER).exists() || empty) {
-            let _ = std::fs::remove_dir_all(e.path());
+            let _ = remove_tree(&e.path());
         }
     }
 }

@@ -361,3 +361,60 @@ fn content_folder_checks_clean() {
         "content/ must check without findings: {err}"
     );
 }
+
+/// `check` renders only the notes render can report something about
+/// (`render::may_report`); it must still find exactly what `build` finds.
+#[test]
+fn check_finds_what_the_full_render_finds() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"T\"\n"),
+            (
+                "content/Plain.md",
+                "# Plain\n\nText with a [[Missing]] link.\n",
+            ),
+            ("content/A.md", "# A\n\n![[B]]\n"),
+            ("content/B.md", "# B\n\n![[A]]\n"),
+            ("content/Deep1.md", "![[Deep2]]\n"),
+            ("content/Deep2.md", "![[Deep3]]\n"),
+            ("content/Deep3.md", "![[Deep4]]\n"),
+            ("content/Deep4.md", "![[Deep5]]\n"),
+            ("content/Deep5.md", "![[Deep6]]\n"),
+            ("content/Deep6.md", "![[Deep7]]\n"),
+            ("content/Deep7.md", "end\n"),
+            (
+                "content/Formula.md",
+                "# Formula\n\nBroken: $\\nope$ here.\n",
+            ),
+            ("content/Host.md", "# Host\n\n![[Formula]]\n"),
+            (
+                "content/Diagram.md",
+                "# Diagram\n\n```Mermaid\ngraph TD\n  A -->\n```\n",
+            ),
+            ("content/Code.md", "# Code\n\n```rust\nfn main() {}\n```\n"),
+        ],
+    );
+    let config = isokb::load_config(dir.path(), &Default::default()).unwrap();
+    let full = isokb::load_site(dir.path(), config).unwrap();
+    let checked = isokb::check(dir.path(), &Default::default()).unwrap();
+    let show = |s: &isokb::Site| -> Vec<String> {
+        s.diagnostics
+            .iter()
+            .map(|d| format!("{:?} {} {:?} {}", d.kind, d.path, d.pos, d.message))
+            .collect()
+    };
+    let kinds: BTreeSet<String> = full
+        .diagnostics
+        .iter()
+        .map(|d| format!("{:?}", d.kind))
+        .collect();
+    for k in ["EmbedCycle", "Math", "Diagram", "BrokenLink"] {
+        assert!(kinds.contains(k), "fixture lacks {k}: {kinds:?}");
+    }
+    assert_eq!(show(&checked), show(&full));
+    // Only the notes with embeds, formulas or diagrams were rendered.
+    let rendered = checked.rendered.iter().filter(|r| r.is_some()).count();
+    assert!(rendered < full.rendered.iter().filter(|r| r.is_some()).count());
+}

@@ -105,6 +105,20 @@ impl Page<'_> {
     }
 }
 
+/// Whether rendering `note` can find something to report: every finding of
+/// render comes from an embed (cycles, depth), a formula or a Mermaid
+/// diagram. `check` renders only these notes.
+pub fn may_report(note: &crate::parse::Note) -> bool {
+    !note.math_pos.is_empty()
+        || note.links.iter().any(|l| l.raw.embed)
+        || (!note.code_pos.is_empty()
+            && note
+                .body
+                .as_bytes()
+                .windows(7)
+                .any(|w| w.eq_ignore_ascii_case(b"mermaid")))
+}
+
 /// Renders note `id` for its own page.
 pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnostic>) {
     let note = &ctx.notes[id];
