@@ -8,8 +8,9 @@
 
 use crate::emit::SiteView;
 use crate::paths::{relative_url, LinkStyle};
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{BTreeMap, VecDeque};
 
 /// The global graph's data file (site-relative).
 pub const GRAPH_JS: &str = "graph.js";
@@ -302,7 +303,8 @@ impl Labels {
 /// the nearest, best linked ones), with each node's distance.
 pub fn local_nodes(g: &Graph, start: usize) -> (Vec<usize>, HashMap<usize, u8>) {
     // Breadth-first to depth 2.
-    let mut hop: HashMap<usize, u8> = HashMap::from([(start, 0)]);
+    let mut hop: HashMap<usize, u8> = HashMap::default();
+    hop.insert(start, 0);
     let mut queue = VecDeque::from([start]);
     while let Some(a) = queue.pop_front() {
         let h = hop[&a];

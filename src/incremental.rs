@@ -49,10 +49,7 @@ fn face(site: &Site, i: usize) -> Face {
     Face {
         title: site.notes[i].title.clone(),
         date: note_date(&site.notes[i]),
-        summary: site.rendered[i]
-            .as_ref()
-            .map(|r| r.summary.clone())
-            .unwrap_or_default(),
+        summary: site.notes[i].summary.clone(),
         aliases: site.notes[i].front.aliases.clone(),
     }
 }

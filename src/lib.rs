@@ -139,6 +139,7 @@ impl Site {
             rendered: &self.rendered,
             index: &self.index,
             files: &self.attachments,
+            render: self.render_context(),
         }
     }
 
@@ -211,13 +212,31 @@ impl Site {
     }
 }
 
+/// Which notes the render stage renders ahead of emit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenderMode {
+    /// Every published note, kept (`serve` patches them after an edit).
+    All,
+    /// Only the notes render can report something about
+    /// ([`render::may_report`]: embeds, formulas, diagrams), so that every
+    /// finding is known before anything is written. `build` renders the other
+    /// notes as it writes their pages and keeps none of them (a third of the
+    /// peak memory at 10,000 notes); `check` never renders them.
+    Reporting,
+}
+
 /// Runs stages 2-5 (scan, parse, index, render) for a configuration.
 pub fn load_site(root: &Path, config: Config) -> Result<Site, Diagnostic> {
-    load(root, config, true)
+    load(root, config, true, RenderMode::All)
 }
 
 /// Stages 1-5; `highlight` false skips syntax highlighting (no HTML is written).
-fn load(root: &Path, config: Config, highlight: bool) -> Result<Site, Diagnostic> {
+fn load(
+    root: &Path,
+    config: Config,
+    highlight: bool,
+    mode: RenderMode,
+) -> Result<Site, Diagnostic> {
     let mut timings = Vec::new();
     let mut clock = Instant::now();
     let mut lap = |name: &'static str, timings: &mut Vec<(&'static str, Duration)>| {
@@ -227,8 +246,15 @@ fn load(root: &Path, config: Config, highlight: bool) -> Result<Site, Diagnostic
     let content = root.join(&config.content_dir);
     let (vault, scan_diags) = scan::scan(&content, &scan_options(root, &config))?;
     lap("scan", &mut timings);
-    let parsed: Vec<(Note, Vec<Diagnostic>)> =
-        vault.notes.par_iter().map(parse::parse_note).collect();
+    // Each source is dropped once parsed: the notes keep only what they need.
+    let scan::Vault {
+        notes: sources,
+        attachments,
+    } = vault;
+    let parsed: Vec<(Note, Vec<Diagnostic>)> = sources
+        .into_par_iter()
+        .map(|s| parse::parse_note(&s))
+        .collect();
     let (notes, mut parse_diagnostics): (Vec<Note>, Vec<Vec<Diagnostic>>) =
         parsed.into_iter().unzip();
     // A note's decoding findings belong with the note, so an edit that fixes it clears them.
@@ -246,12 +272,11 @@ fn load(root: &Path, config: Config, highlight: bool) -> Result<Site, Diagnostic
     }
     let scan_diags = scan_diags_left;
     lap("parse", &mut timings);
-    let file_paths: Vec<paths::VaultPath> =
-        vault.attachments.iter().map(|a| a.path.clone()).collect();
+    let file_paths: Vec<paths::VaultPath> = attachments.iter().map(|a| a.path.clone()).collect();
     let (index, index_diags) = index::build_index(&notes, &file_paths, config.drafts);
     lap("index", &mut timings);
     let mut site = Site {
-        attachments: vault.attachments,
+        attachments,
         config,
         root: root.to_path_buf(),
         content,
@@ -265,13 +290,12 @@ fn load(root: &Path, config: Config, highlight: bool) -> Result<Site, Diagnostic
         timings: Vec::new(),
         highlight,
     };
-    if highlight {
-        site.render_some(|_| true);
-    } else {
-        // `check` writes no HTML: render only the notes render can report
-        // something about (embeds, formulas, diagrams).
-        let may_report: Vec<bool> = site.notes.iter().map(render::may_report).collect();
-        site.render_some(|i| may_report[i]);
+    match mode {
+        RenderMode::All => site.render_some(|_| true),
+        RenderMode::Reporting => {
+            let may_report: Vec<bool> = site.notes.iter().map(render::may_report).collect();
+            site.render_some(|i| may_report[i]);
+        }
     }
     lap("render", &mut timings);
     site.timings = timings;
@@ -319,7 +343,7 @@ pub fn build(root: &Path, o: &Overrides) -> Result<BuildReport, Diagnostic> {
         &root.join(&config.output_dir),
         &root.join(&config.content_dir),
     )?;
-    let mut site = load_site(root, config)?;
+    let mut site = load(root, config, true, RenderMode::Reporting)?;
     if site.errors() > 0 {
         return Ok(BuildReport {
             site,
@@ -370,7 +394,7 @@ pub fn check(root: &Path, o: &Overrides) -> Result<Site, Diagnostic> {
     let config = load_config(root, o)?;
     templates::Theme::load(root, &config.theme)?;
     // Highlighting finds nothing to report: skip it.
-    load(root, config, false)
+    load(root, config, false, RenderMode::Reporting)
 }
 
 /// The findings the policy shows, with their levels.

@@ -80,8 +80,10 @@ pub struct Note {
     pub math_pos: Vec<Position>,
     /// Where each code block starts, in event order (for diagram findings).
     pub code_pos: Vec<Position>,
-    /// Plain text of the body, for summaries and search.
+    /// Plain text of the body, for search.
     pub text: String,
+    /// A plain-text summary (the description, else the start of the text).
+    pub summary: String,
     /// Modification time, seconds since the epoch.
     pub modified: i64,
 }
@@ -159,12 +161,16 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         math_pos: Vec::new(),
         code_pos: Vec::new(),
         text: String::new(),
+        summary: String::new(),
         modified: src.modified,
         front,
     };
     let events = markdown::events(&stripped);
-    collect(&mut note, events, &pos_of);
+    collect(&mut note, &events, &pos_of);
     note.body = stripped;
+    // Both are kept for the whole build: give back what growing them reserved.
+    note.body.shrink_to_fit();
+    note.text.shrink_to_fit();
     note.title = match (&note.front.title, note.title_is_h1) {
         (Some(t), _) => {
             note.title_is_h1 =
@@ -174,13 +180,18 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         (None, true) => note.headings[0].text.clone(),
         (None, false) => note.path.stem().to_string(),
     };
+    note.summary = crate::render::note_summary(
+        note.front.description.as_deref(),
+        note.title_is_h1,
+        events.iter().map(|(e, _)| e),
+    );
     (note, diags)
 }
 
 /// Walks the events once: headings and their ids, links, tags, block ids, text.
 fn collect(
     note: &mut Note,
-    events: Vec<(Event<'static>, std::ops::Range<usize>)>,
+    events: &[(Event<'static>, std::ops::Range<usize>)],
     pos_of: &dyn Fn(usize) -> Position,
 ) {
     let mut used_ids = HashSet::new();

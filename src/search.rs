@@ -32,8 +32,9 @@
 use crate::emit::SiteView;
 use crate::paths::{relative_url, LinkStyle};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The file every search loads first.
 pub const MANIFEST: &str = "search-index.js";
@@ -172,7 +173,7 @@ fn doc_terms(
         fields: u32,
         tf: u32,
     }
-    let mut acc: HashMap<String, Acc> = HashMap::new();
+    let mut acc: HashMap<String, Acc> = HashMap::default();
     // One bit per field, in the order of `FIELD_WEIGHTS`.
     let mut add = |t: &str, bit: u32, tf: u32| match acc.get_mut(t) {
         Some(a) => {
@@ -233,7 +234,7 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, &[u8]) + Sync)) -> usize {
     let lists: Lists = ids
         .par_chunks(DOC_BLOCK)
         .enumerate()
-        .fold(Lists::new, |mut lists, (b, chunk)| {
+        .fold(Lists::default, |mut lists, (b, chunk)| {
             let mut docs = Vec::with_capacity(chunk.len());
             for (k, &i) in chunk.iter().enumerate() {
                 let d = (b * DOC_BLOCK + k) as u32;
@@ -250,7 +251,7 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, &[u8]) + Sync)) -> usize {
             );
             lists
         })
-        .reduce(Lists::new, |a, b| {
+        .reduce(Lists::default, |a, b| {
             let (mut a, b) = if a.len() < b.len() { (b, a) } else { (a, b) };
             for (t, list) in b {
                 a.entry(t).or_default().extend(list);
@@ -380,7 +381,7 @@ impl SearchIndex {
             .collect();
         let (terms, docs): (Vec<_>, Vec<_>) =
             ids.par_iter().map(|&i| document(v, i, style)).unzip();
-        let mut lists: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+        let mut lists: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
         for (d, weights) in terms.iter().enumerate() {
             for (t, w) in weights {
                 lists.entry(t.as_str()).or_default().push((d as u32, *w));

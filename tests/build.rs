@@ -670,3 +670,55 @@ fn check_writes_nothing() {
     );
     assert!(!dir.path().join("public").exists());
 }
+
+/// `build` renders ahead only the notes render can report on and the others
+/// as it writes their pages (`RenderMode::Reporting`); `serve` renders every
+/// note first. Both must write the same bytes, findings included.
+#[test]
+fn build_to_disk_writes_what_the_full_render_writes() {
+    for name in ["render-all", "render-embeds", "links", "render-code"] {
+        let dir = fixture(name);
+        let out = tempfile::tempdir().unwrap();
+        let o = isokb::Overrides {
+            output: Some(out.path().join("site")),
+            base_url: Some("https://kb.example.org/docs/".into()),
+            ..Default::default()
+        };
+        let report = isokb::build(dir.path(), &o).unwrap();
+        assert!(report.emitted.is_some(), "{name}: not written");
+        let (full, memory) = isokb::build_in_memory(dir.path(), &o, &Default::default()).unwrap();
+        let show = |s: &isokb::Site| -> Vec<String> {
+            s.diagnostics
+                .iter()
+                .map(|d| format!("{:?} {} {:?} {}", d.kind, d.path, d.pos, d.message))
+                .collect()
+        };
+        assert_eq!(show(&report.site), show(&full), "{name}: findings");
+        let site = out.path().join("site");
+        let disk: std::collections::BTreeMap<String, Vec<u8>> = walkdir::WalkDir::new(&site)
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                let rel = e.path().strip_prefix(&site).unwrap();
+                (
+                    rel.to_string_lossy().replace('\\', "/"),
+                    std::fs::read(e.path()).unwrap(),
+                )
+            })
+            .filter(|(p, _)| p != ".isokb-output")
+            .collect();
+        assert_eq!(
+            disk.keys().collect::<Vec<_>>(),
+            memory.keys().collect::<Vec<_>>(),
+            "{name}: file list"
+        );
+        assert!(
+            disk.contains_key("atom.xml"),
+            "{name}: the feed shows rendered notes"
+        );
+        for (path, bytes) in &memory {
+            assert!(disk[path] == *bytes, "{name}: {path} differs");
+        }
+    }
+}

@@ -65,8 +65,6 @@ pub struct RenderedNote {
     pub html: String,
     /// Headings for the table of contents.
     pub toc: Vec<TocEntry>,
-    /// A plain-text summary (the description, else the start of the text).
-    pub summary: String,
 }
 
 /// Embeds nest at most this deep.
@@ -137,11 +135,6 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
     } else {
         0
     };
-    let summary = note
-        .front
-        .description
-        .clone()
-        .unwrap_or_else(|| summarize(&summary_text(&events[skip_h1..]), "", 200));
     let mut html = render_events(&mut page, id, events, skip_h1);
     if ctx.sanitize {
         html = crate::sanitize::clean(&html, &page.own);
@@ -156,7 +149,9 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
             text: h.text.clone(),
         })
         .collect();
-    (RenderedNote { html, toc, summary }, page.diags)
+    // Kept until emit: give back what growing the HTML reserved.
+    html.shrink_to_fit();
+    (RenderedNote { html, toc }, page.diags)
 }
 
 /// Renders `events[start..]` of note `id` (a whole body, a section or a block)
@@ -213,9 +208,11 @@ pub(crate) fn render_range(
 }
 
 /// Number of events in the first top-level block (to skip the title's H1).
-fn first_block_len(events: &[Event<'_>]) -> usize {
+fn first_block_len<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> usize {
     let mut depth = 0i32;
-    for (i, e) in events.iter().enumerate() {
+    let mut n = 0;
+    for (i, e) in events.into_iter().enumerate() {
+        n = i + 1;
         match e {
             Event::Start(_) => depth += 1,
             Event::End(_) => {
@@ -228,13 +225,34 @@ fn first_block_len(events: &[Event<'_>]) -> usize {
             _ => {}
         }
     }
-    events.len()
+    n
+}
+
+/// A note's summary: its description, else the start of its text after the
+/// H1 its title came from. Computed once, at parse, from the parse's events.
+pub fn note_summary<'a, I>(description: Option<&str>, skip_h1: bool, events: I) -> String
+where
+    I: IntoIterator<Item = &'a Event<'a>>,
+    I::IntoIter: Clone,
+{
+    if let Some(d) = description {
+        return d.to_string();
+    }
+    let events = events.into_iter();
+    let skip = if skip_h1 {
+        first_block_len(events.clone())
+    } else {
+        0
+    };
+    let mut text = summarize(&summary_text(events.skip(skip)), "", 200);
+    text.shrink_to_fit();
+    text
 }
 
 /// What a reader sees of a note's events, for its summary: no code blocks,
 /// raw HTML or formulas, and no Obsidian syntax left (callout markers keep
 /// their title, task markers, `==`, block ids and inline notes go).
-fn summary_text(events: &[Event<'_>]) -> String {
+fn summary_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
     let mut out = String::new();
     let mut code = 0usize;
     let mut block_start = false;
