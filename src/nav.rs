@@ -87,6 +87,120 @@ pub struct PageNav {
     pub next: Option<NavLink>,
     /// The note's local graph as JSON (see [`graph::local_json`]).
     pub local_graph: Option<String>,
+    /// The explorer as HTML ([`explorer_html`]): what the `explorer` macro of
+    /// the default theme's `reader.html` draws from `explorer`, made without
+    /// Tera, whose macros took a tenth of a 10,000-note build.
+    pub explorer_html: Option<String>,
+}
+
+/// Words of the explorer, in the site language.
+#[derive(Debug, Clone, Copy)]
+pub struct ExplorerWords<'a> {
+    /// Its label and heading.
+    pub explorer: &'a str,
+    /// After the count of notes not listed (`12 more`).
+    pub more_notes: &'a str,
+    /// The link to a folder whose notes are not listed.
+    pub all_notes: &'a str,
+}
+
+/// The explorer as HTML: byte for byte what `r::explorer(root, t)` of the
+/// default theme's `reader.html` renders (a test holds them together).
+pub fn explorer_html(root: &ExplorerFolder, t: ExplorerWords) -> String {
+    use crate::render::escape_into as esc;
+    fn link(out: &mut String, class: Option<&str>, n: &NavLink) {
+        out.push_str("<li><a ");
+        if let Some(c) = class {
+            out.push_str("class=\"");
+            out.push_str(c);
+            out.push_str("\" ");
+        }
+        out.push_str("href=\"");
+        esc(out, &n.url);
+        out.push('"');
+        if n.current {
+            out.push_str(" aria-current=\"page\"");
+        }
+        out.push('>');
+        esc(out, &n.title);
+        out.push_str("</a></li>");
+    }
+    fn folder(out: &mut String, f: &ExplorerFolder, t: ExplorerWords) {
+        out.push('\n');
+        if f.expand {
+            out.push_str(if f.open {
+                "<details open><summary>"
+            } else {
+                "<details><summary>"
+            });
+            esc(out, &f.name);
+            out.push_str("</summary>\n<ul>\n");
+            if let Some(h) = &f.home {
+                link(out, Some("folder-home"), h);
+            }
+            out.push('\n');
+            for c in &f.folders {
+                out.push_str("<li>");
+                folder(out, c, t);
+                out.push_str("</li>");
+            }
+            out.push('\n');
+            for n in &f.notes {
+                link(out, None, n);
+            }
+            out.push('\n');
+            if f.more > 0 {
+                out.push_str("<li class=\"more\"><a href=\"");
+                esc(out, &f.url);
+                out.push('"');
+                if f.current {
+                    out.push_str(" aria-current=\"page\"");
+                }
+                out.push('>');
+                if f.notes.is_empty() {
+                    esc(out, t.all_notes);
+                    out.push_str(&format!(" ({})", f.more));
+                } else {
+                    out.push_str(&format!("{} ", f.more));
+                    esc(out, t.more_notes);
+                }
+                out.push_str("</a></li>");
+            }
+            out.push_str("\n</ul>\n</details>");
+        } else {
+            out.push_str("<a class=\"folder-link\" href=\"");
+            esc(out, &f.url);
+            out.push_str("\">");
+            esc(out, &f.name);
+            out.push_str("</a>");
+        }
+        out.push('\n');
+    }
+    let mut out = String::with_capacity(8192);
+    out.push_str("\n<nav class=\"explorer\" aria-label=\"");
+    esc(&mut out, t.explorer);
+    out.push_str("\">\n<h2 class=\"explorer-title\">");
+    esc(&mut out, t.explorer);
+    out.push_str("</h2>\n<ul class=\"explorer-tree\">\n");
+    for c in &root.folders {
+        out.push_str("<li>");
+        folder(&mut out, c, t);
+        out.push_str("</li>");
+    }
+    out.push('\n');
+    for n in &root.notes {
+        link(&mut out, None, n);
+    }
+    out.push('\n');
+    if root.more > 0 {
+        out.push_str("<li class=\"more\"><a href=\"");
+        esc(&mut out, &root.url);
+        out.push_str("\">");
+        esc(&mut out, t.all_notes);
+        out.push_str(&format!(" ({})</a></li>", root.more));
+    }
+    out.push_str("\n</ul>\n</nav>\n");
+    out
 }
 
 /// Which page a [`PageNav`] is for.
@@ -118,6 +232,7 @@ pub struct SiteNav<'a> {
     /// The link graph.
     pub graph: &'a Graph,
     labels: graph::Labels,
+    words: ExplorerWords<'static>,
     folders: BTreeMap<String, FolderNav>,
     /// The folder each folder note introduces.
     folder_of_index: HashMap<usize, String>,
@@ -193,6 +308,14 @@ impl<'a> SiteNav<'a> {
             },
             graph: &idx.graph,
             labels: graph::Labels::new(&idx.graph),
+            words: {
+                let t = crate::templates::words(v.config.language);
+                ExplorerWords {
+                    explorer: t["explorer"],
+                    more_notes: t["more_notes"],
+                    all_notes: t["all_notes"],
+                }
+            },
             folders,
             folder_of_index,
             full: published <= FULL_EXPLORER_NOTES,
@@ -250,14 +373,16 @@ impl<'a> SiteNav<'a> {
             }
             _ => None,
         };
+        let explorer = self
+            .folders
+            .get("")
+            .map(|_| self.explorer("", depth, folder, page_folder, note));
         PageNav {
             graph_url: self.url(depth, &UrlPath::new("graph/")),
             graph_data: self.url(depth, &UrlPath::new(graph::GRAPH_JS)),
             graph_ui: self.url(depth, &UrlPath::new("_static/isokb-graph.js")),
-            explorer: self
-                .folders
-                .get("")
-                .map(|_| self.explorer("", depth, folder, page_folder, note)),
+            explorer_html: explorer.as_ref().map(|e| explorer_html(e, self.words)),
+            explorer,
             prev,
             next,
             local_graph,

@@ -51,6 +51,11 @@ impl Theme {
         Ok(Theme { tera, statics })
     }
 
+    /// The text of a file of the built-in theme (`templates/base.html`).
+    pub fn default_source(path: &str) -> Option<&'static str> {
+        DEFAULT_THEME.get_file(path).and_then(|f| f.contents_utf8())
+    }
+
     /// Whether a template exists (`archetypes/norme.html`).
     pub fn has(&self, name: &str) -> bool {
         self.tera.get_template_names().any(|n| n == name)

@@ -484,3 +484,73 @@ fn streamed_search_files_equal_the_kept_index() {
         assert!(got[path] == *bytes, "{path} differs");
     }
 }
+
+/// The default theme draws the explorer from `reader.explorer_html`, made in
+/// Rust; a theme may still draw it from `reader.explorer` with the
+/// `explorer` macro of `reader.html`. Both must give the same bytes, on a
+/// small site (whole tree, folder notes, home) and on a large one (windows,
+/// "more" links, folders shown as links).
+#[test]
+fn the_explorer_made_in_rust_equals_the_theme_macro() {
+    let base = isokb::templates::Theme::default_source("templates/base.html").unwrap();
+    let with_macro = base.replace(
+        "{{ reader.explorer_html | safe }}",
+        "{{ r::explorer(root=reader.explorer, t=t) }}",
+    );
+    assert_ne!(base, with_macro, "base.html no longer draws explorer_html");
+    for (name, notes) in [("small", 12usize), ("large", 340)] {
+        let mut owned: Vec<(String, String)> = vec![
+            (
+                "site.toml".into(),
+                "title = \"T & <co>\"\nlanguage = \"fr\"\n".into(),
+            ),
+            ("content/index.md".into(), "# Accueil\n".into()),
+            (
+                "content/Qualité/Qualité.md".into(),
+                "# Qualité & co\n".into(),
+            ),
+            (
+                "content/Qualité/Sous/Profond.md".into(),
+                "# Profond\n".into(),
+            ),
+            ("content/Vide/Seul.md".into(), "# Seul\n".into()),
+        ];
+        for n in 0..notes {
+            owned.push((
+                format!(
+                    "content/{}/Note {n:03} <{n}>.md",
+                    ["Qualité", "Projets", "Projets/Lot \"1\""][n % 3]
+                ),
+                format!("# Note {n:03} & <{n}>\n\nTexte.\n"),
+            ));
+        }
+        let refs: Vec<(&str, &str)> = owned
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let plain = tempfile::tempdir().unwrap();
+        write_files(plain.path(), &refs);
+        let themed = tempfile::tempdir().unwrap();
+        write_files(themed.path(), &refs);
+        write_files(
+            themed.path(),
+            &[("themes/default/templates/base.html", with_macro.as_str())],
+        );
+        let (_, a) = build(plain.path());
+        let (_, b) = build(themed.path());
+        assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+        let mut pages = 0;
+        for (path, bytes) in &a {
+            if path.ends_with(".html") {
+                let page = String::from_utf8_lossy(bytes);
+                pages += usize::from(page.contains("<nav class=\"explorer\""));
+                assert!(
+                    *bytes == b[path],
+                    "{name}: {path}\n--- rust ---\n{page}\n--- macro ---\n{}",
+                    String::from_utf8_lossy(&b[path])
+                );
+            }
+        }
+        assert!(pages > notes, "{name}: {pages} pages with an explorer");
+    }
+}
