@@ -10,7 +10,7 @@ use crate::emit::SiteView;
 use crate::paths::{relative_url, LinkStyle};
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::json;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
 /// The global graph's data file (site-relative).
 pub const GRAPH_JS: &str = "graph.js";
@@ -302,29 +302,36 @@ impl Labels {
 /// The nodes a local graph around node `start` shows (`start` first, then
 /// the nearest, best linked ones), with each node's distance.
 pub fn local_nodes(g: &Graph, start: usize) -> (Vec<usize>, HashMap<usize, u8>) {
-    // Breadth-first to depth 2.
+    let keep = LOCAL_MAX_NODES - 1;
     let mut hop: HashMap<usize, u8> = HashMap::default();
     hop.insert(start, 0);
-    let mut queue = VecDeque::from([start]);
-    while let Some(a) = queue.pop_front() {
-        let h = hop[&a];
-        if h == 2 {
-            continue;
+    let key = |h: u8, k: usize| (h, std::cmp::Reverse(g.adj[k].len()), k);
+    let mut chosen: Vec<(u8, std::cmp::Reverse<usize>, usize)> = Vec::new();
+    for &b in &g.adj[start] {
+        if let std::collections::hash_map::Entry::Vacant(e) = hop.entry(b) {
+            e.insert(1);
+            chosen.push(key(1, b));
         }
-        for &b in &g.adj[a] {
-            if let std::collections::hash_map::Entry::Vacant(e) = hop.entry(b) {
-                e.insert(h + 1);
-                queue.push_back(b);
+    }
+    // Hop-2 nodes rank after every neighbour: needed only when the
+    // neighbours leave room (a hub's neighbourhood two links away can be a
+    // third of the site).
+    if chosen.len() < keep {
+        for i in 0..chosen.len() {
+            let a = chosen[i].2;
+            for &b in &g.adj[a] {
+                if let std::collections::hash_map::Entry::Vacant(e) = hop.entry(b) {
+                    e.insert(2);
+                    chosen.push(key(2, b));
+                }
             }
         }
     }
-    let mut chosen: Vec<(u8, std::cmp::Reverse<usize>, usize)> = hop
-        .iter()
-        .filter(|(&k, _)| k != start)
-        .map(|(&k, &h)| (h, std::cmp::Reverse(g.adj[k].len()), k))
-        .collect();
+    if chosen.len() > keep {
+        chosen.select_nth_unstable(keep);
+        chosen.truncate(keep);
+    }
     chosen.sort_unstable();
-    chosen.truncate(LOCAL_MAX_NODES - 1);
     let chosen: Vec<usize> = std::iter::once(start)
         .chain(chosen.into_iter().map(|(_, _, k)| k))
         .collect();
