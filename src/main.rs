@@ -139,6 +139,14 @@ impl Printer {
 }
 
 fn main() -> ExitCode {
+    // No transparent huge pages: mimalloc asks for them, and half-used 2 MiB
+    // pages added a tenth to the peak memory of a build (250 → 221 MiB at
+    // 10,000 notes) for no measurable speed.
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of ours.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
     let cli = Cli::parse();
     let stderr_tty = std::io::stderr().is_terminal();
     let p = Printer {
