@@ -539,7 +539,7 @@ pub fn emit_some(
     files += copies.iter().filter(|r| r.is_ok()).count();
     diags.extend(copies.into_iter().filter_map(Result::err));
     for (path, err) in sink.flush() {
-        files -= 1;
+        files = files.saturating_sub(1);
         diags.push(io_error(&path, &err));
     }
     (

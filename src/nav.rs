@@ -108,20 +108,25 @@ pub struct ExplorerWords<'a> {
 /// default theme's `reader.html` renders (a test holds them together).
 pub fn explorer_html(root: &ExplorerFolder, t: ExplorerWords) -> String {
     use crate::render::escape_into as esc;
-    fn link(out: &mut String, class: Option<&str>, n: &NavLink) {
-        out.push_str("<li><a ");
+    /// `<a class="…" href="…" aria-current="page">`.
+    fn a(out: &mut String, class: Option<&str>, url: &str, current: bool) {
+        out.push_str("<a ");
         if let Some(c) = class {
             out.push_str("class=\"");
             out.push_str(c);
             out.push_str("\" ");
         }
         out.push_str("href=\"");
-        esc(out, &n.url);
+        esc(out, url);
         out.push('"');
-        if n.current {
+        if current {
             out.push_str(" aria-current=\"page\"");
         }
         out.push('>');
+    }
+    fn link(out: &mut String, class: Option<&str>, n: &NavLink) {
+        out.push_str("<li>");
+        a(out, class, &n.url, n.current);
         esc(out, &n.title);
         out.push_str("</a></li>");
     }
@@ -150,13 +155,8 @@ pub fn explorer_html(root: &ExplorerFolder, t: ExplorerWords) -> String {
             }
             out.push('\n');
             if f.more > 0 {
-                out.push_str("<li class=\"more\"><a href=\"");
-                esc(out, &f.url);
-                out.push('"');
-                if f.current {
-                    out.push_str(" aria-current=\"page\"");
-                }
-                out.push('>');
+                out.push_str("<li class=\"more\">");
+                a(out, None, &f.url, f.current);
                 if f.notes.is_empty() {
                     esc(out, t.all_notes);
                     out.push_str(&format!(" ({})", f.more));
@@ -168,9 +168,7 @@ pub fn explorer_html(root: &ExplorerFolder, t: ExplorerWords) -> String {
             }
             out.push_str("\n</ul>\n</details>");
         } else {
-            out.push_str("<a class=\"folder-link\" href=\"");
-            esc(out, &f.url);
-            out.push_str("\">");
+            a(out, Some("folder-link"), &f.url, false);
             esc(out, &f.name);
             out.push_str("</a>");
         }
@@ -193,9 +191,8 @@ pub fn explorer_html(root: &ExplorerFolder, t: ExplorerWords) -> String {
     }
     out.push('\n');
     if root.more > 0 {
-        out.push_str("<li class=\"more\"><a href=\"");
-        esc(&mut out, &root.url);
-        out.push_str("\">");
+        out.push_str("<li class=\"more\">");
+        a(&mut out, None, &root.url, false);
         esc(&mut out, t.all_notes);
         out.push_str(&format!(" ({})</a></li>", root.more));
     }
