@@ -472,6 +472,12 @@ pub fn emit_some(
         write("_static/generated.css", e.generated_css().as_bytes());
         write("robots.txt", e.robots().as_bytes());
     }
+    // The global graph before the search index: its memory is given back
+    // before the search index's postings take theirs.
+    if only.is_none_or(|t| t.graph) {
+        let graph = crate::graph::global_js(v, e.reader.graph);
+        write(crate::graph::GRAPH_JS, graph.as_bytes());
+    }
     // Files the streamed search index wrote, and those it failed to write.
     let mut streamed = (0, Vec::new());
     let search = match (search, only) {
@@ -507,10 +513,6 @@ pub fn emit_some(
     }
     for (path, text) in &search.files {
         write(path, text.as_bytes());
-    }
-    if only.is_none_or(|t| t.graph) {
-        let graph = crate::graph::global_js(v, e.reader.graph);
-        write(crate::graph::GRAPH_JS, graph.as_bytes());
     }
     if let Some(base) = &c.base_url {
         // After an edit, the sitemap changes with dates only, the feed with
