@@ -9,7 +9,7 @@
 //! 4. [`index`]: all notes → [`index::Index`] (slugs, resolved links, aliases,
 //!    tags, backlinks)
 //! 5. [`render`]: note + index → [`render::RenderedNote`], in parallel
-//! 6. [`emit`]: index + rendered notes → files, through a [`emit::Sink`]
+//! 6. [`emit`]: index + rendered notes → files, through a [`sink::Sink`]
 //!    (a staging folder swapped in by [`output`], or memory)
 //!
 //! `check` runs stages 1-5 and never writes, so it cannot disagree with
@@ -42,6 +42,7 @@ pub mod sanitize;
 pub mod scan;
 pub mod search;
 pub mod serve;
+pub mod sink;
 pub mod templates;
 
 use config::Config;
@@ -103,8 +104,9 @@ pub struct Site {
     pub attachments: Vec<scan::Attachment>,
     /// The index.
     pub index: Index,
-    /// Rendered notes (`None` for unpublished ones, and in `check` for the
-    /// notes [`render::may_report`] leaves out).
+    /// Rendered notes (`None` for unpublished ones, and in `build` and
+    /// `check` for the notes [`render::may_report`] leaves out: see
+    /// [`RenderMode::Reporting`]).
     pub rendered: Vec<Option<RenderedNote>>,
     /// Findings of the scan and of the index.
     pub global_diagnostics: Vec<Diagnostic>,

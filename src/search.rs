@@ -219,11 +219,11 @@ pub fn build(v: &SiteView) -> SearchFiles {
 }
 
 /// Writes the same files as [`build`] through `put` (site-relative path,
-/// contents), in parallel, keeping only what the step at hand needs: a
+/// contents, handed over), in parallel, keeping only what the step at hand needs: a
 /// document file is written as soon as its notes are indexed, a term shard
 /// as soon as its postings are merged. For one-shot builds, where nothing
 /// is kept for later edits. Returns how many files were written.
-pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, &[u8]) + Sync)) -> usize {
+pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, Vec<u8>) + Sync)) -> usize {
     let idx = v.index;
     let style = style_of(v);
     let ids: Vec<usize> = (0..v.notes.len())
@@ -247,7 +247,7 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, &[u8]) + Sync)) -> usize {
             let name = format!("d/{b}");
             put(
                 &format!("search/{name}.js"),
-                jsonp(&name, &format!("[{}]", docs.join(","))).as_bytes(),
+                jsonp(&name, &format!("[{}]", docs.join(","))).into_bytes(),
             );
             lists
         })
@@ -290,8 +290,9 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, &[u8]) + Sync)) -> usize {
                 .map(|(k, body)| {
                     let name = format!("t/{}", shard_name(&k));
                     let js = jsonp(&name, &body);
-                    put(&format!("search/{name}.js"), js.as_bytes());
-                    (k, js.len())
+                    let len = js.len();
+                    put(&format!("search/{name}.js"), js.into_bytes());
+                    (k, len)
                 })
                 .collect()
         })
@@ -302,7 +303,7 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, &[u8]) + Sync)) -> usize {
         .flatten()
         .map(|(k, n)| (k.as_str(), *n))
         .collect();
-    put(MANIFEST, manifest_js(ids.len(), &sizes).as_bytes());
+    put(MANIFEST, manifest_js(ids.len(), &sizes).into_bytes());
     1 + shards + ids.len().div_ceil(DOC_BLOCK)
 }
 

@@ -469,8 +469,8 @@ fn streamed_search_files_equal_the_kept_index() {
         kept.manifest.into_bytes(),
     );
     let got = std::sync::Mutex::new(Files::new());
-    let n = isokb::search::write_all(&view, &|path: &str, bytes: &[u8]| {
-        let old = got.lock().unwrap().insert(path.to_string(), bytes.to_vec());
+    let n = isokb::search::write_all(&view, &|path: &str, bytes: Vec<u8>| {
+        let old = got.lock().unwrap().insert(path.to_string(), bytes);
         assert!(old.is_none(), "{path} written twice");
     });
     let got = got.into_inner().unwrap();
