@@ -173,8 +173,14 @@ fn renames_point_browsers_to_the_new_page() {
 #[test]
 fn a_busy_port_moves_to_the_next_one() {
     let dir = vault();
-    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = taken.local_addr().unwrap().port();
+    // A busy port whose next one is free (other tests run servers at once).
+    let (_taken, port) = loop {
+        let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = taken.local_addr().unwrap().port();
+        if port < u16::MAX && std::net::TcpListener::bind(("127.0.0.1", port + 1)).is_ok() {
+            break (taken, port);
+        }
+    };
     let mut child = std::process::Command::new(common::bin())
         .args(["serve", "--root"])
         .arg(dir.path())
