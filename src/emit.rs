@@ -261,7 +261,7 @@ pub fn emit_some(
         opts,
         dates: v.index.notes.iter().map(|n| n.date.as_deref()).collect(),
         tag_notes: tag_notes(v),
-        reader: crate::nav::SiteNav::new(v),
+        reader: crate::nav::SiteNav::new(v).with_explorer_data(theme.uses_explorer_data()),
     };
     let idx = v.index;
     let mut jobs: Vec<Job> = Vec::new();
@@ -303,7 +303,7 @@ pub fn emit_some(
         .par_iter()
         .map(|job| {
             let (path, html) = e.page(job)?;
-            sink.write_owned(&path, html.into_bytes())
+            sink.write_owned(&path, html)
                 .map_err(|err| io_error(&path, &err))
         })
         .collect();
@@ -497,7 +497,14 @@ impl Emitter<'_> {
         self.v.config.base_url.as_ref().map(|b| url.absolute(b))
     }
 
-    fn ctx<'b>(&'b self, depth: usize, page: PageCtx<'b>) -> Ctx<'b> {
+    /// A page's context; `current` places it in the explorer, and `None`
+    /// (a redirect) gives it no explorer or local graph.
+    fn ctx<'b>(
+        &'b self,
+        depth: usize,
+        page: PageCtx<'b>,
+        current: Option<crate::nav::Current>,
+    ) -> Ctx<'b> {
         Ctx {
             site: &self.site,
             t: &self.t,
@@ -510,21 +517,25 @@ impl Emitter<'_> {
             recent: Vec::new(),
             top_tags: Vec::new(),
             live_reload: self.opts.live_reload.as_deref(),
-            reader: self.reader.page(depth, crate::nav::Current::Other),
+            reader: match current {
+                Some(c) => self.reader.page(depth, c),
+                None => self.reader.bare(depth),
+            },
         }
     }
 
-    fn page(&self, job: &Job) -> Result<(String, String), Diagnostic> {
+    fn page(&self, job: &Job) -> Result<(String, Vec<u8>), Diagnostic> {
         let idx = self.v.index;
         match job {
             Job::Note(id) => {
                 let slug = &idx.notes[*id].slug;
                 let folder = idx.folders.values().find(|f| f.index_note == Some(*id));
                 let rendered = self.v.rendered_note(*id);
-                let mut ctx = self.ctx(slug.depth(), self.note_page(*id, rendered.as_deref()));
-                ctx.reader = self
-                    .reader
-                    .page(slug.depth(), crate::nav::Current::Note(*id));
+                let mut ctx = self.ctx(
+                    slug.depth(),
+                    self.note_page(*id, rendered.as_deref()),
+                    Some(crate::nav::Current::Note(*id)),
+                );
                 ctx.folder = folder.map(|f| self.folder_ctx(slug.depth(), f));
                 let template = self.v.notes[*id]
                     .front
@@ -537,7 +548,7 @@ impl Emitter<'_> {
                     .unwrap_or_else(|| "note.html".to_string());
                 Ok((
                     slug.file(),
-                    self.theme.render(&template, &ctx, &slug.file())?,
+                    self.theme.render_bytes(&template, &ctx, &slug.file())?,
                 ))
             }
             Job::Home => {
@@ -552,12 +563,10 @@ impl Emitter<'_> {
                 page.kind = "home";
                 page.breadcrumbs.clear();
                 page.canonical = self.canonical(&UrlPath::new(""));
-                let mut ctx = self.ctx(0, page);
-                ctx.reader = self.reader.page(
-                    0,
-                    idx.home
-                        .map_or(crate::nav::Current::Folder(""), crate::nav::Current::Note),
-                );
+                let current = idx
+                    .home
+                    .map_or(crate::nav::Current::Folder(""), crate::nav::Current::Note);
+                let mut ctx = self.ctx(0, page, Some(current));
                 ctx.folder = idx.folders.get("").map(|f| self.folder_ctx(0, f));
                 ctx.recent = self
                     .recent_ids(11)
@@ -577,7 +586,7 @@ impl Emitter<'_> {
                 ctx.top_tags = top;
                 Ok((
                     "index.html".into(),
-                    self.theme.render("home.html", &ctx, "index.html")?,
+                    self.theme.render_bytes("home.html", &ctx, "index.html")?,
                 ))
             }
             Job::Folder(path) => {
@@ -590,12 +599,12 @@ impl Emitter<'_> {
                     canonical: self.canonical(&f.slug.url()),
                     ..PageCtx::default()
                 };
-                let mut ctx = self.ctx(depth, page);
-                ctx.reader = self.reader.page(depth, crate::nav::Current::Folder(path));
+                let mut ctx = self.ctx(depth, page, Some(crate::nav::Current::Folder(path)));
                 ctx.folder = Some(self.folder_ctx(depth, f));
                 Ok((
                     f.slug.file(),
-                    self.theme.render("folder.html", &ctx, &f.slug.file())?,
+                    self.theme
+                        .render_bytes("folder.html", &ctx, &f.slug.file())?,
                 ))
             }
             Job::Tag(key) => {
@@ -632,7 +641,7 @@ impl Emitter<'_> {
                     canonical: self.canonical(&t.slug.url()),
                     ..PageCtx::default()
                 };
-                let mut ctx = self.ctx(depth, page);
+                let mut ctx = self.ctx(depth, page, Some(crate::nav::Current::Other));
                 ctx.tag = Some(TagCtx {
                     name: t.name.clone(),
                     children: t
@@ -644,7 +653,7 @@ impl Emitter<'_> {
                 });
                 Ok((
                     t.slug.file(),
-                    self.theme.render("tag.html", &ctx, &t.slug.file())?,
+                    self.theme.render_bytes("tag.html", &ctx, &t.slug.file())?,
                 ))
             }
             Job::TagIndex => {
@@ -654,7 +663,7 @@ impl Emitter<'_> {
                     canonical: self.canonical(&UrlPath::new("tags/")),
                     ..PageCtx::default()
                 };
-                let mut ctx = self.ctx(1, page);
+                let mut ctx = self.ctx(1, page, Some(crate::nav::Current::Other));
                 let mut order = Vec::new();
                 let roots: Vec<&String> = idx
                     .tags
@@ -670,7 +679,8 @@ impl Emitter<'_> {
                 ctx.tags = order.iter().filter_map(|k| self.tag_link(1, k)).collect();
                 Ok((
                     "tags/index.html".into(),
-                    self.theme.render("tags.html", &ctx, "tags/index.html")?,
+                    self.theme
+                        .render_bytes("tags.html", &ctx, "tags/index.html")?,
                 ))
             }
             Job::Redirect(slug, id) => {
@@ -682,10 +692,11 @@ impl Emitter<'_> {
                     canonical: self.canonical(&idx.note_url(*id)),
                     ..PageCtx::default()
                 };
-                let ctx = self.ctx(depth, page);
+                let ctx = self.ctx(depth, page, None);
                 Ok((
                     slug.file(),
-                    self.theme.render("redirect.html", &ctx, &slug.file())?,
+                    self.theme
+                        .render_bytes("redirect.html", &ctx, &slug.file())?,
                 ))
             }
             Job::NotFound => {
@@ -694,7 +705,7 @@ impl Emitter<'_> {
                     title: self.t["not_found"].to_string(),
                     ..PageCtx::default()
                 };
-                let mut ctx = self.ctx(0, page);
+                let mut ctx = self.ctx(0, page, Some(crate::nav::Current::Other));
                 if let Some(base) = &self.v.config.base_url {
                     // 404 pages are served at any depth: link absolutely when we can.
                     let abs = |p: &str| UrlPath::new(p).absolute(base);
@@ -710,7 +721,7 @@ impl Emitter<'_> {
                 }
                 Ok((
                     "404.html".into(),
-                    self.theme.render("404.html", &ctx, "404.html")?,
+                    self.theme.render_bytes("404.html", &ctx, "404.html")?,
                 ))
             }
             Job::Graph => {
@@ -720,9 +731,12 @@ impl Emitter<'_> {
                     canonical: self.canonical(&UrlPath::new("graph/")),
                     ..PageCtx::default()
                 };
-                let ctx = self.ctx(1, page);
+                let ctx = self.ctx(1, page, Some(crate::nav::Current::Other));
                 let file = "graph/index.html";
-                Ok((file.into(), self.theme.render("graph.html", &ctx, file)?))
+                Ok((
+                    file.into(),
+                    self.theme.render_bytes("graph.html", &ctx, file)?,
+                ))
             }
         }
     }

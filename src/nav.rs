@@ -234,6 +234,9 @@ pub struct SiteNav<'a> {
     /// The folder each folder note introduces.
     folder_of_index: HashMap<usize, String>,
     full: bool,
+    /// Whether pages get the explorer as data (`reader.explorer`) besides
+    /// its HTML: only for themes whose templates read it.
+    explorer_data: bool,
 }
 
 impl<'a> SiteNav<'a> {
@@ -316,6 +319,7 @@ impl<'a> SiteNav<'a> {
             folders,
             folder_of_index,
             full: published <= FULL_EXPLORER_NOTES,
+            explorer_data: true,
         }
     }
 
@@ -328,6 +332,25 @@ impl<'a> SiteNav<'a> {
             title: self.v.notes[id].title.clone(),
             url: self.url(depth, &self.v.index.note_url(id)),
             current: current == Some(id),
+        }
+    }
+
+    /// Leaves `reader.explorer` out of the pages (its HTML stays) when
+    /// `wanted` is false: serialising it for templates that never read it
+    /// took a twentieth of a large build.
+    pub fn with_explorer_data(mut self, wanted: bool) -> Self {
+        self.explorer_data = wanted;
+        self
+    }
+
+    /// What a page outside the reading flow (a redirect) gets: the graph's
+    /// links, no explorer, pager or local graph.
+    pub fn bare(&self, depth: usize) -> PageNav {
+        PageNav {
+            graph_url: self.url(depth, &UrlPath::new("graph/")),
+            graph_data: self.url(depth, &UrlPath::new(graph::GRAPH_JS)),
+            graph_ui: self.url(depth, &UrlPath::new("_static/isokb-graph.js")),
+            ..PageNav::default()
         }
     }
 
@@ -379,7 +402,7 @@ impl<'a> SiteNav<'a> {
             graph_data: self.url(depth, &UrlPath::new(graph::GRAPH_JS)),
             graph_ui: self.url(depth, &UrlPath::new("_static/isokb-graph.js")),
             explorer_html: explorer.as_ref().map(|e| explorer_html(e, self.words)),
-            explorer,
+            explorer: explorer.filter(|_| self.explorer_data),
             prev,
             next,
             local_graph,

@@ -74,16 +74,10 @@ pub fn strip_md(s: &str) -> &str {
 /// The key two names are compared by: NFC, lower case, inner whitespace runs
 /// folded to one space, trimmed. `Réunion` (NFD) and `réunion` share a key.
 pub fn name_key(s: &str) -> String {
+    let s = s.trim();
     let mut out = String::with_capacity(s.len());
     let mut space = false;
-    let s = s.trim();
-    // ASCII is already NFC: skip the normaliser on the common path.
-    let chars: Box<dyn Iterator<Item = char>> = if s.is_ascii() {
-        Box::new(s.chars())
-    } else {
-        Box::new(s.nfc())
-    };
-    for c in chars.flat_map(char::to_lowercase) {
+    let mut push = |c: char| {
         if c.is_whitespace() {
             space = true;
         } else {
@@ -93,6 +87,18 @@ pub fn name_key(s: &str) -> String {
             space = false;
             out.push(c);
         }
+    };
+    // ASCII is already NFC, and most other text passes the quick check:
+    // the normaliser runs only on the rare rest.
+    if s.is_ascii() {
+        s.bytes()
+            .for_each(|b| push(char::from(b.to_ascii_lowercase())));
+    } else if unicode_normalization::is_nfc_quick(s.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        s.chars().flat_map(char::to_lowercase).for_each(push);
+    } else {
+        s.nfc().flat_map(char::to_lowercase).for_each(push);
     }
     out
 }

@@ -160,7 +160,7 @@ struct Doc<'a> {
     x: String,
 }
 
-/// The weight of each term of one document.
+/// The weight of each term of one document, in no particular order.
 fn doc_terms(
     title: &str,
     aliases: &[String],
@@ -196,8 +196,7 @@ fn doc_terms(
         field(g, 8);
     }
     each_term(text, |t| add(t, 0, 1));
-    let mut out: Vec<(String, u32)> = acc
-        .into_iter()
+    acc.into_iter()
         .filter(|(t, a)| a.fields & 3 != 0 || STOP_WORDS.binary_search(&t.as_str()).is_err())
         .map(|(t, a)| {
             let fields: u32 = FIELD_WEIGHTS
@@ -208,9 +207,7 @@ fn doc_terms(
                 .sum();
             (t, fields + a.tf.min(MAX_TF))
         })
-        .collect();
-    out.sort_unstable();
-    out
+        .collect()
 }
 
 /// Builds every search file from the published notes.
@@ -328,7 +325,7 @@ pub struct SearchIndex {
     /// Published notes, in document order.
     ids: Vec<usize>,
     doc_of: HashMap<usize, u32>,
-    /// Per document: its terms and weights, sorted by term.
+    /// Per document: its terms and weights, in no particular order.
     terms: Vec<Vec<(String, u32)>>,
     /// Per document: its JSON.
     docs: Vec<String>,

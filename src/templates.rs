@@ -18,6 +18,8 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/de
 /// A loaded theme: templates ready to render and static files to copy.
 pub struct Theme {
     tera: Tera,
+    /// Whether a template may read `reader.explorer` (see [`reads_explorer_data`]).
+    explorer_data: bool,
     /// Static files by their path under `static/`.
     pub statics: BTreeMap<String, Vec<u8>>,
 }
@@ -48,12 +50,23 @@ impl Theme {
         tera.set_escape_fn(crate::render::escape);
         tera.add_raw_templates(sources.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| template_error("themes", &e))?;
-        Ok(Theme { tera, statics })
+        let explorer_data = sources.values().any(|s| reads_explorer_data(s));
+        Ok(Theme {
+            tera,
+            explorer_data,
+            statics,
+        })
     }
 
     /// The text of a file of the built-in theme (`templates/base.html`).
     pub fn default_source(path: &str) -> Option<&'static str> {
         DEFAULT_THEME.get_file(path).and_then(|f| f.contents_utf8())
+    }
+
+    /// Whether a template may read the explorer as data (`reader.explorer`);
+    /// the built-in templates use only its HTML (`reader.explorer_html`).
+    pub fn uses_explorer_data(&self) -> bool {
+        self.explorer_data
     }
 
     /// Whether a template exists (`archetypes/norme.html`).
@@ -68,11 +81,44 @@ impl Theme {
         ctx: &impl serde::Serialize,
         page: &str,
     ) -> Result<String, Diagnostic> {
-        let ctx = tera::Context::from_serialize(ctx).map_err(|e| template_error(page, &e))?;
-        self.tera
-            .render(name, &ctx)
-            .map_err(|e| template_error(page, &e))
+        let bytes = self.render_bytes(name, ctx, page)?;
+        String::from_utf8(bytes).map_err(|e| {
+            Diagnostic::new(Kind::Template, page, format!("the page is not UTF-8: {e}"))
+        })
     }
+
+    /// [`Theme::render`] as bytes, for pages going straight to a file:
+    /// Tera writes them without checking again that its output is UTF-8 (it
+    /// always is: templates and values are strings).
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        ctx: &impl serde::Serialize,
+        page: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| template_error(page, &e))?;
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(name, &ctx, &mut out)
+            .map_err(|e| template_error(page, &e))?;
+        Ok(out)
+    }
+}
+
+/// Whether a template's text may read the explorer's data: a `.explorer`
+/// field (not `.explorer_html`, nor the word `t.explorer`), an `["explorer"]`
+/// subscript or a call of an `explorer` macro.
+fn reads_explorer_data(src: &str) -> bool {
+    let ident = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    let b = src.as_bytes();
+    src.contains("[\"explorer\"]")
+        || src.contains("['explorer']")
+        || src.contains("::explorer(")
+        || src.match_indices(".explorer").any(|(i, m)| {
+            let after = b.get(i + m.len()).copied();
+            let words = i >= 1 && b[i - 1] == b't' && (i < 2 || !ident(b[i - 2]));
+            !after.is_some_and(ident) && !words
+        })
 }
 
 fn template_error(page: &str, e: &tera::Error) -> Diagnostic {
@@ -255,6 +301,38 @@ pub fn words(lang: crate::config::Language) -> BTreeMap<&'static str, &'static s
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn explorer_data_goes_only_to_themes_that_read_it() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(!Theme::load(dir.path(), "default")
+            .unwrap()
+            .uses_explorer_data());
+        for (src, reads) in [
+            ("{{ reader.explorer_html | safe }} {{ t.explorer }}", false),
+            ("<nav class=\"explorer\">{{ explorer }}</nav>", false),
+            ("{{ r::explorer(root=reader.explorer, t=t) }}", true),
+            ("{% for c in reader.explorer.folders %}{% endfor %}", true),
+            (
+                "{% macro side(nav) %}{{ nav.explorer | length }}{% endmacro %}",
+                true,
+            ),
+            ("{{ reader[\"explorer\"] }}", true),
+            ("{{ r::explorer(root=x, t=t) }}", true),
+        ] {
+            assert_eq!(reads_explorer_data(src), reads, "{src}");
+        }
+        let templates = dir.path().join("themes/default/templates");
+        std::fs::create_dir_all(&templates).unwrap();
+        std::fs::write(
+            templates.join("folder.html"),
+            "{% extends \"base.html\" %}{% block content %}{{ reader.explorer.name }}{% endblock %}",
+        )
+        .unwrap();
+        assert!(Theme::load(dir.path(), "default")
+            .unwrap()
+            .uses_explorer_data());
+    }
 
     #[test]
     fn default_theme_is_embedded_and_overridable() {

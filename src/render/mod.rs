@@ -27,6 +27,7 @@ use crate::markdown::trailing_block_id;
 use crate::parse::Note;
 use crate::paths::{relative_url, LinkStyle, UrlPath};
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Everything a note needs from the rest of the site to be rendered.
@@ -289,7 +290,12 @@ fn summary_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
                     }
                 }
                 let t = trailing_block_id(t).map_or(t, |(before, _)| before);
-                out.push_str(&without_inline_notes(t, &mut in_note).replace("==", ""));
+                let t = without_inline_notes(t, &mut in_note);
+                if t.contains("==") {
+                    out.push_str(&t.replace("==", ""));
+                } else {
+                    out.push_str(&t);
+                }
                 block_start = false;
             }
             Event::Code(t) | Event::InlineMath(t) => out.push_str(t),
@@ -315,7 +321,10 @@ fn summary_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
 
 /// `text^[note] more` → `text more`; `depth` carries an open note (and its
 /// inner brackets) over to the next text run.
-fn without_inline_notes(t: &str, depth: &mut usize) -> String {
+fn without_inline_notes<'a>(t: &'a str, depth: &mut usize) -> Cow<'a, str> {
+    if *depth == 0 && !t.contains("^[") {
+        return Cow::Borrowed(t);
+    }
     let mut out = String::new();
     let mut chars = t.chars().peekable();
     while let Some(c) = chars.next() {
@@ -330,7 +339,7 @@ fn without_inline_notes(t: &str, depth: &mut usize) -> String {
             _ => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// The first `max` characters of the text (title removed), cut at a word.
@@ -362,15 +371,27 @@ pub fn escape(s: &str) -> String {
 /// Appends `s` to `out`, HTML-escaped (see [`escape`]): copies the runs
 /// between special characters in one piece.
 pub fn escape_into(out: &mut String, s: &str) {
+    /// Which bytes need escaping.
+    const SPECIAL: [bool; 256] = {
+        let mut t = [false; 256];
+        t[b'&' as usize] = true;
+        t[b'<' as usize] = true;
+        t[b'>' as usize] = true;
+        t[b'"' as usize] = true;
+        t[b'\'' as usize] = true;
+        t
+    };
     let mut last = 0;
-    for (i, b) in s.bytes().enumerate() {
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if !SPECIAL[usize::from(b)] {
+            continue;
+        }
         let rep = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+            _ => "&#39;",
         };
         // The special characters are ASCII, so `i` is a character boundary.
         out.push_str(&s[last..i]);
