@@ -8,13 +8,14 @@
 
 use crate::emit::SiteView;
 use crate::paths::{relative_url, LinkStyle};
-use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
+use std::hash::BuildHasher as _;
 
 /// The global graph's data file (site-relative).
 pub const GRAPH_JS: &str = "graph.js";
 /// Most nodes a local graph shows (the note, then its neighbours by degree).
 pub const LOCAL_MAX_NODES: usize = 50;
+const _: () = assert!(LOCAL_MAX_NODES < 255, "positions are kept in a byte");
 /// Distance between neighbouring nodes in the initial layout.
 const SPACING: f64 = 12.0;
 const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
@@ -207,33 +208,40 @@ pub fn initial_layout(v: &SiteView, g: &Graph) -> Vec<(f64, f64)> {
 /// root (the page knows its way there), split like the global graph's.
 /// `None` when the note is unpublished.
 pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option<String> {
-    use std::fmt::Write as _;
     let idx = v.index;
     let start = g.node_of[id]?;
-    let (chosen, hop) = local_nodes(g, start);
-    let pos: HashMap<usize, usize> = chosen.iter().enumerate().map(|(p, &k)| (k, p)).collect();
+    let chosen = local_nodes(g, start);
+    let mut num = itoa::Buffer::new();
     // Written by hand from per-node pieces computed once per emit: the same
     // bytes serde_json gives for `{"p":[…],"n":[[title,prefix,rest,hop],…],
     // "e":[…],"t":[[name,url,[…]],…]}`, `<` escaped.
-    let mut dirs: Vec<&str> = Vec::new();
+    let mut dirs: Vec<(u64, &str)> = Vec::new();
     let mut n = String::with_capacity(chosen.len() * 96);
-    for (j, &k) in chosen.iter().enumerate() {
+    for (j, &(k, hop)) in chosen.iter().enumerate() {
         let l = labels.get(v, g, k);
-        let p = match dirs.iter().position(|d| *d == l.dir) {
+        let p = match dirs
+            .iter()
+            .position(|&(h, d)| h == l.dir_hash && d == l.dir)
+        {
             Some(p) => p,
             None => {
-                dirs.push(&l.dir);
+                dirs.push((l.dir_hash, &l.dir));
                 dirs.len() - 1
             }
         };
-        if j > 0 {
-            n.push(',');
-        }
-        let _ = write!(n, "[{},{p},{},{}]", l.title, l.rest, hop[&k]);
+        n.push_str(if j > 0 { ",[" } else { "[" });
+        n.push_str(&l.title);
+        n.push(',');
+        n.push_str(num.format(p));
+        n.push(',');
+        n.push_str(&l.rest);
+        n.push(',');
+        n.push_str(num.format(hop));
+        n.push(']');
     }
     let mut out = String::with_capacity(n.len() + 64 * dirs.len() + 512);
     out.push_str("{\"p\":[");
-    for (j, d) in dirs.iter().enumerate() {
+    for (j, (_, d)) in dirs.iter().enumerate() {
         if j > 0 {
             out.push(',');
         }
@@ -242,34 +250,58 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
     out.push_str("],\"n\":[");
     out.push_str(&n);
     out.push_str("],\"e\":[");
-    let mut first = true;
-    for (p, &a) in chosen.iter().enumerate() {
-        for &b in &g.adj[a] {
-            if let Some(&q) = pos.get(&b) {
-                if q > p {
-                    let _ = write!(out, "{}{p},{q}", if first { "" } else { "," });
+    // Each shown node's position plus one, in a table of every node kept by
+    // the thread and cleared after use: the links are found without hashing.
+    thread_local! {
+        static POS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    POS.with_borrow_mut(|pos| {
+        if pos.len() < g.adj.len() {
+            pos.resize(g.adj.len(), 0);
+        }
+        for (p, &(k, _)) in chosen.iter().enumerate() {
+            pos[k] = p as u8 + 1;
+        }
+        let mut first = true;
+        for (p, &(a, _)) in chosen.iter().enumerate() {
+            for &b in &g.adj[a] {
+                let q = usize::from(pos[b]);
+                if q > p + 1 {
+                    if !first {
+                        out.push(',');
+                    }
+                    out.push_str(num.format(p));
+                    out.push(',');
+                    out.push_str(num.format(q - 1));
                     first = false;
                 }
             }
         }
-    }
+        for &(k, _) in &chosen {
+            pos[k] = 0;
+        }
+    });
     out.push_str("],\"t\":[");
     let style = style_of(v);
     let mut first = true;
-    for key in &idx.notes[id].tags {
-        let Some(t) = idx.tags.get(key) else { continue };
-        let _ = write!(
-            out,
-            "{}[{},{},[",
-            if first { "" } else { "," },
-            json_str(&t.name),
-            json_str(&relative_url(0, &t.slug.url(), style))
-        );
+    let own = idx.notes[id].tags.iter().filter_map(|k| idx.tags.get(k));
+    for (t, rank) in own.zip(&labels.get(v, g, start).tags) {
+        if !first {
+            out.push(',');
+        }
+        out.push('[');
+        out.push_str(&json_str(&t.name));
+        out.push(',');
+        out.push_str(&json_str(&relative_url(0, &t.slug.url(), style)));
+        out.push_str(",[");
         first = false;
         let mut first_member = true;
-        for (p, &k) in chosen.iter().enumerate() {
-            if idx.notes[g.notes[k]].tags.contains(key) {
-                let _ = write!(out, "{}{p}", if first_member { "" } else { "," });
+        for (p, &(k, _)) in chosen.iter().enumerate() {
+            if labels.get(v, g, k).tags.contains(rank) {
+                if !first_member {
+                    out.push(',');
+                }
+                out.push_str(num.format(p));
                 first_member = false;
             }
         }
@@ -292,71 +324,104 @@ fn json_str(s: &str) -> String {
 pub struct Label {
     title: String,
     dir: String,
+    /// `dir`'s hash: pages compare folders by it first.
+    dir_hash: u64,
     rest: String,
+    /// The note's tags that the index knows, in the note's order, by rank
+    /// among the index's tags (compared as numbers).
+    tags: Vec<u32>,
 }
 
 /// Each node's [`Label`], computed when a page first needs it and then shared
 /// by every page that shows the node.
 #[derive(Debug, Default)]
-pub struct Labels(Vec<std::sync::OnceLock<Label>>);
+pub struct Labels {
+    labels: Vec<std::sync::OnceLock<Label>>,
+    /// Each tag's rank among the index's tags.
+    tag_rank: rustc_hash::FxHashMap<String, u32>,
+}
 
 impl Labels {
     /// Room for the labels of `g`'s nodes.
-    pub fn new(g: &Graph) -> Labels {
-        Labels((0..g.notes.len()).map(|_| Default::default()).collect())
+    pub fn new(idx: &crate::index::Index, g: &Graph) -> Labels {
+        Labels {
+            labels: (0..g.notes.len()).map(|_| Default::default()).collect(),
+            tag_rank: idx.tags.keys().cloned().zip(0..).collect(),
+        }
     }
 
     fn get(&self, v: &SiteView, g: &Graph, k: usize) -> &Label {
-        self.0[k].get_or_init(|| {
+        self.labels[k].get_or_init(|| {
             let i = g.notes[k];
             let url = relative_url(0, &v.index.note_url(i), style_of(v));
             let (dir, rest) = split_url(&url);
+            let dir = json_str(dir);
             Label {
                 title: json_str(&v.notes[i].title),
-                dir: json_str(dir),
+                dir_hash: rustc_hash::FxBuildHasher.hash_one(&dir),
+                dir,
                 rest: json_str(rest),
+                tags: v.index.notes[i]
+                    .tags
+                    .iter()
+                    .filter_map(|t| self.tag_rank.get(t).copied())
+                    .collect(),
             }
         })
     }
 }
 
 /// The nodes a local graph around node `start` shows (`start` first, then
-/// the nearest, best linked ones), with each node's distance.
-pub fn local_nodes(g: &Graph, start: usize) -> (Vec<usize>, HashMap<usize, u8>) {
-    let keep = LOCAL_MAX_NODES - 1;
-    let mut hop: HashMap<usize, u8> = HashMap::default();
-    hop.insert(start, 0);
-    let key = |h: u8, k: usize| (h, std::cmp::Reverse(g.adj[k].len()), k);
-    let mut chosen: Vec<(u8, std::cmp::Reverse<usize>, usize)> = Vec::new();
-    for &b in &g.adj[start] {
-        if let std::collections::hash_map::Entry::Vacant(e) = hop.entry(b) {
-            e.insert(1);
-            chosen.push(key(1, b));
-        }
+/// the nearest, best linked ones), each with its distance.
+pub fn local_nodes(g: &Graph, start: usize) -> Vec<(usize, u8)> {
+    // Nodes seen by this call: those whose mark is the call's number, in a
+    // table of every node kept by the thread (no hashing, nothing to clear).
+    thread_local! {
+        static SEEN: std::cell::RefCell<(Vec<u32>, u32)> =
+            const { std::cell::RefCell::new((Vec::new(), 0)) };
     }
-    // Hop-2 nodes rank after every neighbour: needed only when the
-    // neighbours leave room (a hub's neighbourhood two links away can be a
-    // third of the site).
-    if chosen.len() < keep {
-        for i in 0..chosen.len() {
-            let a = chosen[i].2;
-            for &b in &g.adj[a] {
-                if let std::collections::hash_map::Entry::Vacant(e) = hop.entry(b) {
-                    e.insert(2);
-                    chosen.push(key(2, b));
+    SEEN.with_borrow_mut(|(marks, call)| {
+        if marks.len() < g.adj.len() {
+            marks.resize(g.adj.len(), 0);
+        }
+        *call = call.wrapping_add(1);
+        if *call == 0 {
+            marks.fill(0);
+            *call = 1;
+        }
+        let call = *call;
+        let mut seen = |k: usize| std::mem::replace(&mut marks[k], call) == call;
+        seen(start);
+        let keep = LOCAL_MAX_NODES - 1;
+        let key = |h: u8, k: usize| (h, std::cmp::Reverse(g.adj[k].len()), k);
+        let mut chosen: Vec<(u8, std::cmp::Reverse<usize>, usize)> = Vec::new();
+        for &b in &g.adj[start] {
+            if !seen(b) {
+                chosen.push(key(1, b));
+            }
+        }
+        // Hop-2 nodes rank after every neighbour: needed only when the
+        // neighbours leave room (a hub's neighbourhood two links away can be a
+        // third of the site).
+        if chosen.len() < keep {
+            for i in 0..chosen.len() {
+                let a = chosen[i].2;
+                for &b in &g.adj[a] {
+                    if !seen(b) {
+                        chosen.push(key(2, b));
+                    }
                 }
             }
         }
-    }
-    if chosen.len() > keep {
-        chosen.select_nth_unstable(keep);
-        chosen.truncate(keep);
-    }
-    chosen.sort_unstable();
-    let chosen: Vec<usize> = std::iter::once(start)
-        .chain(chosen.into_iter().map(|(_, _, k)| k))
-        .collect();
-    (chosen, hop)
+        if chosen.len() > keep {
+            chosen.select_nth_unstable(keep);
+            chosen.truncate(keep);
+        }
+        chosen.sort_unstable();
+        std::iter::once((start, 0))
+            .chain(chosen.into_iter().map(|(h, _, k)| (k, h)))
+            .collect()
+    })
 }
 
 #[cfg(test)]

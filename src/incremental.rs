@@ -271,8 +271,11 @@ fn touched(
                 continue;
             }
             let Some(start) = g.node_of[p] else { continue };
-            let (shown, _) = crate::graph::local_nodes(g, start);
-            if shown.iter().any(|&k| retitled_notes.contains(&g.notes[k])) {
+            let shown = crate::graph::local_nodes(g, start);
+            if shown
+                .iter()
+                .any(|&(k, _)| retitled_notes.contains(&g.notes[k]))
+            {
                 t.notes.insert(p);
             }
         }

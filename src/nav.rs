@@ -307,7 +307,7 @@ impl<'a> SiteNav<'a> {
                 LinkStyle::Explicit
             },
             graph: &idx.graph,
-            labels: graph::Labels::new(&idx.graph),
+            labels: graph::Labels::new(idx, &idx.graph),
             words: {
                 let t = crate::templates::words(v.config.language);
                 ExplorerWords {

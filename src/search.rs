@@ -60,6 +60,11 @@ pub const STOP_WORDS: &[&str] = &[
     "with",
 ];
 
+/// Whether a folded term is one of [`STOP_WORDS`] (none is longer than five bytes).
+fn is_stop_word(t: &str) -> bool {
+    t.len() <= 5 && STOP_WORDS.binary_search(&t).is_ok()
+}
+
 /// Field weights of a posting: a word in the title counts most.
 const W_TITLE: u32 = 12;
 const W_ALIAS: u32 = 8;
@@ -157,7 +162,7 @@ struct Doc<'a> {
     h: Vec<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     g: Vec<&'a str>,
-    x: String,
+    x: &'a str,
 }
 
 /// The weight of each term of one document, in no particular order.
@@ -197,7 +202,7 @@ fn doc_terms(
     }
     each_term(text, |t| add(t, 0, 1));
     acc.into_iter()
-        .filter(|(t, a)| a.fields & 3 != 0 || STOP_WORDS.binary_search(&t.as_str()).is_err())
+        .filter(|(t, a)| a.fields & 3 != 0 || !is_stop_word(t))
         .map(|(t, a)| {
             let fields: u32 = FIELD_WEIGHTS
                 .iter()
@@ -360,7 +365,10 @@ fn document(v: &SiteView, i: usize, style: LinkStyle) -> (Vec<(String, u32)>, St
         a: &n.front.aliases,
         h: headings,
         g: tags,
-        x: n.text.chars().take(EXCERPT_CHARS).collect(),
+        x: n.text
+            .char_indices()
+            .nth(EXCERPT_CHARS)
+            .map_or(n.text.as_str(), |(end, _)| &n.text[..end]),
     };
     (weights, serde_json::to_string(&doc).unwrap_or_default())
 }
@@ -667,6 +675,8 @@ mod tests {
         let mut s = STOP_WORDS.to_vec();
         s.sort_unstable();
         assert_eq!(s, STOP_WORDS);
+        assert!(STOP_WORDS.iter().all(|w| w.len() <= 5 && is_stop_word(w)));
+        assert!(!is_stop_word("donnees") && !is_stop_word("x"));
     }
 
     #[test]
