@@ -117,11 +117,11 @@ struct Urls {
 }
 
 #[derive(Serialize, Clone)]
-struct Card {
-    title: String,
+struct Card<'a> {
+    title: &'a str,
     url: String,
-    date: Option<String>,
-    summary: String,
+    date: Option<&'a str>,
+    summary: &'a str,
 }
 
 #[derive(Serialize, Clone)]
@@ -154,7 +154,7 @@ struct PageCtx<'a> {
     tags: Vec<TagLink>,
     properties: Vec<Prop>,
     aliases: &'a [String],
-    backlinks: Vec<Card>,
+    backlinks: Vec<Card<'a>>,
     cssclasses: String,
     date: Option<String>,
     updated: Option<String>,
@@ -165,17 +165,17 @@ struct PageCtx<'a> {
 }
 
 #[derive(Serialize)]
-struct FolderCtx {
+struct FolderCtx<'a> {
     title: String,
     subfolders: Vec<TagLink>,
-    notes: Vec<Card>,
+    notes: Vec<Card<'a>>,
 }
 
 #[derive(Serialize)]
-struct TagCtx {
+struct TagCtx<'a> {
     name: String,
     children: Vec<TagLink>,
-    notes: Vec<Card>,
+    notes: Vec<Card<'a>>,
 }
 
 #[derive(Serialize)]
@@ -185,10 +185,10 @@ struct Ctx<'a> {
     root: String,
     urls: Urls,
     page: PageCtx<'a>,
-    folder: Option<FolderCtx>,
-    tag: Option<TagCtx>,
+    folder: Option<FolderCtx<'a>>,
+    tag: Option<TagCtx<'a>>,
     tags: Vec<TagLink>,
-    recent: Vec<Card>,
+    recent: Vec<Card<'a>>,
     top_tags: Vec<TagLink>,
     live_reload: Option<&'a str>,
     reader: crate::nav::PageNav,
@@ -465,16 +465,16 @@ impl Emitter<'_> {
         }
     }
 
-    fn card(&self, depth: usize, id: usize) -> Card {
+    fn card(&self, depth: usize, id: usize) -> Card<'_> {
         let v = self.v;
         Card {
-            title: v.notes[id].title.clone(),
+            title: &v.notes[id].title,
             url: self.url(depth, &v.index.note_url(id)),
-            date: self.dates[id].map(str::to_string),
+            date: self.dates[id],
             summary: if v.index.notes[id].published {
-                v.notes[id].summary.clone()
+                &v.notes[id].summary
             } else {
-                String::new()
+                ""
             },
         }
     }
@@ -819,7 +819,7 @@ impl Emitter<'_> {
         crumbs
     }
 
-    fn folder_ctx(&self, depth: usize, f: &crate::index::FolderInfo) -> FolderCtx {
+    fn folder_ctx(&self, depth: usize, f: &crate::index::FolderInfo) -> FolderCtx<'_> {
         let idx = self.v.index;
         let count = |path: &str| -> usize {
             let prefix = format!("{path}/");
@@ -830,7 +830,7 @@ impl Emitter<'_> {
                 .sum()
         };
         let mut notes: Vec<Card> = f.notes.iter().map(|&i| self.card(depth, i)).collect();
-        notes.sort_by_cached_key(|a| name_key(&a.title));
+        notes.sort_by_cached_key(|a| name_key(a.title));
         FolderCtx {
             title: f.name.clone(),
             subfolders: f
