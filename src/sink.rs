@@ -39,23 +39,42 @@ enum Pending {
 /// queue: the pages are made in parallel, but creating entries in one folder
 /// takes that folder's lock in the kernel, and two threads doing it at once
 /// spend their time waiting for each other (a third of the system time of a
-/// 10,000-note build). Failed writes are reported by [`Sink::flush`].
+/// 10,000-note build). Writes go to the writer in batches: waking it for each
+/// page took a fiftieth of a build. Failed writes are reported by
+/// [`Sink::flush`].
 pub struct DiskSink {
     root: PathBuf,
-    queue: Mutex<Option<std::sync::mpsc::SyncSender<Pending>>>,
+    queue: Mutex<Queue>,
     writer: Mutex<Option<std::thread::JoinHandle<FailedWrites>>>,
 }
+
+/// Writes gathered for the writer thread.
+struct Queue {
+    /// `None` once flushed.
+    tx: Option<std::sync::mpsc::SyncSender<Vec<Pending>>>,
+    batch: Vec<Pending>,
+    /// Bytes of the pages in `batch`.
+    bytes: usize,
+}
+
+/// A batch goes to the writer when it holds this many writes…
+const BATCH_WRITES: usize = 32;
+/// …or this many bytes.
+const BATCH_BYTES: usize = 512 * 1024;
+/// Batches waiting for the writer, at most: bounds the memory held by pages
+/// made faster than the disk takes them.
+const BATCHES_QUEUED: usize = 8;
 
 impl DiskSink {
     /// A sink writing below `root`.
     pub fn new(root: impl Into<PathBuf>) -> Self {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Pending>(256);
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Pending>>(BATCHES_QUEUED);
         let writer = std::thread::spawn(move || {
             // Files sharing a folder come in runs (search data, static files):
             // the last folder made is enough to skip making it again.
             let mut made: Option<PathBuf> = None;
             let mut failed = Vec::new();
-            for job in rx {
+            for job in rx.into_iter().flatten() {
                 let (shown, target) = match &job {
                     Pending::Bytes(s, t, _) | Pending::Copy(s, t, _) => (s, t),
                 };
@@ -78,7 +97,11 @@ impl DiskSink {
         });
         DiskSink {
             root: root.into(),
-            queue: Mutex::new(Some(tx)),
+            queue: Mutex::new(Queue {
+                tx: Some(tx),
+                batch: Vec::with_capacity(BATCH_WRITES),
+                bytes: 0,
+            }),
             writer: Mutex::new(Some(writer)),
         }
     }
@@ -99,14 +122,34 @@ impl DiskSink {
     }
 
     fn send(&self, job: Pending) -> io::Result<()> {
-        let tx = self
-            .queue
-            .lock()
-            .map_err(|_| io::Error::other("poisoned"))?
-            .clone()
-            .ok_or_else(|| io::Error::other("the output was already flushed"))?;
-        tx.send(job)
-            .map_err(|_| io::Error::other("the writer thread stopped"))
+        let full = {
+            let mut q = self
+                .queue
+                .lock()
+                .map_err(|_| io::Error::other("poisoned"))?;
+            let tx =
+                q.tx.clone()
+                    .ok_or_else(|| io::Error::other("the output was already flushed"))?;
+            q.bytes += match &job {
+                Pending::Bytes(_, _, b) => b.len(),
+                Pending::Copy(..) => 0,
+            };
+            q.batch.push(job);
+            (q.batch.len() >= BATCH_WRITES || q.bytes >= BATCH_BYTES).then(|| {
+                q.bytes = 0;
+                (
+                    tx,
+                    std::mem::replace(&mut q.batch, Vec::with_capacity(BATCH_WRITES)),
+                )
+            })
+        };
+        // Sent outside the lock: a full queue holds back only this thread.
+        match full {
+            Some((tx, batch)) => tx
+                .send(batch)
+                .map_err(|_| io::Error::other("the writer thread stopped")),
+            None => Ok(()),
+        }
     }
 }
 
@@ -124,7 +167,11 @@ impl Sink for DiskSink {
     }
     fn flush(&self) -> FailedWrites {
         if let Ok(mut q) = self.queue.lock() {
-            q.take();
+            let batch = std::mem::take(&mut q.batch);
+            if let Some(tx) = q.tx.take() {
+                // A failed send means the writer stopped: its join says why.
+                let _ = tx.send(batch);
+            }
         }
         let writer = self.writer.lock().ok().and_then(|mut w| w.take());
         match writer.map(|w| w.join()) {
