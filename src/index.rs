@@ -403,12 +403,16 @@ fn assign_slugs(notes: &[Note], diags: &mut Vec<Diagnostic>) -> (Vec<Slug>, Opti
     let mut taken: HashMap<Slug, usize> = HashMap::new();
     let mut home = None;
     let mut slugs = Vec::with_capacity(notes.len());
-    for (i, n) in notes.iter().enumerate() {
-        let wanted = match &n.front.permalink {
+    // Each note's own wish, made in parallel; the clashes are settled in order.
+    let wishes: Vec<Slug> = notes
+        .par_iter()
+        .map(|n| match &n.front.permalink {
             Some(p) => Slug::of_path(p),
             None if n.path.stem().eq_ignore_ascii_case("index") => Slug::of_path(n.path.folder()),
             None => Slug::of_path(n.path.without_md()),
-        };
+        })
+        .collect();
+    for ((i, n), wanted) in notes.iter().enumerate().zip(wishes) {
         let mut wanted = wanted;
         if wanted.as_str().is_empty() {
             if home.is_none() {

@@ -8,6 +8,7 @@
 //! index stage; knows nothing of rendering.
 
 use crate::paths::{join_relative, name_key, strip_md};
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// What a target can name.
@@ -72,20 +73,31 @@ impl NameTable {
         files: impl IntoIterator<Item = &'a str>,
     ) -> Self {
         let mut t = NameTable::default();
-        for (i, (path, aliases)) in notes.into_iter().enumerate() {
-            let idx = t.push(Target::Note(i), strip_md(path));
+        // The keys, made in parallel; the tables are filled in order.
+        let notes: Vec<(&str, &[String])> = notes.into_iter().collect();
+        let keys: Vec<(String, Vec<String>)> = notes
+            .par_iter()
+            .map(|(path, aliases)| {
+                (
+                    name_key(strip_md(path)),
+                    aliases.iter().map(|a| name_key(a)).collect(),
+                )
+            })
+            .collect();
+        for (i, (key, aliases)) in keys.into_iter().enumerate() {
+            let idx = t.push(Target::Note(i), key);
             for a in aliases {
-                t.by_alias.entry(name_key(a)).or_default().push(idx);
+                t.by_alias.entry(a).or_default().push(idx);
             }
         }
         for (i, path) in files.into_iter().enumerate() {
-            t.push(Target::File(i), path);
+            t.push(Target::File(i), name_key(path));
         }
         t
     }
 
-    fn push(&mut self, target: Target, path: &str) -> usize {
-        let key = name_key(path);
+    /// Adds a target under its path's [`name_key`].
+    fn push(&mut self, target: Target, key: String) -> usize {
         let folder = key
             .rfind('/')
             .map_or(String::new(), |i| key[..i].to_string());
