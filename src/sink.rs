@@ -127,21 +127,21 @@ impl DiskSink {
                 .queue
                 .lock()
                 .map_err(|_| io::Error::other("poisoned"))?;
-            let tx =
-                q.tx.clone()
-                    .ok_or_else(|| io::Error::other("the output was already flushed"))?;
+            if q.tx.is_none() {
+                return Err(io::Error::other("the output was already flushed"));
+            }
             q.bytes += match &job {
                 Pending::Bytes(_, _, b) => b.len(),
                 Pending::Copy(..) => 0,
             };
             q.batch.push(job);
-            (q.batch.len() >= BATCH_WRITES || q.bytes >= BATCH_BYTES).then(|| {
+            if q.batch.len() >= BATCH_WRITES || q.bytes >= BATCH_BYTES {
                 q.bytes = 0;
-                (
-                    tx,
-                    std::mem::replace(&mut q.batch, Vec::with_capacity(BATCH_WRITES)),
-                )
-            })
+                let batch = std::mem::replace(&mut q.batch, Vec::with_capacity(BATCH_WRITES));
+                q.tx.clone().map(|tx| (tx, batch))
+            } else {
+                None
+            }
         };
         // Sent outside the lock: a full queue holds back only this thread.
         match full {
@@ -227,6 +227,34 @@ mod tests {
         assert_eq!(std::fs::read(dir.path().join("a/b.html")).unwrap(), b"x");
         let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn disk_sink_writes_every_batch_and_the_last_partial_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let sink = DiskSink::new(dir.path());
+        let n = 3 * BATCH_WRITES + 5;
+        std::thread::scope(|s| {
+            for t in 0..2 {
+                let sink = &sink;
+                s.spawn(move || {
+                    for i in (t..n).step_by(2) {
+                        let path = format!("p{i}/index.html");
+                        sink.write_owned(&path, vec![b'x'; i]).unwrap();
+                    }
+                });
+            }
+        });
+        // A page over the byte limit goes out at once.
+        sink.write_owned("big.bin", vec![0; BATCH_BYTES + 1])
+            .unwrap();
+        assert!(sink.flush().is_empty());
+        for i in 0..n {
+            let bytes = std::fs::read(dir.path().join(format!("p{i}/index.html"))).unwrap();
+            assert_eq!(bytes.len(), i, "p{i}");
+        }
+        let big = std::fs::metadata(dir.path().join("big.bin")).unwrap();
+        assert_eq!(big.len(), (BATCH_BYTES + 1) as u64);
     }
 
     #[test]
