@@ -234,8 +234,11 @@ pub enum LinkStyle {
 /// The relative link from a page at depth `depth` to `target`.
 /// `relative_url(2, "c/", Explicit)` is `../../c/index.html`.
 pub fn relative_url(depth: usize, target: &UrlPath, style: LinkStyle) -> String {
-    let mut s = "../".repeat(depth);
-    s.push_str(&encode_path(target.as_str()));
+    let mut s = String::with_capacity(3 * depth + target.as_str().len() + 10);
+    for _ in 0..depth {
+        s.push_str("../");
+    }
+    encode_path_into(&mut s, target.as_str());
     if target.is_dir() && style == LinkStyle::Explicit {
         s.push_str("index.html");
     } else if s.is_empty() {
@@ -248,17 +251,47 @@ pub fn relative_url(depth: usize, target: &UrlPath, style: LinkStyle) -> String 
 /// non-ASCII), leaving `/` and safe characters alone.
 pub fn encode_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"/-_.~!$&'()*+,;=:@".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push('%');
-            out.push(HEX[usize::from(b >> 4)] as char);
-            out.push(HEX[usize::from(b & 15)] as char);
-        }
-    }
+    encode_path_into(&mut out, s);
     out
+}
+
+/// [`encode_path`], appended to `out`: the runs of safe bytes (most paths
+/// are nothing else) are copied in one piece.
+fn encode_path_into(out: &mut String, s: &str) {
+    /// Bytes that stand for themselves in a URL path.
+    const SAFE: [bool; 256] = {
+        let mut t = [false; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            t[b] = c.is_ascii_alphanumeric();
+            b += 1;
+        }
+        let extra = b"/-_.~!$&'()*+,;=:@";
+        let mut i = 0;
+        while i < extra.len() {
+            t[extra[i] as usize] = true;
+            i += 1;
+        }
+        t
+    };
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut last = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if SAFE[usize::from(b)] {
+            continue;
+        }
+        // A run of safe bytes is ASCII, so it starts and ends at character
+        // boundaries; between the bytes of one character there is no run.
+        if last < i {
+            out.push_str(&s[last..i]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(b >> 4)]));
+        out.push(char::from(HEX[usize::from(b & 15)]));
+        last = i + 1;
+    }
+    out.push_str(&s[last..]);
 }
 
 /// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as written.
@@ -360,6 +393,24 @@ mod tests {
             ),
             "../assets/Pasted%20image.png"
         );
+    }
+
+    #[test]
+    fn percent_encoding_keeps_safe_runs_and_round_trips() {
+        assert_eq!(encode_path("a/b-c_d.e~f/"), "a/b-c_d.e~f/");
+        assert_eq!(encode_path("Réunion 2024#x?"), "R%C3%A9union%202024%23x%3F");
+        assert_eq!(encode_path("é"), "%C3%A9");
+        assert_eq!(encode_path("a«b»c"), "a%C2%ABb%C2%BBc");
+        assert_eq!(encode_path("100%"), "100%25");
+        for s in ["fichiers/Réunion d’équipe.pdf", "«»", "日本/語.png", ""] {
+            assert_eq!(decode_percent(&encode_path(s)), s);
+        }
+        let dir = UrlPath::new("a/é/");
+        assert_eq!(
+            relative_url(2, &dir, LinkStyle::Explicit),
+            "../../a/%C3%A9/index.html"
+        );
+        assert_eq!(relative_url(0, &UrlPath::new(""), LinkStyle::Pretty), "./");
     }
 
     #[test]
