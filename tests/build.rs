@@ -252,6 +252,56 @@ fn alias_redirects_work_without_javascript() {
 }
 
 #[test]
+fn redirects_made_in_rust_equal_the_theme_template() {
+    // The built-in `redirect.html` is drawn in Rust; a theme's own copy of it
+    // (here the same template with a comment, so Tera renders it) must give
+    // the same bytes, with and without a canonical link.
+    let dir = fixture("links");
+    write_files(
+        dir.path(),
+        &[(
+            "content/« Été » & <co>.md",
+            "---\naliases: [\"L'été « chaud » & <b>\"]\n---\nx",
+        )],
+    );
+    for base_url in [None, Some("https://kb.example.org/a&b/")] {
+        let o = isokb::Overrides {
+            base_url: base_url.map(Into::into),
+            ..Default::default()
+        };
+        let (_, rust) = isokb::build_in_memory(dir.path(), &o, &Default::default()).unwrap();
+        let custom = tempfile::tempdir().unwrap();
+        copy_dir(dir.path(), custom.path());
+        let template = isokb::templates::Theme::default_source("templates/redirect.html").unwrap();
+        write_files(
+            custom.path(),
+            &[(
+                "themes/default/templates/redirect.html",
+                &format!("{{# the same #}}{template}"),
+            )],
+        );
+        let (_, tera) = isokb::build_in_memory(custom.path(), &o, &Default::default()).unwrap();
+        let redirects: Vec<&String> = rust
+            .iter()
+            .filter(|(_, b)| String::from_utf8_lossy(b).contains("http-equiv=\"refresh\""))
+            .map(|(p, _)| p)
+            .collect();
+        assert!(redirects.len() >= 3, "{redirects:?}");
+        assert!(
+            redirects.iter().any(|p| p.starts_with("l-ete")),
+            "{redirects:?}"
+        );
+        for p in redirects {
+            assert_eq!(
+                String::from_utf8_lossy(&rust[p]),
+                String::from_utf8_lossy(&tera[p]),
+                "{p} with base URL {base_url:?}"
+            );
+        }
+    }
+}
+
+#[test]
 fn user_text_is_escaped_everywhere() {
     let dir = tempfile::tempdir().unwrap();
     write_files(dir.path(), &[
