@@ -398,14 +398,12 @@ impl<'a> SiteNav<'a> {
             .get("")
             .map(|_| self.explorer("", depth, folder, page_folder, note));
         PageNav {
-            graph_url: self.url(depth, &UrlPath::new("graph/")),
-            graph_data: self.url(depth, &UrlPath::new(graph::GRAPH_JS)),
-            graph_ui: self.url(depth, &UrlPath::new("_static/isokb-graph.js")),
             explorer_html: explorer.as_ref().map(|e| explorer_html(e, self.words)),
             explorer: explorer.filter(|_| self.explorer_data),
             prev,
             next,
             local_graph,
+            ..self.bare(depth)
         }
     }
 

@@ -89,22 +89,9 @@ impl Theme {
         self.tera.get_template_names().any(|n| n == name)
     }
 
-    /// Renders a template with a serialisable context.
-    pub fn render(
-        &self,
-        name: &str,
-        ctx: &impl serde::Serialize,
-        page: &str,
-    ) -> Result<String, Diagnostic> {
-        let bytes = self.render_bytes(name, ctx, page)?;
-        String::from_utf8(bytes).map_err(|e| {
-            Diagnostic::new(Kind::Template, page, format!("the page is not UTF-8: {e}"))
-        })
-    }
-
-    /// [`Theme::render`] as bytes, for pages going straight to a file:
-    /// Tera writes them without checking again that its output is UTF-8 (it
-    /// always is: templates and values are strings).
+    /// Renders a template with a serialisable context, as the bytes of the
+    /// page: Tera writes them without checking again that its output is
+    /// UTF-8 (it always is: templates and values are strings).
     pub fn render_bytes(
         &self,
         name: &str,
@@ -387,8 +374,10 @@ mod tests {
             t: BTreeMap<&'a str, &'a str>,
         }
         assert_eq!(
-            theme.render("404.html", &C { t }, "404.html").unwrap(),
-            "custom Accueil"
+            theme
+                .render_bytes("404.html", &C { t }, "404.html")
+                .unwrap(),
+            b"custom Accueil"
         );
         assert!(Theme::load(dir.path(), "missing").is_err());
     }
@@ -404,7 +393,7 @@ mod tests {
         .unwrap();
         let theme = Theme::load(dir.path(), "default").unwrap();
         let err = theme
-            .render("404.html", &serde_json::json!({}), "404.html")
+            .render_bytes("404.html", &serde_json::json!({}), "404.html")
             .unwrap_err();
         assert_eq!(err.kind, Kind::Template);
         assert!(err.message.contains("nope"), "{}", err.message);

@@ -371,27 +371,20 @@ pub fn escape(s: &str) -> String {
 /// Appends `s` to `out`, HTML-escaped (see [`escape`]): copies the runs
 /// between special characters in one piece.
 pub fn escape_into(out: &mut String, s: &str) {
-    /// Which bytes need escaping.
-    const SPECIAL: [bool; 256] = {
-        let mut t = [false; 256];
-        t[b'&' as usize] = true;
-        t[b'<' as usize] = true;
-        t[b'>' as usize] = true;
-        t[b'"' as usize] = true;
-        t[b'\'' as usize] = true;
+    /// What each byte becomes, for the bytes that need escaping.
+    const ESCAPED: [Option<&str>; 256] = {
+        let mut t = [None; 256];
+        t[b'&' as usize] = Some("&amp;");
+        t[b'<' as usize] = Some("&lt;");
+        t[b'>' as usize] = Some("&gt;");
+        t[b'"' as usize] = Some("&quot;");
+        t[b'\'' as usize] = Some("&#39;");
         t
     };
     let mut last = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
-        if !SPECIAL[usize::from(b)] {
+        let Some(rep) = ESCAPED[usize::from(b)] else {
             continue;
-        }
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#39;",
         };
         // The special characters are ASCII, so `i` is a character boundary.
         out.push_str(&s[last..i]);
