@@ -772,3 +772,81 @@ fn build_to_disk_writes_what_the_full_render_writes() {
         }
     }
 }
+
+/// Builds `root` in memory twice: with the built-in theme (note pages drawn
+/// in Rust) and with a theme whose `note.html` is the built-in one plus a
+/// comment (so Tera draws them), and compares every page.
+fn note_pages_equal_their_template(root: &std::path::Path, at_least: usize) {
+    let template = isokb::templates::Theme::default_source("templates/note.html").unwrap();
+    let custom = tempfile::tempdir().unwrap();
+    copy_dir(root, custom.path());
+    write_files(
+        custom.path(),
+        &[(
+            "themes/default/templates/note.html",
+            &format!("{template}{{# the same #}}"),
+        )],
+    );
+    let live = isokb::emit::EmitOptions {
+        live_reload: Some("<script>/* « live » */</script>".into()),
+    };
+    for base_url in [None, Some("https://kb.example.org/a&b/")] {
+        for opts in [isokb::emit::EmitOptions::default(), live.clone()] {
+            let o = isokb::Overrides {
+                base_url: base_url.map(Into::into),
+                ..Default::default()
+            };
+            let (_, rust) = isokb::build_in_memory(root, &o, &opts).unwrap();
+            let (_, tera) = isokb::build_in_memory(custom.path(), &o, &opts).unwrap();
+            assert_eq!(
+                rust.keys().collect::<Vec<_>>(),
+                tera.keys().collect::<Vec<_>>()
+            );
+            let mut notes = 0;
+            for (path, bytes) in &rust {
+                let page = String::from_utf8_lossy(bytes);
+                notes += usize::from(page.contains("<body class=\"kind-note"));
+                assert_eq!(
+                    page,
+                    String::from_utf8_lossy(&tera[path]),
+                    "{path} with base URL {base_url:?}, live reload {:?}",
+                    opts.live_reload
+                );
+            }
+            assert!(notes >= at_least, "{notes} note pages");
+        }
+    }
+}
+
+#[test]
+fn note_pages_made_in_rust_equal_the_theme_template() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "content/Été « chaud »/Été « chaud ».md",
+                "---\ndescription: \"L'été & <b>\"\ncssclasses: [wide, \"x<y\"]\ntags: [\"été/août\", a&b]\n\
+                 source: \"[[Guide d'accueil]]\"\nniveau: 3\n---\n# Été\n\n## Départ & <retour>\n\n\
+                 Voir [[Guide d'accueil]] et [[Nulle part]].\n\n### Détail\n\ntexte #tag/sous",
+            ),
+            (
+                "content/Été « chaud »/Guide d'accueil.md",
+                "---\ndate: 2024-05-03\n---\nRésumé « court » & <i>net</i>.\n\n[[Été « chaud »]]",
+            ),
+            ("content/Été « chaud »/Zèbre.md", "---\ndate: 2024-06-01\n---\nseul"),
+            ("content/Été « chaud »/Sous/Note.md", "[[Zèbre]]"),
+            ("content/Racine.md", "---\naliases: [Base]\n---\nsans lien"),
+        ],
+    );
+    note_pages_equal_their_template(dir.path(), 5);
+}
+
+#[test]
+fn the_knowledge_base_in_content_made_in_rust_equals_the_theme_template() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo.join("content"), &dir.path().join("content"));
+    std::fs::copy(repo.join("site.toml"), dir.path().join("site.toml")).unwrap();
+    note_pages_equal_their_template(dir.path(), 50);
+}

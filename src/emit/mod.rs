@@ -26,6 +26,11 @@ use std::sync::Mutex;
 
 pub use crate::sink::{DiskSink, FailedWrites, MemorySink, Sink};
 
+mod builtin;
+
+/// The theme's words, by name.
+type Words = BTreeMap<&'static str, &'static str>;
+
 /// What emit needs besides the site itself.
 #[derive(Debug, Clone, Default)]
 pub struct EmitOptions {
@@ -181,7 +186,7 @@ struct TagCtx<'a> {
 #[derive(Serialize)]
 struct Ctx<'a> {
     site: &'a SiteCtx<'a>,
-    t: &'a BTreeMap<&'static str, &'static str>,
+    t: &'a Words,
     root: String,
     urls: Urls,
     page: PageCtx<'a>,
@@ -211,8 +216,10 @@ struct Emitter<'a> {
     v: &'a SiteView<'a>,
     theme: &'a Theme,
     site: SiteCtx<'a>,
-    t: BTreeMap<&'static str, &'static str>,
+    t: Words,
     style: LinkStyle,
+    /// Whether note pages are drawn without Tera ([`builtin`]).
+    builtin_notes: bool,
     opts: &'a EmitOptions,
     dates: Vec<Option<&'a str>>,
     /// Every published note under each tag (children included), by title.
@@ -262,6 +269,7 @@ pub fn emit_some(
         dates: v.index.notes.iter().map(|n| n.date.as_deref()).collect(),
         tag_notes: tag_notes(v),
         reader: crate::nav::SiteNav::new(v).with_explorer_data(theme.uses_explorer_data()),
+        builtin_notes: builtin::draws_notes(theme),
     };
     let idx = v.index;
     let mut jobs: Vec<Job> = Vec::new();
@@ -497,38 +505,6 @@ impl Emitter<'_> {
         self.v.config.base_url.as_ref().map(|b| url.absolute(b))
     }
 
-    /// An alias's redirect page as the built-in `redirect.html` draws it,
-    /// made without Tera: a site has one per alias, and building their
-    /// contexts for Tera was a twentieth of a build.
-    fn redirect_page(&self, page: &PageCtx) -> Vec<u8> {
-        use crate::render::escape_into as esc;
-        let target = page.target.as_deref().unwrap_or_default();
-        let mut out = String::with_capacity(512);
-        out.push_str("<!DOCTYPE html>\n<html lang=\"");
-        esc(&mut out, self.site.lang);
-        out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
-        esc(&mut out, &page.title);
-        out.push_str(" · ");
-        esc(&mut out, self.site.title);
-        out.push_str("</title>\n<meta name=\"robots\" content=\"noindex\">\n");
-        out.push_str("<meta http-equiv=\"refresh\" content=\"0; url=");
-        esc(&mut out, target);
-        out.push_str("\">\n");
-        if let Some(c) = &page.canonical {
-            out.push_str("<link rel=\"canonical\" href=\"");
-            esc(&mut out, c);
-            out.push_str("\">");
-        }
-        out.push_str("\n</head>\n<body>\n<p>");
-        esc(&mut out, self.t["redirect"]);
-        out.push_str(" <a href=\"");
-        esc(&mut out, target);
-        out.push_str("\">");
-        esc(&mut out, &page.title);
-        out.push_str("</a>.</p>\n</body>\n</html>\n");
-        out.into_bytes()
-    }
-
     /// A page's context; `current` places it in the explorer, and `None`
     /// (a redirect) gives it no explorer or local graph.
     fn ctx<'b>(
@@ -578,6 +554,9 @@ impl Emitter<'_> {
                     .map(|a| format!("archetypes/{}.html", crate::paths::slugify(&a)))
                     .filter(|t| self.theme.has(t))
                     .unwrap_or_else(|| "note.html".to_string());
+                if self.builtin_notes && template == "note.html" {
+                    return Ok((slug.file(), builtin::note_page(&ctx)));
+                }
                 Ok((
                     slug.file(),
                     self.theme.render_bytes(&template, &ctx, &slug.file())?,
