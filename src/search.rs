@@ -116,8 +116,12 @@ pub fn is_word_char(c: char) -> bool {
 }
 
 /// Calls `f` with each indexed word of a text, folded, in order.
-fn each_term(s: &str, mut f: impl FnMut(&str)) {
-    let folded = fold(s);
+fn each_term(s: &str, f: impl FnMut(&'_ str)) {
+    each_folded_term(&fold(s), f);
+}
+
+/// [`each_term`] of a text already folded: the words borrow it.
+fn each_folded_term<'a>(folded: &'a str, mut f: impl FnMut(&'a str)) {
     for w in folded.split(|c: char| !is_word_char(c)) {
         // Byte length bounds the character count: skip the count when it can.
         let ok = if w.is_ascii() {
@@ -166,6 +170,7 @@ struct Doc<'a> {
 }
 
 /// The weight of each term of one document, in no particular order.
+#[cfg(test)]
 fn doc_terms(
     title: &str,
     aliases: &[String],
@@ -173,46 +178,54 @@ fn doc_terms(
     tags: &[&str],
     text: &str,
 ) -> Vec<(String, u32)> {
+    let mut out = Vec::new();
+    each_doc_term(title, aliases, headings, tags, text, |t, w| {
+        out.push((t.to_string(), w));
+    });
+    out
+}
+
+/// Calls `f` with each term of one document and its weight, in no
+/// particular order. The terms borrow the folded text: a caller that keeps
+/// them copies only those it has not seen yet.
+fn each_doc_term(
+    title: &str,
+    aliases: &[String],
+    headings: &[&str],
+    tags: &[&str],
+    text: &str,
+    mut f: impl FnMut(&str, u32),
+) {
     #[derive(Default)]
     struct Acc {
         fields: u32,
         tf: u32,
     }
-    let mut acc: HashMap<String, Acc> = HashMap::default();
+    // Folded once; the map's keys point into these.
+    let fields: Vec<(String, u32)> = std::iter::once((fold(title), 1))
+        .chain(aliases.iter().map(|a| (fold(a), 2)))
+        .chain(headings.iter().map(|h| (fold(h), 4)))
+        .chain(tags.iter().map(|g| (fold(g), 8)))
+        .collect();
+    let text = fold(text);
+    let mut acc: HashMap<&str, Acc> = HashMap::default();
     // One bit per field, in the order of `FIELD_WEIGHTS`.
-    let mut add = |t: &str, bit: u32, tf: u32| match acc.get_mut(t) {
-        Some(a) => {
-            a.fields |= bit;
-            a.tf += tf;
+    for (s, bit) in &fields {
+        each_folded_term(s, |t| acc.entry(t).or_default().fields |= bit);
+    }
+    each_folded_term(&text, |t| acc.entry(t).or_default().tf += 1);
+    for (t, a) in acc {
+        if a.fields & 3 == 0 && is_stop_word(t) {
+            continue;
         }
-        None => {
-            acc.insert(t.to_string(), Acc { fields: bit, tf });
-        }
-    };
-    let mut field = |s: &str, bit: u32| each_term(s, |t| add(t, bit, 0));
-    field(title, 1);
-    for a in aliases {
-        field(a, 2);
+        let fields: u32 = FIELD_WEIGHTS
+            .iter()
+            .enumerate()
+            .filter(|(bit, _)| a.fields & (1 << bit) != 0)
+            .map(|(_, w)| w)
+            .sum();
+        f(t, fields + a.tf.min(MAX_TF));
     }
-    for h in headings {
-        field(h, 4);
-    }
-    for g in tags {
-        field(g, 8);
-    }
-    each_term(text, |t| add(t, 0, 1));
-    acc.into_iter()
-        .filter(|(t, a)| a.fields & 3 != 0 || !is_stop_word(t))
-        .map(|(t, a)| {
-            let fields: u32 = FIELD_WEIGHTS
-                .iter()
-                .enumerate()
-                .filter(|(bit, _)| a.fields & (1 << bit) != 0)
-                .map(|(_, w)| w)
-                .sum();
-            (t, fields + a.tf.min(MAX_TF))
-        })
-        .collect()
 }
 
 /// Builds every search file from the published notes.
@@ -240,11 +253,12 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, Vec<u8>) + Sync)) -> usize {
             let mut docs = Vec::with_capacity(chunk.len());
             for (k, &i) in chunk.iter().enumerate() {
                 let d = (b * DOC_BLOCK + k) as u32;
-                let (weights, doc) = document(v, i, style);
-                for (t, w) in weights {
-                    lists.entry(t).or_default().push((d, w));
-                }
-                docs.push(doc);
+                docs.push(document_with(v, i, style, |t, w| match lists.get_mut(t) {
+                    Some(list) => list.push((d, w)),
+                    None => {
+                        lists.insert(t.to_string(), vec![(d, w)]);
+                    }
+                }));
             }
             let name = format!("d/{b}");
             put(
@@ -350,6 +364,13 @@ fn style_of(v: &SiteView) -> LinkStyle {
 
 /// The terms and the JSON of note `i`.
 fn document(v: &SiteView, i: usize, style: LinkStyle) -> (Vec<(String, u32)>, String) {
+    let mut weights = Vec::new();
+    let doc = document_with(v, i, style, |t, w| weights.push((t.to_string(), w)));
+    (weights, doc)
+}
+
+/// The JSON of note `i`, calling `f` with each of its terms and weights.
+fn document_with(v: &SiteView, i: usize, style: LinkStyle, f: impl FnMut(&str, u32)) -> String {
     let idx = v.index;
     let n = &v.notes[i];
     let headings: Vec<&str> = n.headings.iter().map(|h| h.text.as_str()).collect();
@@ -358,7 +379,7 @@ fn document(v: &SiteView, i: usize, style: LinkStyle) -> (Vec<(String, u32)>, St
         .iter()
         .filter_map(|k| idx.tags.get(k).map(|t| t.name.as_str()))
         .collect();
-    let weights = doc_terms(&n.title, &n.front.aliases, &headings, &tags, &n.text);
+    each_doc_term(&n.title, &n.front.aliases, &headings, &tags, &n.text, f);
     let doc = Doc {
         t: &n.title,
         u: relative_url(0, &idx.note_url(i), style),
@@ -370,7 +391,7 @@ fn document(v: &SiteView, i: usize, style: LinkStyle) -> (Vec<(String, u32)>, St
             .nth(EXCERPT_CHARS)
             .map_or(n.text.as_str(), |(end, _)| &n.text[..end]),
     };
-    (weights, serde_json::to_string(&doc).unwrap_or_default())
+    serde_json::to_string(&doc).unwrap_or_default()
 }
 
 fn group_of(term: &str) -> String {
