@@ -262,18 +262,35 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         for (p, &(k, _)) in chosen.iter().enumerate() {
             pos[k] = p as u8 + 1;
         }
+        // The shown nodes in ascending order: a hub's neighbours among them
+        // are found by looking each up in its (sorted) list rather than by
+        // reading the whole list, in the same order.
+        let mut shown: Vec<usize> = chosen.iter().map(|&(k, _)| k).collect();
+        shown.sort_unstable();
         let mut first = true;
-        for (p, &(a, _)) in chosen.iter().enumerate() {
-            for &b in &g.adj[a] {
-                let q = usize::from(pos[b]);
-                if q > p + 1 {
-                    if !first {
-                        out.push(',');
-                    }
-                    out.push_str(num.format(p));
+        let mut edge = |p: usize, b: usize| {
+            let q = usize::from(pos[b]);
+            if q > p + 1 {
+                if !first {
                     out.push(',');
-                    out.push_str(num.format(q - 1));
-                    first = false;
+                }
+                out.push_str(num.format(p));
+                out.push(',');
+                out.push_str(num.format(q - 1));
+                first = false;
+            }
+        };
+        for (p, &(a, _)) in chosen.iter().enumerate() {
+            let list = &g.adj[a];
+            if list.len() > 4 * shown.len() {
+                for &b in &shown {
+                    if list.binary_search(&b).is_ok() {
+                        edge(p, b);
+                    }
+                }
+            } else {
+                for &b in list {
+                    edge(p, b);
                 }
             }
         }
