@@ -228,6 +228,22 @@ fn each_doc_term(
     }
 }
 
+/// Documents a one-shot build can number in a packed posting: 24 bits.
+const PACKED_DOCS: usize = (1 << 24) - 1;
+/// The largest weight a posting can have: every field plus the text.
+const MAX_WEIGHT: u32 = W_TITLE + W_ALIAS + W_HEADING + W_TAG + MAX_TF;
+const _: () = assert!(MAX_WEIGHT < 256, "a weight is kept in a byte");
+
+/// A posting in one `u32`: the document above the weight, so that packed
+/// postings sort as the pairs do.
+fn pack(doc: u32, weight: u32) -> u32 {
+    (doc << 8) | weight
+}
+
+fn unpack(p: u32) -> (u32, u32) {
+    (p >> 8, p & 0xff)
+}
+
 /// Builds every search file from the published notes.
 pub fn build(v: &SiteView) -> SearchFiles {
     SearchIndex::new(v).files()
@@ -244,8 +260,18 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, Vec<u8>) + Sync)) -> usize {
     let ids: Vec<usize> = (0..v.notes.len())
         .filter(|&i| idx.notes[i].published)
         .collect();
-    // Document files, and each thread's postings by term.
-    type Lists = HashMap<String, Vec<(u32, u32)>>;
+    if ids.len() > PACKED_DOCS {
+        let files = build(v);
+        put(MANIFEST, files.manifest.into_bytes());
+        let n = files.files.len();
+        for (path, text) in files.files {
+            put(&path, text.into_bytes());
+        }
+        return 1 + n;
+    }
+    // Document files, and each thread's postings by term, each posting
+    // packed in a `u32` (see [`pack`]): half the memory of pairs.
+    type Lists = HashMap<String, Vec<u32>>;
     let lists: Lists = ids
         .par_chunks(DOC_BLOCK)
         .enumerate()
@@ -254,9 +280,9 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, Vec<u8>) + Sync)) -> usize {
             for (k, &i) in chunk.iter().enumerate() {
                 let d = (b * DOC_BLOCK + k) as u32;
                 docs.push(document_with(v, i, style, |t, w| match lists.get_mut(t) {
-                    Some(list) => list.push((d, w)),
+                    Some(list) => list.push(pack(d, w)),
                     None => {
-                        lists.insert(t.to_string(), vec![(d, w)]);
+                        lists.insert(t.to_string(), vec![pack(d, w)]);
                     }
                 }));
             }
@@ -274,7 +300,7 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, Vec<u8>) + Sync)) -> usize {
             }
             a
         });
-    type Term = (String, Vec<(u32, u32)>);
+    type Term = (String, Vec<u32>);
     let mut terms: Vec<Term> = lists.into_iter().collect();
     terms.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     terms
@@ -297,7 +323,7 @@ pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, Vec<u8>) + Sync)) -> usize {
         .map(|group| {
             let entries: Vec<(String, String)> = group
                 .iter()
-                .map(|(t, list)| (t.clone(), posting_entry(t, list)))
+                .map(|(t, list)| (t.clone(), posting_entry(t, list.iter().map(|&p| unpack(p)))))
                 .collect();
             let mut shards = Vec::new();
             split_shard(&entries, group_of(&group[0].0), &mut shards);
@@ -417,7 +443,7 @@ impl SearchIndex {
         let mut entries: Vec<(String, Posting)> = lists
             .into_par_iter()
             .map(|(t, list)| {
-                let e = posting_entry(t, &list);
+                let e = posting_entry(t, list.iter().copied());
                 (t.to_string(), (list, e))
             })
             .collect();
@@ -571,7 +597,7 @@ impl SearchIndex {
             if empty {
                 self.postings.remove(t);
             } else if let Some((list, e)) = self.postings.get_mut(t) {
-                *e = posting_entry(t, list);
+                *e = posting_entry(t, list.iter().copied());
             }
             groups.insert(group_of(t));
         }
@@ -596,17 +622,17 @@ impl SearchIndex {
 }
 
 /// `"term":[id,w,Δid,w,…]`, ids delta-coded in increasing order.
-fn posting_entry(term: &str, list: &[(u32, u32)]) -> String {
+fn posting_entry(term: &str, list: impl IntoIterator<Item = (u32, u32)>) -> String {
     use std::fmt::Write;
     let mut s = serde_json::to_string(term).unwrap_or_default();
     s.push_str(":[");
     let mut prev = 0;
-    for (k, (d, w)) in list.iter().enumerate() {
+    for (k, (d, w)) in list.into_iter().enumerate() {
         if k > 0 {
             s.push(',');
         }
         let _ = write!(s, "{},{w}", d - prev);
-        prev = *d;
+        prev = d;
     }
     s.push(']');
     s
@@ -667,6 +693,21 @@ fn jsonp(name: &str, json: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn packed_postings_sort_and_read_back_as_pairs() {
+        let pairs = [
+            (0, 1),
+            (0, MAX_WEIGHT),
+            (1, 0),
+            (7, 12),
+            (PACKED_DOCS as u32, MAX_WEIGHT),
+        ];
+        let mut packed: Vec<u32> = pairs.iter().rev().map(|&(d, w)| pack(d, w)).collect();
+        packed.sort_unstable();
+        let back: Vec<(u32, u32)> = packed.into_iter().map(unpack).collect();
+        assert_eq!(back, pairs);
+    }
 
     #[test]
     fn folding_removes_accents_and_case() {
@@ -732,7 +773,7 @@ mod tests {
     #[test]
     fn postings_are_delta_coded() {
         assert_eq!(
-            posting_entry("audit", &[(3, 12), (5, 1), (40, 2)]),
+            posting_entry("audit", [(3, 12), (5, 1), (40, 2)]),
             "\"audit\":[3,12,2,1,35,2]"
         );
     }
