@@ -581,8 +581,9 @@ fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mu
         index.notes[i].outlinks = out;
     }
     mark_used_files(index, published);
-    for (i, mut b) in back.into_iter().enumerate() {
-        index.sort_by_title(&mut b);
+    let by_title = &*index;
+    back.par_iter_mut().for_each(|b| by_title.sort_by_title(b));
+    for (i, b) in back.into_iter().enumerate() {
         index.notes[i].backlinks = b;
     }
 }
@@ -788,29 +789,58 @@ fn note_tags(n: &Note) -> (Vec<&str>, Vec<Diagnostic>) {
 }
 
 fn collect_tags(notes: &[Note], index: &mut Index) {
+    /// One note's tags, worked out in parallel: their keys, and for a
+    /// published note each tag's chain from itself up to its root as
+    /// (key, name, parent key).
+    struct Tags {
+        keys: Vec<String>,
+        chains: Vec<(String, Vec<(String, String, Option<String>)>)>,
+        diags: Vec<Diagnostic>,
+    }
+    let per_note: Vec<Tags> = notes
+        .par_iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let (tags, diags) = note_tags(n);
+            let mut keys: Vec<String> = Vec::new();
+            let mut chains = Vec::new();
+            for tag in tags {
+                let key = name_key(tag);
+                if !keys.contains(&key) {
+                    keys.push(key.clone());
+                }
+                if !index.notes[i].published {
+                    continue;
+                }
+                let segs: Vec<&str> = tag.split('/').collect();
+                let chain = (1..=segs.len())
+                    .rev()
+                    .map(|depth| {
+                        let name = segs[..depth].join("/");
+                        let parent = (depth > 1).then(|| name_key(&segs[..depth - 1].join("/")));
+                        (name_key(&name), name, parent)
+                    })
+                    .collect();
+                chains.push((key, chain));
+            }
+            Tags {
+                keys,
+                chains,
+                diags,
+            }
+        })
+        .collect();
     index.memo.tag_diags = Vec::with_capacity(notes.len());
-    for (i, n) in notes.iter().enumerate() {
-        let mut keys: Vec<String> = Vec::new();
-        let (tags, diags) = note_tags(n);
-        index.memo.tag_diags.push(diags);
-        for tag in tags {
-            let key = name_key(tag);
-            if !keys.contains(&key) {
-                keys.push(key.clone());
-            }
-            if !index.notes[i].published {
-                continue;
-            }
+    for (i, t) in per_note.into_iter().enumerate() {
+        index.memo.tag_diags.push(t.diags);
+        for (key, chain) in t.chains {
             // Register the tag and its ancestors, keeping the first casing seen.
             let mut child: Option<String> = None;
-            let segs: Vec<&str> = tag.split('/').collect();
-            for depth in (1..=segs.len()).rev() {
-                let name = segs[..depth].join("/");
-                let k = name_key(&name);
+            for (k, name, parent) in chain {
                 let entry = index.tags.entry(k.clone()).or_insert_with(|| TagInfo {
                     slug: Slug::of_path(&format!("tags/{name}")),
-                    name: name.clone(),
-                    parent: (depth > 1).then(|| name_key(&segs[..depth - 1].join("/"))),
+                    name,
+                    parent,
                     ..TagInfo::default()
                 });
                 if let Some(c) = child.take() {
@@ -823,7 +853,7 @@ fn collect_tags(notes: &[Note], index: &mut Index) {
                 entry.notes.push(i);
             }
         }
-        index.notes[i].tags = keys;
+        index.notes[i].tags = t.keys;
     }
 }
 
@@ -831,21 +861,34 @@ fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic
     let mut taken: HashSet<Slug> = index.notes.iter().map(|n| n.slug.clone()).collect();
     taken.extend(index.folders.values().map(|f| f.slug.clone()));
     taken.extend(index.tags.values().map(|t| t.slug.clone()));
-    let mut owners: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, n) in notes.iter().enumerate() {
-        for a in &n.front.aliases {
-            owners.entry(name_key(a)).or_default().push(i);
+    // Each alias's key and slug, and each note's stem key, made in parallel.
+    let keyed: Vec<(String, Vec<(String, Slug)>)> = notes
+        .par_iter()
+        .map(|n| {
+            let aliases = n
+                .front
+                .aliases
+                .iter()
+                .map(|a| (name_key(a), Slug::of_path(a)))
+                .collect();
+            (name_key(n.path.stem()), aliases)
+        })
+        .collect();
+    let mut owners: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (_, aliases)) in keyed.iter().enumerate() {
+        for (key, _) in aliases {
+            owners.entry(key).or_default().push(i);
         }
     }
-    let stems: HashMap<String, usize> = notes
+    let stems: HashMap<&str, usize> = keyed
         .iter()
         .enumerate()
-        .map(|(i, n)| (name_key(n.path.stem()), i))
+        .map(|(i, (stem, _))| (stem.as_str(), i))
         .collect();
     for (i, n) in notes.iter().enumerate() {
-        for a in &n.front.aliases {
-            let key = name_key(a);
-            let users = &owners[&key];
+        for (a, (key, slug)) in n.front.aliases.iter().zip(&keyed[i].1) {
+            let key = key.as_str();
+            let users = &owners[key];
             if users.len() > 1 && users[0] == i {
                 let others: Vec<String> = users[1..]
                     .iter()
@@ -856,7 +899,7 @@ fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic
                         .help("keep each alias on one note, or link with the full path"),
                 );
             }
-            if let Some(&other) = stems.get(&key) {
+            if let Some(&other) = stems.get(key) {
                 if other != i {
                     diags.push(
                         Diagnostic::new(Kind::AliasCollision, n.path.as_str(), format!("the alias `{a}` is also the name of the note `{}`, which `[[{a}]]` links reach first", notes[other].path))
@@ -867,14 +910,13 @@ fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic
             if !index.notes[i].published {
                 continue;
             }
-            let slug = Slug::of_path(a);
             if slug.as_str().is_empty()
                 || RESERVED.contains(&slug.as_str().split('/').next().unwrap_or(""))
             {
                 continue;
             }
             if taken.insert(slug.clone()) {
-                index.redirects.push((slug, i));
+                index.redirects.push((slug.clone(), i));
             }
         }
     }
