@@ -8,6 +8,7 @@
 
 use crate::emit::SiteView;
 use crate::paths::{relative_url, LinkStyle};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher as _;
 
@@ -29,6 +30,9 @@ pub struct Graph {
     pub node_of: Vec<Option<usize>>,
     /// Neighbours of each node, sorted, without repeats or self-links.
     pub adj: Vec<Vec<usize>>,
+    /// The same neighbours, the best linked first (then by node): the order
+    /// a local graph ranks the nodes two links away in.
+    by_rank: Vec<Vec<usize>>,
 }
 
 impl Graph {
@@ -56,10 +60,19 @@ impl Graph {
             list.sort_unstable();
             list.dedup();
         }
+        let by_rank = adj
+            .par_iter()
+            .map(|list| {
+                let mut l = list.clone();
+                l.sort_unstable_by_key(|&k| (std::cmp::Reverse(adj[k].len()), k));
+                l
+            })
+            .collect();
         Graph {
             notes,
             node_of,
             adj,
+            by_rank,
         }
     }
 }
@@ -418,15 +431,31 @@ pub fn local_nodes(g: &Graph, start: usize) -> Vec<(usize, u8)> {
             }
         }
         // Hop-2 nodes rank after every neighbour: needed only when the
-        // neighbours leave room (a hub's neighbourhood two links away can be a
-        // third of the site).
+        // neighbours leave room, and then only the best ranked of them (a
+        // hub's neighbourhood two links away can be a third of the site).
+        // Each neighbour's list is in rank order: merging them gives the
+        // hop-2 nodes best first, reading no further than needed.
         if chosen.len() < keep {
-            for i in 0..chosen.len() {
-                let a = chosen[i].2;
-                for &b in &g.adj[a] {
-                    if !seen(b) {
-                        chosen.push(key(2, b));
-                    }
+            let room = keep - chosen.len();
+            let rank = |k: usize| (std::cmp::Reverse(g.adj[k].len()), k);
+            let mut heads: std::collections::BinaryHeap<_> = chosen
+                .iter()
+                .filter_map(|&(_, _, a)| {
+                    let b = *g.by_rank[a].first()?;
+                    Some(std::cmp::Reverse((rank(b), a, 0usize)))
+                })
+                .collect();
+            let mut found = 0;
+            while found < room {
+                let Some(std::cmp::Reverse(((_, b), a, at))) = heads.pop() else {
+                    break;
+                };
+                if !seen(b) {
+                    chosen.push(key(2, b));
+                    found += 1;
+                }
+                if let Some(&next) = g.by_rank[a].get(at + 1) {
+                    heads.push(std::cmp::Reverse((rank(next), a, at + 1)));
                 }
             }
         }
