@@ -789,12 +789,13 @@ fn note_tags(n: &Note) -> (Vec<&str>, Vec<Diagnostic>) {
 }
 
 fn collect_tags(notes: &[Note], index: &mut Index) {
+    /// A tag and its ancestors, up to the root: (key, name, parent key).
+    type Chain = Vec<(String, String, Option<String>)>;
     /// One note's tags, worked out in parallel: their keys, and for a
-    /// published note each tag's chain from itself up to its root as
-    /// (key, name, parent key).
+    /// published note each tag's key and chain.
     struct Tags {
         keys: Vec<String>,
-        chains: Vec<(String, Vec<(String, String, Option<String>)>)>,
+        chains: Vec<(String, Chain)>,
         diags: Vec<Diagnostic>,
     }
     let per_note: Vec<Tags> = notes
