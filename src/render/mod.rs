@@ -245,7 +245,7 @@ where
     } else {
         0
     };
-    let mut text = summarize(&summary_text(events.skip(skip)), "", 200);
+    let mut text = summarize(&summary_text(events.skip(skip), Some(200)), "", 200);
     text.shrink_to_fit();
     text
 }
@@ -253,8 +253,13 @@ where
 /// What a reader sees of a note's events, for its summary: no code blocks,
 /// raw HTML or formulas, and no Obsidian syntax left (callout markers keep
 /// their title, task markers, `==`, block ids and inline notes go).
-fn summary_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
+///
+/// With `max`, stops once [`summarize`] to `max` characters has all it
+/// reads: more than `max` characters outside spaces, in whole words.
+fn summary_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>, max: Option<usize>) -> String {
     let mut out = String::new();
+    // Counting characters is done again only after this many more bytes.
+    let mut next_check = max.unwrap_or(usize::MAX);
     let mut code = 0usize;
     let mut block_start = false;
     let mut wiki_label = false;
@@ -311,6 +316,14 @@ fn summary_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String {
             ) => {
                 if !out.ends_with(' ') {
                     out.push(' ');
+                }
+                // Every word so far is whole: enough of them ends the summary.
+                if in_note == 0 && out.len() > next_check {
+                    let max = max.unwrap_or(usize::MAX);
+                    if out.chars().filter(|c| !c.is_whitespace()).count() > max {
+                        break;
+                    }
+                    next_check = out.len() + max;
                 }
             }
             _ => block_start = false,
@@ -459,6 +472,38 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_summary_read_up_to_its_length_equals_one_of_the_whole_text() {
+        let word =
+            |i: usize| ["qualité", "x", "audit", "«", "l'été", "données"][i % 6].repeat(1 + i % 4);
+        // Paragraphs, lines, one long line, list items; words apart by one
+        // space or many (bytes the summary does not count).
+        let shapes = [
+            ("\n\n", " "),
+            ("\n", " "),
+            (" ", " "),
+            ("\n\n- ", " "),
+            ("\n", "            "),
+        ];
+        for n in [0, 1, 30, 39, 40, 41, 60, 200, 400] {
+            for (breaks, gap) in shapes {
+                let body: String = (0..n)
+                    .map(|i| format!("{}{}", word(i), if i % 3 == 2 { breaks } else { gap }))
+                    .collect();
+                let (note, _) = crate::parse::parse_note(&SourceNote {
+                    path: VaultPath::new("a.md"),
+                    text: format!("{body}\n\n{}", "z".repeat(300)),
+                    modified: 0,
+                });
+                assert_eq!(
+                    note.summary,
+                    summarize(&summary_text(&note.events(), None), "", 200),
+                    "{n} words, {breaks:?}, {gap:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn summaries_keep_words_apart_only_where_the_text_does() {
         let (n, _) = crate::parse::parse_note(&SourceNote {
             path: VaultPath::new("a.md"),
@@ -466,7 +511,7 @@ pub(crate) mod tests {
             modified: 0,
         });
         assert_eq!(
-            summary_text(&n.events()),
+            summary_text(&n.events(), None),
             " Un titre riche gras, fin. Suite "
         );
     }
@@ -479,7 +524,7 @@ pub(crate) mod tests {
             modified: 0,
         });
         let events = n.events();
-        let text = summary_text(&events[first_block_len(&events)..]);
+        let text = summary_text(&events[first_block_len(&events)..], None);
         assert_eq!(
             text.split_whitespace().collect::<Vec<_>>().join(" "),
             "Pourquoi ? Parce que x tâche N › Rôle code fin"
