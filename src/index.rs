@@ -573,8 +573,12 @@ fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mu
     }
     // Backlinks and outlinks, from published notes only.
     let mut back: Vec<Vec<usize>> = vec![Vec::new(); notes.len()];
-    for (i, _) in published.iter().enumerate().filter(|(_, p)| **p) {
-        let out = outlinks_of(&index.notes[i], i);
+    let outs: Vec<Option<Vec<usize>>> = (0..notes.len())
+        .into_par_iter()
+        .map(|i| published[i].then(|| outlinks_of(&index.notes[i], i)))
+        .collect();
+    for (i, out) in outs.into_iter().enumerate() {
+        let Some(out) = out else { continue };
         for &t in &out {
             back[t].push(i);
         }
@@ -849,8 +853,9 @@ fn collect_tags(notes: &[Note], index: &mut Index) {
                 }
                 child = Some(k);
             }
+            // Notes come in order: `i` can only be the last one listed.
             let entry = index.tags.entry(key).or_default();
-            if !entry.notes.contains(&i) {
+            if entry.notes.last() != Some(&i) {
                 entry.notes.push(i);
             }
         }
