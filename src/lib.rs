@@ -246,17 +246,13 @@ fn load(
         clock = Instant::now();
     };
     let content = root.join(&config.content_dir);
-    let (vault, scan_diags) = scan::scan(&content, &scan_options(root, &config))?;
-    lap("scan", &mut timings);
-    // Each source is dropped once parsed: the notes keep only what they need.
-    let scan::Vault {
-        notes: sources,
-        attachments,
-    } = vault;
-    let parsed: Vec<(Note, Vec<Diagnostic>)> = sources
-        .into_par_iter()
-        .map(|s| parse::parse_note(&s))
-        .collect();
+    // Each note is parsed as soon as it is read, and its source dropped:
+    // the notes keep only what they need.
+    let (parsed, attachments, scan_diags) =
+        scan::scan_with(&content, &scan_options(root, &config), |s| {
+            parse::parse_note(&s)
+        })?;
+    lap("scan and parse", &mut timings);
     let (notes, mut parse_diagnostics): (Vec<Note>, Vec<Vec<Diagnostic>>) =
         parsed.into_iter().unzip();
     // A note's decoding findings belong with the note, so an edit that fixes it clears them.
@@ -273,7 +269,6 @@ fn load(
         }
     }
     let scan_diags = scan_diags_left;
-    lap("parse", &mut timings);
     let file_paths: Vec<paths::VaultPath> = attachments.iter().map(|a| a.path.clone()).collect();
     let (index, index_diags) = index::build_index(&notes, &file_paths, config.drafts);
     lap("index", &mut timings);

@@ -53,6 +53,18 @@ pub struct ScanOptions<'a> {
 /// Walks `content` and reads every note. Problems with single files become
 /// diagnostics; only an unreadable content folder is an `Err`.
 pub fn scan(content: &Path, opts: &ScanOptions) -> Result<(Vault, Vec<Diagnostic>), Diagnostic> {
+    let (notes, attachments, diags) = scan_with(content, opts, |s| s)?;
+    Ok((Vault { notes, attachments }, diags))
+}
+
+/// [`scan`], handing each note to `f` as soon as it is read, in parallel:
+/// the notes' sources need not all be held at once, and their reading
+/// overlaps the work done on them. The results come sorted by path.
+pub fn scan_with<T: Send>(
+    content: &Path,
+    opts: &ScanOptions,
+    f: impl Fn(SourceNote) -> T + Sync + Send,
+) -> Result<(Vec<T>, Vec<Attachment>, Vec<Diagnostic>), Diagnostic> {
     let mut diags = Vec::new();
     let root = content.canonicalize().map_err(|e| {
         Diagnostic::new(
@@ -116,18 +128,26 @@ pub fn scan(content: &Path, opts: &ScanOptions) -> Result<(Vault, Vec<Diagnostic
             attachments.push(Attachment { path, source });
         }
     }
-    let read: Vec<(Option<SourceNote>, Vec<Diagnostic>)> = note_files
+    type Read<T> = (Option<(VaultPath, T)>, Vec<Diagnostic>);
+    let read: Vec<Read<T>> = note_files
         .into_par_iter()
-        .map(|(path, source)| read_note(path, &source))
+        .map(|(path, source)| {
+            let (note, d) = read_note(path, &source);
+            (note.map(|n| (n.path.clone(), f(n))), d)
+        })
         .collect();
     let mut notes = Vec::with_capacity(read.len());
     for (note, d) in read {
         notes.extend(note);
         diags.extend(d);
     }
-    notes.sort_by(|a, b| a.path.cmp(&b.path));
+    notes.sort_by(|a, b| a.0.cmp(&b.0));
     attachments.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok((Vault { notes, attachments }, diags))
+    Ok((
+        notes.into_iter().map(|(_, t)| t).collect(),
+        attachments,
+        diags,
+    ))
 }
 
 /// The `ignore` patterns as one matcher (`private` also covers `private/**`).
