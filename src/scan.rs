@@ -57,6 +57,10 @@ pub fn scan(content: &Path, opts: &ScanOptions) -> Result<(Vault, Vec<Diagnostic
     Ok((Vault { notes, attachments }, diags))
 }
 
+/// What [`scan_with`] gives: the notes as `f` made them, sorted by path, the
+/// attachments, sorted by path, and the findings.
+pub type Scanned<T> = (Vec<T>, Vec<Attachment>, Vec<Diagnostic>);
+
 /// [`scan`], handing each note to `f` as soon as it is read, in parallel:
 /// the notes' sources need not all be held at once, and their reading
 /// overlaps the work done on them. The results come sorted by path.
@@ -64,7 +68,7 @@ pub fn scan_with<T: Send>(
     content: &Path,
     opts: &ScanOptions,
     f: impl Fn(SourceNote) -> T + Sync + Send,
-) -> Result<(Vec<T>, Vec<Attachment>, Vec<Diagnostic>), Diagnostic> {
+) -> Result<Scanned<T>, Diagnostic> {
     let mut diags = Vec::new();
     let root = content.canonicalize().map_err(|e| {
         Diagnostic::new(
