@@ -773,20 +773,29 @@ fn build_to_disk_writes_what_the_full_render_writes() {
     }
 }
 
-/// Builds `root` in memory twice: with the built-in theme (note pages drawn
-/// in Rust) and with a theme whose `note.html` is the built-in one plus a
-/// comment (so Tera draws them), and compares every page.
-fn note_pages_equal_their_template(root: &std::path::Path, at_least: usize) {
-    let template = isokb::templates::Theme::default_source("templates/note.html").unwrap();
+/// Builds `root` in memory twice: with the built-in theme (note, tag and
+/// folder pages drawn in Rust) and with a theme whose `note.html`, `tag.html`
+/// and `folder.html` are the built-in ones plus a comment (so Tera draws
+/// them), and compares every page.
+/// Returns the pages of the last build.
+fn note_pages_equal_their_template(
+    root: &std::path::Path,
+    at_least: usize,
+) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let mut last = Default::default();
     let custom = tempfile::tempdir().unwrap();
     copy_dir(root, custom.path());
-    write_files(
-        custom.path(),
-        &[(
-            "themes/default/templates/note.html",
-            &format!("{template}{{# the same #}}"),
-        )],
-    );
+    for name in ["note.html", "tag.html", "folder.html"] {
+        let template =
+            isokb::templates::Theme::default_source(&format!("templates/{name}")).unwrap();
+        write_files(
+            custom.path(),
+            &[(
+                &format!("themes/default/templates/{name}"),
+                &format!("{template}{{# the same #}}"),
+            )],
+        );
+    }
     let live = isokb::emit::EmitOptions {
         live_reload: Some("<script>/* « live » */</script>".into()),
     };
@@ -802,10 +811,14 @@ fn note_pages_equal_their_template(root: &std::path::Path, at_least: usize) {
                 rust.keys().collect::<Vec<_>>(),
                 tera.keys().collect::<Vec<_>>()
             );
-            let mut notes = 0;
+            let mut kinds = std::collections::BTreeMap::new();
             for (path, bytes) in &rust {
                 let page = String::from_utf8_lossy(bytes);
-                notes += usize::from(page.contains("<body class=\"kind-note"));
+                for kind in ["note", "tag", "folder"] {
+                    if page.contains(&format!("<body class=\"kind-{kind}")) {
+                        *kinds.entry(kind).or_insert(0) += 1;
+                    }
+                }
                 assert_eq!(
                     page,
                     String::from_utf8_lossy(&tera[path]),
@@ -813,9 +826,18 @@ fn note_pages_equal_their_template(root: &std::path::Path, at_least: usize) {
                     opts.live_reload
                 );
             }
-            assert!(notes >= at_least, "{notes} note pages");
+            assert!(
+                kinds.get("note").copied().unwrap_or(0) >= at_least,
+                "{kinds:?}"
+            );
+            assert!(
+                kinds.contains_key("tag") && kinds.contains_key("folder"),
+                "{kinds:?}"
+            );
+            last = rust;
         }
     }
+    last
 }
 
 #[test]
@@ -837,9 +859,21 @@ fn note_pages_made_in_rust_equal_the_theme_template() {
             ("content/Été « chaud »/Zèbre.md", "---\ndate: 2024-06-01\n---\nseul"),
             ("content/Été « chaud »/Sous/Note.md", "[[Zèbre]]"),
             ("content/Racine.md", "---\naliases: [Base]\n---\nsans lien"),
+            // A folder's own note: its page lists the folder.
+            ("content/Sous « dossier ».md", "La note du dossier."),
+            (
+                "content/Sous « dossier »/Fille.md",
+                "---\ndate: 2024-01-02\n---\nfille",
+            ),
+            ("content/Sous « dossier »/Petit/Enfant.md", "enfant"),
         ],
     );
-    note_pages_equal_their_template(dir.path(), 5);
+    let pages = note_pages_equal_their_template(dir.path(), 5);
+    let folder_note = String::from_utf8_lossy(&pages["content/sous-dossier/index.html"]);
+    assert!(
+        folder_note.contains("kind-note") && folder_note.contains("folder-listing"),
+        "{folder_note}"
+    );
 }
 
 #[test]

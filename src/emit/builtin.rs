@@ -1,8 +1,9 @@
 //! Pages of the built-in theme made without Tera.
 //!
-//! A site has one page per note and one redirect per alias: for those two,
-//! filling the built-in templates through Tera (building its context values,
-//! looking every variable up by name) was a fifth of a build. When the theme
+//! A site has one page per note and one redirect per alias, and its tag and
+//! folder pages list notes by the thousand: for those, filling the built-in
+//! templates through Tera (building its context values, looking every
+//! variable up by name) was a fifth of a build. When the theme
 //! leaves the templates a page uses to the built-in ones, the page is drawn
 //! here instead, byte for byte what Tera draws from them: the tests in
 //! `tests/build.rs` render both ways and compare. A change to one of those
@@ -25,6 +26,12 @@ const NOTE_TEMPLATES: [&str; 5] = [
 /// Whether note pages can be drawn here: every template they use is built in.
 pub(super) fn draws_notes(theme: &Theme) -> bool {
     NOTE_TEMPLATES.iter().all(|t| theme.is_builtin(t))
+}
+
+/// Whether pages made from `template` (`tag.html`, `folder.html`) can be
+/// drawn here: it and the templates it uses are built in.
+pub(super) fn draws(theme: &Theme, template: &str) -> bool {
+    theme.is_builtin(template) && draws_notes(theme)
 }
 
 impl Emitter<'_> {
@@ -110,10 +117,22 @@ pub(super) fn note_page(ctx: &Ctx) -> Vec<u8> {
     }
     o.push_str("\n</article>\n");
     // end of block content
+    tail(o, ctx, true);
+    out.into_bytes()
+}
+
+/// `base.html` after its content block; `note` fills the pager, aside and
+/// scripts blocks as `note.html` does (other pages leave them empty).
+fn tail(o: &mut String, ctx: &Ctx, note: bool) {
+    let t = ctx.t;
     o.push_str("\n</main>\n");
-    pager(o, ctx);
+    if note {
+        pager(o, ctx);
+    }
     o.push('\n');
-    aside(o, ctx);
+    if note {
+        aside(o, ctx);
+    }
     o.push('\n');
     if let Some(h) = ctx.reader.explorer_html.as_deref() {
         o.push_str(h);
@@ -130,11 +149,12 @@ pub(super) fn note_page(ctx: &Ctx) -> Vec<u8> {
     o.push_str("</p></footer>\n<script src=\"");
     esc(o, &ctx.urls.js);
     o.push_str("\" defer></script>\n");
-    if ctx
-        .reader
-        .local_graph
-        .as_deref()
-        .is_some_and(|g| !g.is_empty())
+    if note
+        && ctx
+            .reader
+            .local_graph
+            .as_deref()
+            .is_some_and(|g| !g.is_empty())
     {
         o.push_str("<script src=\"");
         esc(o, &ctx.reader.graph_ui);
@@ -145,7 +165,60 @@ pub(super) fn note_page(ctx: &Ctx) -> Vec<u8> {
         o.push_str(l);
     }
     o.push_str("\n</body>\n</html>\n");
-    out.into_bytes()
+}
+
+/// A tag's page, as the built-in `tag.html` (over `base.html`) draws it.
+pub(super) fn tag_page(ctx: &Ctx) -> Option<Vec<u8>> {
+    let (t, tag) = (ctx.t, ctx.tag.as_ref()?);
+    let mut out = String::with_capacity(1024 + 512 * tag.notes.len());
+    let o = &mut out;
+    head(o, ctx);
+    o.push('\n');
+    breadcrumbs(o, ctx);
+    o.push_str("\n<h1><span class=\"tag-hash\">#</span>");
+    esc(o, &tag.name);
+    o.push_str("</h1>\n");
+    if !tag.children.is_empty() {
+        o.push_str("<h2>");
+        esc(o, t["subtags"]);
+        o.push_str("</h2>\n<ul class=\"tag-cloud\">");
+        for c in &tag.children {
+            o.push_str("<li><a class=\"tag\" href=\"");
+            esc(o, &c.url);
+            o.push_str("\">#");
+            esc(o, &c.name);
+            o.push_str("</a> <span class=\"count\">");
+            o.push_str(itoa::Buffer::new().format(c.count));
+            o.push_str("</span></li>");
+        }
+        o.push_str("</ul>");
+    }
+    o.push_str("\n<h2>");
+    esc(o, t["notes"]);
+    o.push_str(" <span class=\"count\">");
+    o.push_str(itoa::Buffer::new().format(tag.notes.len()));
+    o.push_str("</span></h2>\n");
+    note_list(o, &tag.notes);
+    o.push('\n');
+    tail(o, ctx, false);
+    Some(out.into_bytes())
+}
+
+/// A folder's page, as the built-in `folder.html` (over `base.html`) draws it.
+pub(super) fn folder_page(ctx: &Ctx) -> Option<Vec<u8>> {
+    let f = ctx.folder.as_ref()?;
+    let mut out = String::with_capacity(2048 + 512 * f.notes.len());
+    let o = &mut out;
+    head(o, ctx);
+    o.push('\n');
+    breadcrumbs(o, ctx);
+    o.push_str("\n<h1>");
+    esc(o, &ctx.page.title);
+    o.push_str("</h1>\n");
+    folder_listing(o, ctx.t, f);
+    o.push('\n');
+    tail(o, ctx, false);
+    Some(out.into_bytes())
 }
 
 /// `base.html` up to its content block.
@@ -261,7 +334,8 @@ fn breadcrumbs(o: &mut String, ctx: &Ctx) {
 
 /// `folder_listing.html`, with the `note_list` macro of `macros.html`.
 fn folder_listing(o: &mut String, t: &Words, f: &FolderCtx) {
-    o.push_str("\n<section class=\"folder-listing\">\n");
+    // Tera drops the line break after the template's `import`.
+    o.push_str("<section class=\"folder-listing\">\n");
     if !f.subfolders.is_empty() {
         o.push_str("<h2>");
         esc(o, t["folders"]);
@@ -310,7 +384,7 @@ fn note_list(o: &mut String, notes: &[Card]) {
         }
         o.push_str("</li>\n");
     }
-    o.push_str("</ul>\n");
+    o.push_str("\n</ul>\n");
 }
 
 /// The pager block of `note.html` (the `pager` macro of `reader.html`).

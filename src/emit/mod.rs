@@ -220,6 +220,9 @@ struct Emitter<'a> {
     style: LinkStyle,
     /// Whether note pages are drawn without Tera ([`builtin`]).
     builtin_notes: bool,
+    /// Whether tag and folder pages are.
+    builtin_tags: bool,
+    builtin_folders: bool,
     opts: &'a EmitOptions,
     dates: Vec<Option<&'a str>>,
     /// Every published note under each tag (children included), by title.
@@ -270,6 +273,8 @@ pub fn emit_some(
         tag_notes: tag_notes(v),
         reader: crate::nav::SiteNav::new(v).with_explorer_data(theme.uses_explorer_data()),
         builtin_notes: builtin::draws_notes(theme),
+        builtin_tags: builtin::draws(theme, "tag.html"),
+        builtin_folders: builtin::draws(theme, "folder.html"),
     };
     let idx = v.index;
     let mut jobs: Vec<Job> = Vec::new();
@@ -612,6 +617,11 @@ impl Emitter<'_> {
                 };
                 let mut ctx = self.ctx(depth, page, Some(crate::nav::Current::Folder(path)));
                 ctx.folder = Some(self.folder_ctx(depth, f));
+                if self.builtin_folders {
+                    if let Some(page) = builtin::folder_page(&ctx) {
+                        return Ok((f.slug.file(), page));
+                    }
+                }
                 Ok((
                     f.slug.file(),
                     self.theme
@@ -662,6 +672,11 @@ impl Emitter<'_> {
                         .collect(),
                     notes: ids.into_iter().map(|i| self.card(depth, i)).collect(),
                 });
+                if self.builtin_tags {
+                    if let Some(page) = builtin::tag_page(&ctx) {
+                        return Ok((t.slug.file(), page));
+                    }
+                }
                 Ok((
                     t.slug.file(),
                     self.theme.render_bytes("tag.html", &ctx, &t.slug.file())?,
