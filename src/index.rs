@@ -515,9 +515,10 @@ fn resolve_links(
     let n = &notes[i];
     let mut d = Vec::new();
     let mut broken = Vec::new();
+    let from = name_key(n.path.folder());
     let mut go = |refs: &[LinkRef]| -> Vec<Link> {
         refs.iter()
-            .map(|r| resolve_one(i, r, notes, table, published, &mut d, &mut broken))
+            .map(|r| resolve_one(i, &from, r, notes, table, published, &mut d, &mut broken))
             .collect()
     };
     let links = go(&n.links);
@@ -593,8 +594,10 @@ fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mu
 }
 
 /// Resolves one reference, pushing diagnostics for ambiguity, anchors and drafts.
+#[allow(clippy::too_many_arguments)]
 fn resolve_one(
     from: usize,
+    from_folder: &str,
     r: &LinkRef,
     notes: &[Note],
     table: &NameTable,
@@ -607,7 +610,7 @@ fn resolve_one(
     let target = if r.raw.target.is_empty() {
         Target::Note(from)
     } else {
-        match table.resolve(&r.raw.target, note.path.folder()) {
+        match table.resolve_from(&r.raw.target, from_folder) {
             Resolution::Missing => {
                 broken.push((name_key(&r.raw.target), r.pos, r.raw.target.clone()));
                 return Link::Broken;

@@ -115,15 +115,20 @@ impl NameTable {
 
     /// Resolves `target` written in a note in `from_folder` (its vault folder).
     pub fn resolve(&self, target: &str, from_folder: &str) -> Resolution {
+        self.resolve_from(target, &name_key(from_folder))
+    }
+
+    /// [`NameTable::resolve`] with the linking note's folder already a key
+    /// (`name_key(folder)`): a note's links share it.
+    pub fn resolve_from(&self, target: &str, from: &str) -> Resolution {
         let raw = target.trim().trim_start_matches('/');
         let key = name_key(raw);
-        let from = name_key(from_folder);
         if key.is_empty() {
             return Resolution::Missing;
         }
         let note_key = strip_md(&key).to_string();
         let explicit_relative = raw.starts_with("./") || raw.starts_with("../");
-        let relative = join_relative(&from, &key);
+        let relative = join_relative(from, &key);
         let exact = || self.lookup_path(&note_key, &key);
         let rel = || {
             relative
@@ -149,7 +154,7 @@ impl NameTable {
         for (rule, step) in steps {
             let found = step();
             if !found.is_empty() {
-                return self.choose(found, rule, &from);
+                return self.choose(found, rule, from);
             }
         }
         Resolution::Missing
