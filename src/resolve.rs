@@ -185,7 +185,11 @@ impl NameTable {
     fn suffix(&self, note_key: &str, file_key: &str) -> Vec<usize> {
         let pick = |key: &str, want_note: bool| -> Vec<usize> {
             let base = key.rsplit('/').next().unwrap_or(key);
-            let tail = format!("/{key}");
+            // `e.key` is `key` or ends with `/key`.
+            let matches = |k: &str| {
+                k.strip_suffix(key)
+                    .is_some_and(|head| head.is_empty() || head.ends_with('/'))
+            };
             self.by_basename
                 .get(base)
                 .into_iter()
@@ -193,8 +197,7 @@ impl NameTable {
                 .copied()
                 .filter(|&i| {
                     let e = &self.entries[i];
-                    matches!(e.target, Target::Note(_)) == want_note
-                        && (e.key == key || e.key.ends_with(&tail))
+                    matches!(e.target, Target::Note(_)) == want_note && matches(&e.key)
                 })
                 .collect()
         };
