@@ -294,14 +294,23 @@ pub fn anchored_to(index: &Index, notes: &[Note], changed: &BTreeSet<usize>) -> 
 pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let published: Vec<bool> = notes.iter().map(|n| drafts || !n.is_draft()).collect();
-    let table = NameTable::new(
-        notes
-            .iter()
-            .map(|n| (n.path.as_str(), n.front.aliases.as_slice())),
-        files.iter().map(VaultPath::as_str),
+    // The name table, and the folders and slugs, side by side.
+    let (table, (folders, (slugs, home))) = rayon::join(
+        || {
+            NameTable::new(
+                notes
+                    .iter()
+                    .map(|n| (n.path.as_str(), n.front.aliases.as_slice())),
+                files.iter().map(VaultPath::as_str),
+            )
+        },
+        || {
+            (
+                build_folders(notes, &published),
+                assign_slugs(notes, &mut diags),
+            )
+        },
     );
-    let folders = build_folders(notes, &published);
-    let (slugs, home) = assign_slugs(notes, &mut diags);
     let mut index = Index {
         folders,
         home,
