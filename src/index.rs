@@ -362,8 +362,12 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
     }
     index.memo.slug_diags = diags;
     resolve_all(notes, &table, &published, &mut index);
-    index.graph = crate::graph::Graph::new(&index);
-    collect_tags(notes, &mut index);
+    let (graph, tags) = rayon::join(
+        || crate::graph::Graph::new(&index),
+        || note_tag_chains(notes, &index),
+    );
+    index.graph = graph;
+    collect_tags(notes, tags, &mut index);
     let mut alias_diags = Vec::new();
     collect_aliases(notes, &mut index, &mut alias_diags);
     index.memo.alias_diags = alias_diags;
@@ -804,17 +808,21 @@ fn note_tags(n: &Note) -> (Vec<&str>, Vec<Diagnostic>) {
     (tags, diags)
 }
 
-fn collect_tags(notes: &[Note], index: &mut Index) {
-    /// A tag and its ancestors, up to the root: (key, name, parent key).
-    type Chain = Vec<(String, String, Option<String>)>;
-    /// One note's tags, worked out in parallel: their keys, and for a
-    /// published note each tag's key and chain.
-    struct Tags {
-        keys: Vec<String>,
-        chains: Vec<(String, Chain)>,
-        diags: Vec<Diagnostic>,
-    }
-    let per_note: Vec<Tags> = notes
+/// A tag and its ancestors, up to the root: (key, name, parent key).
+type Chain = Vec<(String, String, Option<String>)>;
+
+/// One note's tags, worked out in parallel ([`note_tag_chains`]): their
+/// keys, and for a published note each tag's key and chain.
+struct NoteTags {
+    keys: Vec<String>,
+    chains: Vec<(String, Chain)>,
+    diags: Vec<Diagnostic>,
+}
+
+/// Each note's [`NoteTags`]: the part of [`collect_tags`] that reads the
+/// index only, so it can run beside the graph.
+fn note_tag_chains(notes: &[Note], index: &Index) -> Vec<NoteTags> {
+    notes
         .par_iter()
         .enumerate()
         .map(|(i, n)| {
@@ -840,13 +848,17 @@ fn collect_tags(notes: &[Note], index: &mut Index) {
                     .collect();
                 chains.push((key, chain));
             }
-            Tags {
+            NoteTags {
                 keys,
                 chains,
                 diags,
             }
         })
-        .collect();
+        .collect()
+}
+
+/// Registers every tag of the notes with its ancestors, and each note's tags.
+fn collect_tags(notes: &[Note], per_note: Vec<NoteTags>, index: &mut Index) {
     index.memo.tag_diags = Vec::with_capacity(notes.len());
     for (i, t) in per_note.into_iter().enumerate() {
         index.memo.tag_diags.push(t.diags);
@@ -876,9 +888,10 @@ fn collect_tags(notes: &[Note], index: &mut Index) {
 }
 
 fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic>) {
-    let mut taken: HashSet<Slug> = index.notes.iter().map(|n| n.slug.clone()).collect();
-    taken.extend(index.folders.values().map(|f| f.slug.clone()));
-    taken.extend(index.tags.values().map(|t| t.slug.clone()));
+    let mut taken: HashSet<&str> = index.notes.iter().map(|n| n.slug.as_str()).collect();
+    taken.extend(index.folders.values().map(|f| f.slug.as_str()));
+    taken.extend(index.tags.values().map(|t| t.slug.as_str()));
+    let mut redirects = Vec::new();
     // Each alias's key and slug, and each note's stem key, made in parallel.
     let keyed: Vec<(String, Vec<(String, Slug)>)> = notes
         .par_iter()
@@ -933,11 +946,12 @@ fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic
             {
                 continue;
             }
-            if taken.insert(slug.clone()) {
-                index.redirects.push((slug.clone(), i));
+            if taken.insert(slug.as_str()) {
+                redirects.push((slug.clone(), i));
             }
         }
     }
+    index.redirects = redirects;
 }
 
 #[cfg(test)]
