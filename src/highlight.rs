@@ -11,7 +11,7 @@
 //! a line met again in the same state costs a comparison instead of a parse.
 
 use std::cell::RefCell;
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 use std::sync::OnceLock;
 use syntect::highlighting::ThemeSet;
 use syntect::html::{css_for_theme_with_class_style, line_tokens_to_classed_spans, ClassStyle};
@@ -54,7 +54,7 @@ fn highlight_with(
     let mut open: isize = 0;
     let mut html = String::with_capacity(code.len() * 3);
     for line in LinesWithEndings::from(code) {
-        let key = memo.key(lang, line);
+        let key = LineMemo::key(lang, line);
         if let Some(known) = memo.find(key, lang, line, &state, &scopes) {
             html.push_str(&known.html);
             open += known.delta;
@@ -121,11 +121,9 @@ const MEMO_BYTES: usize = 4 << 20;
 const SEEN_LINES: usize = 1 << 18;
 
 impl LineMemo {
-    fn key(&self, lang: usize, line: &str) -> u64 {
-        let mut h = rustc_hash::FxBuildHasher.build_hasher();
-        lang.hash(&mut h);
-        line.hash(&mut h);
-        h.finish()
+    /// The memo's key of a line of a language.
+    fn key(lang: usize, line: &str) -> u64 {
+        rustc_hash::FxBuildHasher.hash_one((lang, line))
     }
 
     fn find(

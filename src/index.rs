@@ -528,10 +528,14 @@ fn resolve_links(
     let n = &notes[i];
     let mut d = Vec::new();
     let mut broken = Vec::new();
-    let from = name_key(n.path.folder());
+    let folder_key = name_key(n.path.folder());
+    let from = Linking {
+        id: i,
+        folder_key: &folder_key,
+    };
     let mut go = |refs: &[LinkRef]| -> Vec<Link> {
         refs.iter()
-            .map(|r| resolve_one(i, &from, r, notes, table, published, &mut d, &mut broken))
+            .map(|r| resolve_one(&from, r, notes, table, published, &mut d, &mut broken))
             .collect()
     };
     let links = go(&n.links);
@@ -606,11 +610,16 @@ fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mu
     }
 }
 
+/// The note whose links are being resolved.
+struct Linking<'a> {
+    id: usize,
+    /// The key of its folder (`name_key`), shared by all its links.
+    folder_key: &'a str,
+}
+
 /// Resolves one reference, pushing diagnostics for ambiguity, anchors and drafts.
-#[allow(clippy::too_many_arguments)]
 fn resolve_one(
-    from: usize,
-    from_folder: &str,
+    linking: &Linking,
     r: &LinkRef,
     notes: &[Note],
     table: &NameTable,
@@ -618,12 +627,13 @@ fn resolve_one(
     diags: &mut Vec<Diagnostic>,
     broken: &mut Vec<(String, Position, String)>,
 ) -> Link {
+    let from = linking.id;
     let note = &notes[from];
     let here = || Diagnostic::new(Kind::BrokenLink, note.path.as_str(), String::new()).at(r.pos);
     let target = if r.raw.target.is_empty() {
         Target::Note(from)
     } else {
-        match table.resolve_from(&r.raw.target, from_folder) {
+        match table.resolve_from(&r.raw.target, linking.folder_key) {
             Resolution::Missing => {
                 broken.push((name_key(&r.raw.target), r.pos, r.raw.target.clone()));
                 return Link::Broken;
