@@ -60,10 +60,41 @@ pub const STOP_WORDS: &[&str] = &[
     "with",
 ];
 
-/// Whether a folded term is one of [`STOP_WORDS`] (none is longer than five bytes).
+/// Whether a folded term is one of [`STOP_WORDS`] (none is longer than five
+/// bytes): its bytes packed in a number, looked up among theirs.
 fn is_stop_word(t: &str) -> bool {
-    t.len() <= 5 && STOP_WORDS.binary_search(&t).is_ok()
+    t.len() <= 5 && STOP_CODES.binary_search(&word_code(t.as_bytes())).is_ok()
 }
+
+/// A word of at most seven bytes as a number: its length, then its bytes.
+const fn word_code(w: &[u8]) -> u64 {
+    let mut code = w.len() as u64;
+    let mut i = 0;
+    while i < w.len() {
+        code |= (w[i] as u64) << (8 * (i + 1));
+        i += 1;
+    }
+    code
+}
+
+/// [`STOP_WORDS`] as [`word_code`]s, sorted.
+const STOP_CODES: [u64; STOP_WORDS.len()] = {
+    let mut codes = [0; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < codes.len() {
+        assert!(STOP_WORDS[i].len() <= 5);
+        // Insertion sort: the only sort a constant can run.
+        let code = word_code(STOP_WORDS[i].as_bytes());
+        let mut j = i;
+        while j > 0 && codes[j - 1] > code {
+            codes[j] = codes[j - 1];
+            j -= 1;
+        }
+        codes[j] = code;
+        i += 1;
+    }
+    codes
+};
 
 /// Field weights of a posting: a word in the title counts most.
 const W_TITLE: u32 = 12;
@@ -739,6 +770,12 @@ mod tests {
         assert_eq!(s, STOP_WORDS);
         assert!(STOP_WORDS.iter().all(|w| w.len() <= 5 && is_stop_word(w)));
         assert!(!is_stop_word("donnees") && !is_stop_word("x"));
+        // Neighbours of stop words: prefixes, extensions, other lengths.
+        for near in [
+            "", "a", "l", "whic", "withs", "lesx", "le ", "thes", "ann", "d",
+        ] {
+            assert!(!is_stop_word(near), "{near:?}");
+        }
     }
 
     #[test]

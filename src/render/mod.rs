@@ -394,17 +394,39 @@ pub fn escape_into(out: &mut String, s: &str) {
         t[b'\'' as usize] = Some("&#39;");
         t
     };
+    let bytes = s.as_bytes();
     let mut last = 0;
-    for (i, &b) in s.as_bytes().iter().enumerate() {
-        let Some(rep) = ESCAPED[usize::from(b)] else {
-            continue;
-        };
-        // The special characters are ASCII, so `i` is a character boundary.
-        out.push_str(&s[last..i]);
-        out.push_str(rep);
-        last = i + 1;
+    let mut i = 0;
+    while i < bytes.len() {
+        // Eight bytes at a time while none of them needs escaping (most text).
+        if let Some(chunk) = bytes.get(i..i + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
+            if !needs_escape(word) {
+                i += 8;
+                continue;
+            }
+        }
+        if let Some(rep) = ESCAPED[usize::from(bytes[i])] {
+            // The special characters are ASCII, so `i` is a character boundary.
+            out.push_str(&s[last..i]);
+            out.push_str(rep);
+            last = i + 1;
+        }
+        i += 1;
     }
     out.push_str(&s[last..]);
+}
+
+/// Whether any of the eight bytes of `word` is `&`, `<`, `>`, `"` or `'`
+/// (the classic test for a zero byte, on `word` XOR each of them).
+fn needs_escape(word: u64) -> bool {
+    const LOW: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |x: u64| x.wrapping_sub(LOW) & !x & HIGH;
+    [b'&', b'<', b'>', b'"', b'\'']
+        .iter()
+        .fold(0, |acc, &c| acc | has_zero(word ^ (LOW * u64::from(c))))
+        != 0
 }
 
 #[cfg(test)]
@@ -564,6 +586,56 @@ pub(crate) mod tests {
         for gone in ["<script", "onclick", "evil.example"] {
             assert!(!html.contains(gone), "kept {gone}: {html}");
         }
+    }
+
+    #[test]
+    fn escape_agrees_with_a_byte_by_byte_escape() {
+        let slow = |s: &str| {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        };
+        // Special characters at every offset of a chunk and across chunk
+        // ends, among accents (multi-byte), « », and bytes one off them.
+        let pieces = [
+            "&",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "é",
+            "«\u{a0}",
+            "’",
+            "a",
+            "%",
+            "=",
+            "?",
+            "(",
+            "\u{1F600}",
+        ];
+        let mut seed = 7u64;
+        for len in 0..40 {
+            for _ in 0..50 {
+                let mut s = String::new();
+                for _ in 0..len {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                }
+                assert_eq!(escape(&s), slow(&s), "{s:?}");
+            }
+        }
+        let long = "Texte sans caractère spécial, assez long pour plusieurs blocs de huit octets";
+        assert_eq!(escape(long), long);
+        assert_eq!(escape(&format!("{long}&")), format!("{long}&amp;"));
     }
 
     #[test]
