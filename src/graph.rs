@@ -228,40 +228,41 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
     // Written by hand from per-node pieces computed once per emit: the same
     // bytes serde_json gives for `{"p":[…],"n":[[title,prefix,rest,hop],…],
     // "e":[…],"t":[[name,url,[…]],…]}`, `<` escaped.
-    let mut dirs: Vec<(u64, &str)> = Vec::new();
-    let mut n = String::with_capacity(chosen.len() * 96);
-    for (j, &(k, hop)) in chosen.iter().enumerate() {
-        let l = labels.get(v, g, k);
-        let p = match dirs
-            .iter()
-            .position(|&(h, d)| h == l.dir_hash && d == l.dir)
-        {
-            Some(p) => p,
-            None => {
-                dirs.push((l.dir_hash, &l.dir));
-                dirs.len() - 1
-            }
-        };
-        n.push_str(if j > 0 { ",[" } else { "[" });
-        n.push_str(&l.title);
-        n.push(',');
-        n.push_str(num.format(p));
-        n.push(',');
-        n.push_str(&l.rest);
-        n.push(',');
-        n.push_str(num.format(hop));
-        n.push(']');
-    }
-    let mut out = String::with_capacity(n.len() + 64 * dirs.len() + 512);
+    let shown: Vec<&Label> = chosen.iter().map(|&(k, _)| labels.get(v, g, k)).collect();
+    // The folders first (`p`), each node pointing to its folder's place.
+    let mut dirs: Vec<&Label> = Vec::new();
+    let place: Vec<usize> = shown
+        .iter()
+        .map(|l| {
+            dirs.iter()
+                .position(|d| d.dir_hash == l.dir_hash && d.dir() == l.dir())
+                .unwrap_or_else(|| {
+                    dirs.push(l);
+                    dirs.len() - 1
+                })
+        })
+        .collect();
+    let text: usize = shown.iter().map(|l| l.text.len()).sum();
+    let mut out = String::with_capacity(text + 16 * shown.len() + 512);
     out.push_str("{\"p\":[");
-    for (j, (_, d)) in dirs.iter().enumerate() {
+    for (j, d) in dirs.iter().enumerate() {
         if j > 0 {
             out.push(',');
         }
-        out.push_str(d);
+        out.push_str(d.dir());
     }
     out.push_str("],\"n\":[");
-    out.push_str(&n);
+    for (j, ((l, p), &(_, hop))) in shown.iter().zip(place).zip(&chosen).enumerate() {
+        out.push_str(if j > 0 { ",[" } else { "[" });
+        out.push_str(l.title());
+        out.push(',');
+        out.push_str(num.format(p));
+        out.push(',');
+        out.push_str(l.rest());
+        out.push(',');
+        out.push_str(num.format(hop));
+        out.push(']');
+    }
     out.push_str("],\"e\":[");
     // Each shown node's position plus one, in a table of every node kept by
     // the thread and cleared after use: the links are found without hashing.
@@ -326,8 +327,8 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         out.push_str(",[");
         first = false;
         let mut first_member = true;
-        for (p, &(k, _)) in chosen.iter().enumerate() {
-            if labels.get(v, g, k).tags.contains(rank) {
+        for (p, l) in shown.iter().enumerate() {
+            if l.tags.contains(rank) {
                 if !first_member {
                     out.push(',');
                 }
@@ -349,17 +350,31 @@ fn json_str(s: &str) -> String {
 }
 
 /// What a local graph shows of one node, as JSON pieces: its title, its URL's
-/// folder part and the rest.
+/// folder part and the rest, end to end in one string (a page reads the
+/// labels of up to [`LOCAL_MAX_NODES`] nodes: one allocation each, not three).
 #[derive(Debug)]
 pub struct Label {
-    title: String,
-    dir: String,
-    /// `dir`'s hash: pages compare folders by it first.
+    text: Box<str>,
+    /// Where the folder's piece starts in `text`, and the rest's.
+    dir_at: usize,
+    rest_at: usize,
+    /// The folder's hash: pages compare folders by it first.
     dir_hash: u64,
-    rest: String,
     /// The note's tags that the index knows, in the note's order, by rank
     /// among the index's tags (compared as numbers).
-    tags: Vec<u32>,
+    tags: Box<[u32]>,
+}
+
+impl Label {
+    fn title(&self) -> &str {
+        &self.text[..self.dir_at]
+    }
+    fn dir(&self) -> &str {
+        &self.text[self.dir_at..self.rest_at]
+    }
+    fn rest(&self) -> &str {
+        &self.text[self.rest_at..]
+    }
 }
 
 /// Each node's [`Label`], computed when a page first needs it and then shared
@@ -385,17 +400,20 @@ impl Labels {
             let i = g.notes[k];
             let url = relative_url(0, &v.index.note_url(i), style_of(v));
             let (dir, rest) = split_url(&url);
-            let dir = json_str(dir);
+            let (title, dir, rest) = (json_str(&v.notes[i].title), json_str(dir), json_str(rest));
+            let dir_hash = rustc_hash::FxBuildHasher.hash_one(&dir);
+            let (dir_at, rest_at) = (title.len(), title.len() + dir.len());
             Label {
-                title: json_str(&v.notes[i].title),
-                dir_hash: rustc_hash::FxBuildHasher.hash_one(&dir),
-                dir,
-                rest: json_str(rest),
+                text: [title, dir, rest].concat().into_boxed_str(),
+                dir_at,
+                rest_at,
+                dir_hash,
                 tags: v.index.notes[i]
                     .tags
                     .iter()
                     .filter_map(|t| self.tag_rank.get(t).copied())
-                    .collect(),
+                    .collect::<Vec<_>>()
+                    .into_boxed_slice(),
             }
         })
     }
