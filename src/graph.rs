@@ -29,10 +29,46 @@ pub struct Graph {
     /// Node of each note (`None` when unpublished).
     pub node_of: Vec<Option<usize>>,
     /// Neighbours of each node, sorted, without repeats or self-links.
-    pub adj: Vec<Vec<usize>>,
+    adj: Lists,
     /// The same neighbours, the best linked first (then by node): the order
     /// a local graph ranks the nodes two links away in.
-    by_rank: Vec<Vec<usize>>,
+    by_rank: Lists,
+}
+
+/// A list of nodes per node, end to end in one vector: a page reads the
+/// lists of up to [`LOCAL_MAX_NODES`] nodes and their neighbours' lengths,
+/// which then share cache lines instead of each living in its own block.
+#[derive(Debug, Default)]
+struct Lists {
+    /// Where each node's list starts in `items`, and where the last ends.
+    start: Vec<usize>,
+    items: Vec<u32>,
+}
+
+impl Lists {
+    fn new(lists: &[Vec<usize>]) -> Lists {
+        let mut start = Vec::with_capacity(lists.len() + 1);
+        let mut items = Vec::with_capacity(lists.iter().map(Vec::len).sum());
+        start.push(0);
+        for list in lists {
+            // Node numbers index a vector of notes: far below 2^32.
+            items.extend(list.iter().map(|&k| k as u32));
+            start.push(items.len());
+        }
+        Lists { start, items }
+    }
+    /// Node `k`'s list.
+    fn of(&self, k: usize) -> &[u32] {
+        &self.items[self.start[k]..self.start[k + 1]]
+    }
+    /// The length of node `k`'s list.
+    fn len_of(&self, k: usize) -> usize {
+        self.start[k + 1] - self.start[k]
+    }
+    /// The number of nodes.
+    fn nodes(&self) -> usize {
+        self.start.len() - 1
+    }
 }
 
 impl Graph {
@@ -60,7 +96,7 @@ impl Graph {
             list.sort_unstable();
             list.dedup();
         }
-        let by_rank = adj
+        let by_rank: Vec<Vec<usize>> = adj
             .par_iter()
             .map(|list| {
                 let mut l = list.clone();
@@ -68,6 +104,7 @@ impl Graph {
                 l
             })
             .collect();
+        let (adj, by_rank) = rayon::join(|| Lists::new(&adj), || Lists::new(&by_rank));
         Graph {
             notes,
             node_of,
@@ -144,11 +181,11 @@ pub fn global_js(v: &SiteView, g: &Graph) -> String {
             (v.notes[i].title.as_str(), p, rest.to_string())
         })
         .collect();
-    let e: Vec<Vec<usize>> = g
-        .adj
-        .iter()
-        .enumerate()
-        .map(|(a, list)| list.iter().copied().filter(|&b| b > a).collect())
+    let e: Vec<Vec<usize>> = (0..g.adj.nodes())
+        .map(|a| {
+            let list = g.adj.of(a).iter().map(|&b| b as usize);
+            list.filter(|&b| b > a).collect()
+        })
         .collect();
     let xy: Vec<i64> = initial_layout(v, g)
         .into_iter()
@@ -270,8 +307,8 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         static POS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     POS.with_borrow_mut(|pos| {
-        if pos.len() < g.adj.len() {
-            pos.resize(g.adj.len(), 0);
+        if pos.len() < g.adj.nodes() {
+            pos.resize(g.adj.nodes(), 0);
         }
         for (p, &(k, _)) in chosen.iter().enumerate() {
             pos[k] = p as u8 + 1;
@@ -279,11 +316,11 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         // The shown nodes in ascending order: a hub's neighbours among them
         // are found by looking each up in its (sorted) list rather than by
         // reading the whole list, in the same order.
-        let mut shown: Vec<usize> = chosen.iter().map(|&(k, _)| k).collect();
+        let mut shown: Vec<u32> = chosen.iter().map(|&(k, _)| k as u32).collect();
         shown.sort_unstable();
         let mut first = true;
-        let mut edge = |p: usize, b: usize| {
-            let q = usize::from(pos[b]);
+        let mut edge = |p: usize, b: u32| {
+            let q = usize::from(pos[b as usize]);
             if q > p + 1 {
                 if !first {
                     out.push(',');
@@ -295,7 +332,7 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
             }
         };
         for (p, &(a, _)) in chosen.iter().enumerate() {
-            let list = &g.adj[a];
+            let list = g.adj.of(a);
             if list.len() > 4 * shown.len() {
                 for &b in &shown {
                     if list.binary_search(&b).is_ok() {
@@ -429,8 +466,8 @@ pub fn local_nodes(g: &Graph, start: usize) -> Vec<(usize, u8)> {
             const { std::cell::RefCell::new((Vec::new(), 0)) };
     }
     SEEN.with_borrow_mut(|(marks, call)| {
-        if marks.len() < g.adj.len() {
-            marks.resize(g.adj.len(), 0);
+        if marks.len() < g.adj.nodes() {
+            marks.resize(g.adj.nodes(), 0);
         }
         *call = call.wrapping_add(1);
         if *call == 0 {
@@ -441,9 +478,9 @@ pub fn local_nodes(g: &Graph, start: usize) -> Vec<(usize, u8)> {
         let mut seen = |k: usize| std::mem::replace(&mut marks[k], call) == call;
         seen(start);
         let keep = LOCAL_MAX_NODES - 1;
-        let key = |h: u8, k: usize| (h, std::cmp::Reverse(g.adj[k].len()), k);
+        let key = |h: u8, k: usize| (h, std::cmp::Reverse(g.adj.len_of(k)), k);
         let mut chosen: Vec<(u8, std::cmp::Reverse<usize>, usize)> = Vec::new();
-        for &b in &g.adj[start] {
+        for b in g.adj.of(start).iter().map(|&b| b as usize) {
             if !seen(b) {
                 chosen.push(key(1, b));
             }
@@ -455,11 +492,11 @@ pub fn local_nodes(g: &Graph, start: usize) -> Vec<(usize, u8)> {
         // hop-2 nodes best first, reading no further than needed.
         if chosen.len() < keep {
             let room = keep - chosen.len();
-            let rank = |k: usize| (std::cmp::Reverse(g.adj[k].len()), k);
+            let rank = |k: usize| (std::cmp::Reverse(g.adj.len_of(k)), k);
             let mut heads: std::collections::BinaryHeap<_> = chosen
                 .iter()
                 .filter_map(|&(_, _, a)| {
-                    let b = *g.by_rank[a].first()?;
+                    let b = *g.by_rank.of(a).first()? as usize;
                     Some(std::cmp::Reverse((rank(b), a, 0usize)))
                 })
                 .collect();
@@ -472,7 +509,8 @@ pub fn local_nodes(g: &Graph, start: usize) -> Vec<(usize, u8)> {
                     chosen.push(key(2, b));
                     found += 1;
                 }
-                if let Some(&next) = g.by_rank[a].get(at + 1) {
+                if let Some(&next) = g.by_rank.of(a).get(at + 1) {
+                    let next = next as usize;
                     heads.push(std::cmp::Reverse((rank(next), a, at + 1)));
                 }
             }
