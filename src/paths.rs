@@ -96,7 +96,14 @@ pub fn name_key(s: &str) -> String {
     } else if unicode_normalization::is_nfc_quick(s.chars())
         == unicode_normalization::IsNormalized::Yes
     {
-        s.chars().flat_map(char::to_lowercase).for_each(push);
+        // Mostly ASCII letters between the accented ones.
+        for c in s.chars() {
+            if c.is_ascii() {
+                push(c.to_ascii_lowercase());
+            } else {
+                c.to_lowercase().for_each(&mut push);
+            }
+        }
     } else {
         s.nfc().flat_map(char::to_lowercase).for_each(push);
     }
@@ -170,16 +177,21 @@ impl fmt::Display for Slug {
 /// `Réunion du 3 mai` → `reunion-du-3-mai`, `L’ISO` → `l-iso`.
 pub fn slugify(s: &str) -> String {
     // Symbols and emoji separate words; letters of any script are transliterated.
-    let words: String = s
-        .nfc()
-        .map(|c| {
-            if c.is_alphanumeric() || c == '_' {
-                c
-            } else {
-                ' '
-            }
-        })
-        .collect();
+    let word_char = |c: char| {
+        if c.is_alphanumeric() || c == '_' {
+            c
+        } else {
+            ' '
+        }
+    };
+    // Most text is already NFC: the normaliser runs only on the rest.
+    let words: String = if unicode_normalization::is_nfc_quick(s.chars())
+        == unicode_normalization::IsNormalized::Yes
+    {
+        s.chars().map(word_char).collect()
+    } else {
+        s.nfc().map(word_char).collect()
+    };
     let ascii = deunicode::deunicode_with_tofu(&words, "-");
     let mut out = String::with_capacity(ascii.len());
     let mut dash = false;
@@ -366,6 +378,14 @@ mod tests {
         let nfd = "Re\u{301}union";
         assert_eq!(name_key(nfd), name_key("réunion"));
         assert_eq!(name_key("  A   b "), "a b");
+        // Mixed ASCII and accents, upper case beyond ASCII, Unicode spaces.
+        assert_eq!(name_key("Évaluation  DE\u{a0}l'ÉTÉ"), "évaluation de l'été");
+        assert_eq!(name_key("ΣΟΦΙΑ"), "σοφια");
+        assert_eq!(slugify(nfd), slugify("réunion"));
+        assert_eq!(
+            slugify("Évaluation — « conformité »"),
+            "evaluation-conformite"
+        );
         assert_eq!(
             VaultPath::new("Qualite\u{301}/x.md").as_str(),
             "Qualité/x.md"

@@ -186,8 +186,17 @@ fn rel_path(root: &Path, p: &Path) -> String {
 
 /// Reads and decodes one note file.
 pub fn read_note(path: VaultPath, source: &Path) -> (Option<SourceNote>, Vec<Diagnostic>) {
-    let bytes = match std::fs::read(source) {
-        Ok(b) => b,
+    // One open: the size and the time come from the open file.
+    let read = || -> std::io::Result<(Vec<u8>, std::fs::Metadata)> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(source)?;
+        let meta = file.metadata()?;
+        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0) + 1);
+        file.read_to_end(&mut bytes)?;
+        Ok((bytes, meta))
+    };
+    let (bytes, meta) = match read() {
+        Ok(read) => read,
         Err(e) => {
             let d = Diagnostic::new(
                 Kind::Io,
@@ -197,12 +206,12 @@ pub fn read_note(path: VaultPath, source: &Path) -> (Option<SourceNote>, Vec<Dia
             return (None, vec![d]);
         }
     };
-    let modified = std::fs::metadata(source)
-        .and_then(|m| m.modified())
+    let modified = meta
+        .modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_secs() as i64);
-    let (text, diag) = decode(&bytes, &path);
+    let (text, diag) = decode(bytes, &path);
     let note = text.map(|text| SourceNote {
         path,
         text,
@@ -213,7 +222,8 @@ pub fn read_note(path: VaultPath, source: &Path) -> (Option<SourceNote>, Vec<Dia
 
 /// Decodes a note's bytes: UTF-8 (BOM dropped), UTF-16 with a BOM, or lossy
 /// UTF-8 with a diagnostic. Files with NUL bytes are binary and skipped.
-pub fn decode(bytes: &[u8], path: &VaultPath) -> (Option<String>, Option<Diagnostic>) {
+/// Valid UTF-8 becomes the text without a copy.
+pub fn decode(mut bytes: Vec<u8>, path: &VaultPath) -> (Option<String>, Option<Diagnostic>) {
     let utf16 = |le: bool| {
         let units = bytes[2..].chunks_exact(2).map(|c| {
             if le {
@@ -237,7 +247,9 @@ pub fn decode(bytes: &[u8], path: &VaultPath) -> (Option<String>, Option<Diagnos
         .help("save the file as UTF-8");
         return (Some(text), Some(d));
     }
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
     if bytes.contains(&0) {
         let d = Diagnostic::new(
             Kind::Encoding,
@@ -248,10 +260,11 @@ pub fn decode(bytes: &[u8], path: &VaultPath) -> (Option<String>, Option<Diagnos
         .help("rename it, or add it to `ignore` in site.toml");
         return (None, Some(d));
     }
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (Some(s.to_string()), None),
+    match String::from_utf8(bytes) {
+        Ok(s) => (Some(s), None),
         Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
+            let bytes = e.as_bytes();
+            let valid = &bytes[..e.utf8_error().valid_up_to()];
             let pos = Position::of_offset(&String::from_utf8_lossy(valid), valid.len());
             let d = Diagnostic::new(
                 Kind::Encoding,
@@ -272,14 +285,17 @@ mod tests {
     #[test]
     fn decodes_bom_utf16_and_reports_bad_bytes() {
         let p = VaultPath::new("a.md");
-        assert_eq!(decode(b"\xEF\xBB\xBFhi", &p).0.as_deref(), Some("hi"));
+        assert_eq!(
+            decode(b"\xEF\xBB\xBFhi".to_vec(), &p).0.as_deref(),
+            Some("hi")
+        );
         let le = [0xFF, 0xFE, b'h', 0, 0xE9, 0];
-        let (t, d) = decode(&le, &p);
+        let (t, d) = decode(le.to_vec(), &p);
         assert_eq!(t.as_deref(), Some("hé"));
         assert_eq!(d.map(|d| d.kind), Some(Kind::Encoding));
-        let (t, d) = decode(b"ok\ncaf\xE9", &p);
+        let (t, d) = decode(b"ok\ncaf\xE9".to_vec(), &p);
         assert_eq!(t.as_deref(), Some("ok\ncaf\u{FFFD}"));
         assert_eq!(d.and_then(|d| d.pos), Some(Position { line: 2, col: 4 }));
-        assert_eq!(decode(b"\x89PNG\0\0", &p).0, None);
+        assert_eq!(decode(b"\x89PNG\0\0".to_vec(), &p).0, None);
     }
 }
