@@ -21,7 +21,7 @@ pub fn frontmatter(data: &[u8]) {
 
 /// Parsing any note never panics, and every position it reports is inside the note.
 pub fn parse(data: &[u8]) {
-    let (text, _) = isokb::scan::decode(data, &VaultPath::new("f.md"));
+    let (text, _) = isokb::scan::decode(data.to_vec(), &VaultPath::new("f.md"));
     let Some(text) = text else { return };
     let lines = text.lines().count() + 2;
     let src = SourceNote {
