@@ -654,15 +654,17 @@ impl SearchIndex {
 
 /// `"term":[id,w,Δid,w,…]`, ids delta-coded in increasing order.
 fn posting_entry(term: &str, list: impl IntoIterator<Item = (u32, u32)>) -> String {
-    use std::fmt::Write;
     let mut s = serde_json::to_string(term).unwrap_or_default();
     s.push_str(":[");
     let mut prev = 0;
+    let mut num = itoa::Buffer::new();
     for (k, (d, w)) in list.into_iter().enumerate() {
         if k > 0 {
             s.push(',');
         }
-        let _ = write!(s, "{},{w}", d - prev);
+        s.push_str(num.format(d - prev));
+        s.push(',');
+        s.push_str(num.format(w));
         prev = d;
     }
     s.push(']');
