@@ -18,10 +18,11 @@ pub fn options() -> Options {
         | Options::ENABLE_MATH
 }
 
-/// Parses `text` into owned events with their byte ranges, consecutive text
-/// events merged (pulldown-cmark splits text at `[`, `]`, `!` …).
-pub fn events(text: &str) -> Vec<(Event<'static>, Range<usize>)> {
-    let mut out: Vec<(Event<'static>, Range<usize>)> = Vec::new();
+/// Parses `text` into events borrowing from it, with their byte ranges,
+/// consecutive text events merged (pulldown-cmark splits text at `[`, `]`,
+/// `!` …): merged text that is one piece of the source borrows it too.
+pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
+    let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::new();
     for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
         if let Event::Text(t) = &ev {
             if let Some((Event::Text(prev), prev_range)) = out.last_mut() {
@@ -34,7 +35,7 @@ pub fn events(text: &str) -> Vec<(Event<'static>, Range<usize>)> {
                 }
             }
         }
-        out.push((ev.into_static(), range));
+        out.push((ev, range));
     }
     out
 }

@@ -91,15 +91,15 @@ pub struct Note {
 impl Note {
     /// The Markdown events of the body (comments removed, text merged,
     /// heading ids set): the same every time.
-    pub fn events(&self) -> Vec<Event<'static>> {
+    pub fn events(&self) -> Vec<Event<'_>> {
         let mut ids = self.headings.iter();
-        let mut events: Vec<Event<'static>> = markdown::events(&self.body)
+        let mut events: Vec<Event<'_>> = markdown::events(&self.body)
             .into_iter()
             .map(|(ev, _)| ev)
             .collect();
         for ev in &mut events {
             if let Event::Start(Tag::Heading { id, .. }) = ev {
-                *id = ids.next().map(|h| CowStr::from(h.id.clone()));
+                *id = ids.next().map(|h| CowStr::Borrowed(h.id.as_str()));
             }
         }
         events
@@ -167,10 +167,6 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     };
     let events = markdown::events(&stripped);
     collect(&mut note, &events, &pos_of);
-    note.body = stripped;
-    // Both are kept for the whole build: give back what growing them reserved.
-    note.body.shrink_to_fit();
-    note.text.shrink_to_fit();
     note.title = match (&note.front.title, note.title_is_h1) {
         (Some(t), _) => {
             note.title_is_h1 =
@@ -185,13 +181,19 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         note.title_is_h1,
         events.iter().map(|(e, _)| e),
     );
+    // The events borrow the text: done with them, the note keeps it.
+    drop(events);
+    note.body = stripped;
+    // Both are kept for the whole build: give back what growing them reserved.
+    note.body.shrink_to_fit();
+    note.text.shrink_to_fit();
     (note, diags)
 }
 
 /// Walks the events once: headings and their ids, links, tags, block ids, text.
-fn collect(
+fn collect<'e>(
     note: &mut Note,
-    events: &[(Event<'static>, std::ops::Range<usize>)],
+    events: &[(Event<'e>, std::ops::Range<usize>)],
     pos_of: &dyn Fn(usize) -> Position,
 ) {
     let mut used_ids = HashSet::new();

@@ -20,8 +20,8 @@ fn closes_block(next: Option<&Event>) -> bool {
 
 /// Moves block ids from the text to the elements (`anchors` false: only
 /// removes them, for embedded content).
-pub(crate) fn pass(events: Vec<Event<'static>>, anchors: bool) -> Vec<Event<'static>> {
-    let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
+pub(crate) fn pass<'e>(events: Vec<Event<'e>>, anchors: bool) -> Vec<Event<'e>> {
+    let mut out: Vec<Event<'e>> = Vec::with_capacity(events.len());
     let mut open: Vec<usize> = Vec::new(); // indices in `out` of open paragraphs and items
     let mut depth = 0usize;
     let mut last_top: Option<usize> = None;

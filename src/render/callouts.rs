@@ -86,12 +86,12 @@ pub fn header(text: &str) -> Option<(&str, Option<char>, &str)> {
 
 /// The opening markup of a callout: its element, title (with the inline
 /// markup that follows `[!type]` on the first line) and icon.
-fn open_html(
+fn open_html<'e>(
     page: &mut Page,
     kind: &str,
     fold: Option<char>,
     title: &str,
-    title_events: Vec<Event<'static>>,
+    title_events: Vec<Event<'e>>,
 ) -> String {
     let canon = canonical(kind);
     let shown = if title.trim().is_empty() && title_events.is_empty() {
@@ -123,7 +123,7 @@ fn open_html(
 }
 
 /// Turns callout blockquotes into callout elements.
-pub(crate) fn pass(page: &mut Page, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+pub(crate) fn pass<'e>(page: &mut Page, events: Vec<Event<'e>>) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len());
     let mut stack: Vec<Option<&'static str>> = Vec::new();
     let mut i = 0;

@@ -19,12 +19,12 @@ pub fn is_code_start(e: &Event<'_>) -> bool {
 }
 
 /// Replaces each code block of note `id`; `k` is the ordinal of the first one.
-pub(crate) fn pass(
+pub(crate) fn pass<'e>(
     page: &mut Page,
     id: usize,
     mut k: usize,
-    events: Vec<Event<'static>>,
-) -> Vec<Event<'static>> {
+    events: Vec<Event<'e>>,
+) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
     while let Some(ev) = iter.next() {

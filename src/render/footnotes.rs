@@ -14,7 +14,7 @@ use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::VecDeque;
 
 /// Footnotes of one rendered range: inline ones found, then all laid out.
-pub(crate) fn pass(page: &mut Page, events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+pub(crate) fn pass<'e>(page: &mut Page, events: Vec<Event<'e>>) -> Vec<Event<'e>> {
     let has_inline = events
         .iter()
         .any(|e| matches!(e, Event::Text(t) if t.contains("^[")));
@@ -39,8 +39,8 @@ pub(crate) fn pass(page: &mut Page, events: Vec<Event<'static>>) -> Vec<Event<'s
 }
 
 /// Rewrites `^[…]` into references and appends their definitions.
-fn inline(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
-    let mut queue: VecDeque<Event<'static>> = events.into();
+fn inline<'e>(events: Vec<Event<'e>>) -> Vec<Event<'e>> {
+    let mut queue: VecDeque<Event<'e>> = events.into();
     let mut out = Vec::with_capacity(queue.len());
     let mut defs = Vec::new();
     while let Some(ev) = queue.pop_front() {
@@ -63,7 +63,7 @@ fn inline(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
         if at > 0 {
             out.push(Event::Text(t[..at].to_string().into()));
         }
-        let label: CowStr<'static> = format!("\u{0}inline-{}", defs.len() + 1).into();
+        let label: CowStr<'e> = format!("\u{0}inline-{}", defs.len() + 1).into();
         out.push(Event::FootnoteReference(label.clone()));
         defs.push(Event::Start(Tag::FootnoteDefinition(label)));
         defs.push(Event::Start(Tag::Paragraph));
@@ -81,7 +81,7 @@ fn inline(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
 /// Takes the events of an inline note up to its closing `]` (brackets in its
 /// text must balance, and so must its tags) and the text after that bracket.
 /// Returns `None`, taking nothing, when the block ends first.
-fn take_note(queue: &mut VecDeque<Event<'static>>) -> Option<(Vec<Event<'static>>, String)> {
+fn take_note<'e>(queue: &mut VecDeque<Event<'e>>) -> Option<(Vec<Event<'e>>, String)> {
     let (mut brackets, mut tags) = (0usize, 0usize);
     for i in 0..queue.len() {
         match &queue[i] {
@@ -92,7 +92,7 @@ fn take_note(queue: &mut VecDeque<Event<'static>>) -> Option<(Vec<Event<'static>
                         ']' if brackets > 0 => brackets -= 1,
                         ']' if tags == 0 => {
                             let (before, rest) = (t[..j].to_string(), t[j + 1..].to_string());
-                            let mut content: Vec<Event<'static>> = queue.drain(..=i).collect();
+                            let mut content: Vec<Event<'e>> = queue.drain(..=i).collect();
                             content.pop();
                             if !before.is_empty() {
                                 content.push(Event::Text(before.into()));
@@ -116,21 +116,21 @@ fn take_note(queue: &mut VecDeque<Event<'static>>) -> Option<(Vec<Event<'static>
 }
 
 /// Numbers references, moves definitions to a list at the end.
-fn layout(events: Vec<Event<'static>>, scope: usize) -> Vec<Event<'static>> {
+fn layout<'e>(events: Vec<Event<'e>>, scope: usize) -> Vec<Event<'e>> {
     let prefix = if scope == 0 {
         String::new()
     } else {
         format!("e{scope}-")
     };
-    let mut order: Vec<CowStr<'static>> = Vec::new();
-    let mut defs: Vec<(CowStr<'static>, Vec<Event<'static>>)> = Vec::new();
+    let mut order: Vec<CowStr<'e>> = Vec::new();
+    let mut defs: Vec<(CowStr<'e>, Vec<Event<'e>>)> = Vec::new();
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
     while let Some(ev) = iter.next() {
         match ev {
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 let mut depth = 0usize;
-                let body: Vec<Event<'static>> = iter
+                let body: Vec<Event<'e>> = iter
                     .by_ref()
                     .take_while(|e| match e {
                         Event::End(TagEnd::FootnoteDefinition) if depth == 0 => false,
@@ -174,10 +174,10 @@ fn layout(events: Vec<Event<'static>>, scope: usize) -> Vec<Event<'static>> {
 
 /// The `<section class="footnotes">` list, in reference order, each with a
 /// link back to its first reference.
-fn list(
-    out: &mut Vec<Event<'static>>,
-    order: &[CowStr<'static>],
-    defs: Vec<(CowStr<'static>, Vec<Event<'static>>)>,
+fn list<'e>(
+    out: &mut Vec<Event<'e>>,
+    order: &[CowStr<'e>],
+    defs: Vec<(CowStr<'e>, Vec<Event<'e>>)>,
     prefix: &str,
 ) {
     out.push(Event::Html("<section class=\"footnotes\">\n<ol>\n".into()));

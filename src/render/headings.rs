@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Tag, TagEnd};
 /// Adds `<a class="heading-anchor" href="#id">` at the end of each heading;
 /// with `anchors` false (embedded content) removes the ids instead, so a page
 /// never holds the same id twice.
-pub(crate) fn pass(events: Vec<Event<'static>>, anchors: bool) -> Vec<Event<'static>> {
+pub(crate) fn pass<'e>(events: Vec<Event<'e>>, anchors: bool) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len() + 8);
     let mut ids: Vec<String> = Vec::new();
     for mut ev in events {

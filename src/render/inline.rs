@@ -10,7 +10,7 @@ use crate::paths::name_key;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// Splits text events into tags, highlights and plain text.
-pub(crate) fn pass(events: Vec<Event<'static>>, page: &Page) -> Vec<Event<'static>> {
+pub(crate) fn pass<'e>(events: Vec<Event<'e>>, page: &Page) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len());
     let mut code = 0usize;
     let mut link = 0usize;
@@ -49,16 +49,16 @@ pub(crate) fn pass(events: Vec<Event<'static>>, page: &Page) -> Vec<Event<'stati
     out
 }
 
-fn split_text(
+fn split_text<'e>(
     text: &str,
     tags: bool,
     page: &Page,
     marking: &mut bool,
-    out: &mut Vec<Event<'static>>,
+    out: &mut Vec<Event<'e>>,
 ) {
     let found = if tags { find_tags(text) } else { Vec::new() };
     let mut last = 0;
-    let push_plain = |s: &str, out: &mut Vec<Event<'static>>, marking: &mut bool| {
+    let push_plain = |s: &str, out: &mut Vec<Event<'e>>, marking: &mut bool| {
         let mut parts = s.split("==");
         if let Some(first) = parts.next() {
             if !first.is_empty() {

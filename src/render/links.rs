@@ -21,12 +21,12 @@ pub fn count_refs(events: &[Event<'_>]) -> usize {
 }
 
 /// Rewrites links and embeds of note `id`; `k` is the ordinal of the first link.
-pub(crate) fn pass(
+pub(crate) fn pass<'e>(
     page: &mut Page,
     id: usize,
     mut k: usize,
-    events: Vec<Event<'static>>,
-) -> Vec<Event<'static>> {
+    events: Vec<Event<'e>>,
+) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len());
     let mut closers: Vec<Option<&'static str>> = Vec::new();
     let mut iter = events.into_iter();
@@ -339,7 +339,7 @@ fn stopped_embed(page: &Page, from: usize, target: usize, raw: &RawRef) -> Diagn
 }
 
 /// The events of one heading's section or one block.
-fn section_range(ev: &[Event<'static>], fragment: &str) -> (usize, usize) {
+fn section_range<'e>(ev: &[Event<'e>], fragment: &str) -> (usize, usize) {
     if let Some(block) = fragment.strip_prefix('^') {
         return super::blocks::block_range(ev, block).unwrap_or((0, ev.len()));
     }
@@ -363,14 +363,14 @@ fn section_range(ev: &[Event<'static>], fragment: &str) -> (usize, usize) {
 /// one is split around it, and pieces left with nothing but line breaks or
 /// spaces are dropped. Runs after the callout pass, which may leave an embed
 /// in a paragraph after the callout's title line.
-pub(crate) fn unwrap_block_embeds(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
+pub(crate) fn unwrap_block_embeds<'e>(events: Vec<Event<'e>>) -> Vec<Event<'e>> {
     let is_block = |e: &Event| matches!(e, Event::Html(h) if h.starts_with("<div class=\"embed"));
     let blank = |e: &Event| match e {
         Event::SoftBreak | Event::HardBreak => true,
         Event::Text(t) => t.trim().is_empty(),
         _ => false,
     };
-    let flush = |piece: &mut Vec<Event<'static>>, out: &mut Vec<Event<'static>>| {
+    let flush = |piece: &mut Vec<Event<'e>>, out: &mut Vec<Event<'e>>| {
         if !piece.iter().all(blank) {
             out.push(Event::Start(Tag::Paragraph));
             out.append(piece);
@@ -378,14 +378,14 @@ pub(crate) fn unwrap_block_embeds(events: Vec<Event<'static>>) -> Vec<Event<'sta
         }
         piece.clear();
     };
-    let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
+    let mut out: Vec<Event<'e>> = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
     while let Some(ev) = iter.next() {
         if !matches!(ev, Event::Start(Tag::Paragraph)) {
             out.push(ev);
             continue;
         }
-        let inner: Vec<Event<'static>> = iter
+        let inner: Vec<Event<'e>> = iter
             .by_ref()
             .take_while(|e| !matches!(e, Event::End(TagEnd::Paragraph)))
             .collect();

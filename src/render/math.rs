@@ -15,12 +15,12 @@ pub fn is_math(e: &Event<'_>) -> bool {
 }
 
 /// Replaces the formulas of note `id`; `k` is the ordinal of the first one.
-pub(crate) fn pass(
+pub(crate) fn pass<'e>(
     page: &mut Page,
     id: usize,
     mut k: usize,
-    events: Vec<Event<'static>>,
-) -> Vec<Event<'static>> {
+    events: Vec<Event<'e>>,
+) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len());
     for ev in events {
         let (tex, display) = match &ev {

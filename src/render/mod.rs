@@ -157,20 +157,20 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
 
 /// Renders `events[start..]` of note `id` (a whole body, a section or a block)
 /// through every pass, as HTML for the current page.
-pub(crate) fn render_events(
+pub(crate) fn render_events<'e>(
     page: &mut Page,
     id: usize,
-    events: Vec<Event<'static>>,
+    events: Vec<Event<'e>>,
     start: usize,
 ) -> String {
     let end = events.len();
     render_range(page, id, events, start, end)
 }
 
-pub(crate) fn render_range(
+pub(crate) fn render_range<'e>(
     page: &mut Page,
     id: usize,
-    mut events: Vec<Event<'static>>,
+    mut events: Vec<Event<'e>>,
     start: usize,
     end: usize,
 ) -> String {

@@ -21,8 +21,8 @@ pub fn custom_marker(text: &str) -> Option<(char, &str)> {
 }
 
 /// Turns task items into Obsidian's markup.
-pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
-    let mut out: Vec<Event<'static>> = Vec::with_capacity(events.len());
+pub(crate) fn pass<'e>(events: Vec<Event<'e>>) -> Vec<Event<'e>> {
+    let mut out: Vec<Event<'e>> = Vec::with_capacity(events.len());
     // Index in `out` of the item whose first text may still hold a marker.
     let mut fresh: Option<usize> = None;
     for ev in events {
@@ -65,7 +65,7 @@ pub(crate) fn pass(events: Vec<Event<'static>>) -> Vec<Event<'static>> {
 }
 
 /// Rewrites the item opened at `out[at]` as a task and adds its checkbox.
-fn mark(out: &mut Vec<Event<'static>>, at: usize, c: char) {
+fn mark<'e>(out: &mut Vec<Event<'e>>, at: usize, c: char) {
     let done = c != ' ';
     let class = if done {
         "task-list-item is-checked"
