@@ -22,7 +22,8 @@ pub fn options() -> Options {
 /// consecutive text events merged (pulldown-cmark splits text at `[`, `]`,
 /// `!` …): merged text that is one piece of the source borrows it too.
 pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
-    let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::new();
+    // One event per 15 to 25 bytes of Markdown: grown rarely.
+    let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(text.len() / 16 + 8);
     for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
         if let Event::Text(t) = &ev {
             if let Some((Event::Text(prev), prev_range)) = out.last_mut() {

@@ -239,7 +239,9 @@ fn each_doc_term(
         .chain(tags.iter().map(|g| (fold(g), 8)))
         .collect();
     let text = fold(text);
-    let mut acc: HashMap<&str, Acc> = HashMap::default();
+    // About one distinct term per dozen bytes of text: sized once, not regrown.
+    let room = (text.len() / 12 + 16).min(4096);
+    let mut acc: HashMap<&str, Acc> = HashMap::with_capacity_and_hasher(room, Default::default());
     // One bit per field, in the order of `FIELD_WEIGHTS`.
     for (s, bit) in &fields {
         each_folded_term(s, |t| acc.entry(t).or_default().fields |= bit);
