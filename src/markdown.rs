@@ -198,9 +198,10 @@ fn has_scheme(s: &str) -> bool {
 /// Returns the byte range of each tag (with its `#`) and the tag without it.
 pub fn find_tags(text: &str) -> Vec<(Range<usize>, &str)> {
     let mut out = Vec::new();
-    let mut prev: Option<char> = None;
-    for (i, c) in text.char_indices() {
-        if c == '#' && prev.is_none_or(char::is_whitespace) {
+    // Straight to each `#` (most text has none), then a look at the
+    // character before it.
+    for (i, _) in text.match_indices('#') {
+        if text[..i].chars().next_back().is_none_or(char::is_whitespace) {
             let rest = &text[i + 1..];
             let len = rest
                 .char_indices()
@@ -211,7 +212,6 @@ pub fn find_tags(text: &str) -> Vec<(Range<usize>, &str)> {
                 out.push((i..i + 1 + tag.len(), tag));
             }
         }
-        prev = Some(c);
     }
     out
 }
