@@ -201,7 +201,11 @@ pub fn find_tags(text: &str) -> Vec<(Range<usize>, &str)> {
     // Straight to each `#` (most text has none), then a look at the
     // character before it.
     for (i, _) in text.match_indices('#') {
-        if text[..i].chars().next_back().is_none_or(char::is_whitespace) {
+        if text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(char::is_whitespace)
+        {
             let rest = &text[i + 1..];
             let len = rest
                 .char_indices()

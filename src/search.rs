@@ -119,11 +119,21 @@ pub struct SearchFiles {
 /// `Sécurité` → `securite`, `Œuvre` → `oeuvre`.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_ascii() {
-            out.push(c.to_ascii_lowercase());
-            continue;
-        }
+    let mut rest = s;
+    while !rest.is_empty() {
+        // A run of ASCII (most of any text) is copied, then lower-cased in place.
+        let ascii = rest
+            .bytes()
+            .position(|b| !b.is_ascii())
+            .unwrap_or(rest.len());
+        let start = out.len();
+        out.push_str(&rest[..ascii]);
+        out[start..].make_ascii_lowercase();
+        rest = &rest[ascii..];
+        let Some(c) = rest.chars().next() else {
+            break;
+        };
+        rest = &rest[c.len_utf8()..];
         unicode_normalization::char::decompose_canonical(c, |d| {
             if !('\u{300}'..='\u{36f}').contains(&d) {
                 for l in d.to_lowercase() {
@@ -140,7 +150,7 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Whether a folded character belongs to a word (the `WORD` class of `search.js`).
-pub fn is_word_char(c: char) -> bool {
+pub const fn is_word_char(c: char) -> bool {
     matches!(c,
         '0'..='9' | 'a'..='z' | '\u{b5}' | '\u{df}'..='\u{f6}' | '\u{f8}'..='\u{2af}'
         | '\u{370}'..='\u{1fff}' | '\u{3040}'..='\u{9fff}' | '\u{ac00}'..='\u{d7af}')
@@ -153,9 +163,21 @@ fn each_term(s: &str, f: impl FnMut(&'_ str)) {
 
 /// [`each_term`] of a text already folded: the words borrow it.
 fn each_folded_term<'a>(folded: &'a str, mut f: impl FnMut(&'a str)) {
-    for w in folded.split(|c: char| !is_word_char(c)) {
+    /// Which ASCII bytes are word characters (see [`is_word_char`]).
+    const WORD: [bool; 128] = {
+        let mut t = [false; 128];
+        let mut b = 0;
+        while b < 128 {
+            t[b] = is_word_char(b as u8 as char);
+            b += 1;
+        }
+        t
+    };
+    let bytes = folded.as_bytes();
+    let mut emit = |start: usize, end: usize, ascii: bool| {
+        let w = &folded[start..end];
         // Byte length bounds the character count: skip the count when it can.
-        let ok = if w.is_ascii() {
+        let ok = if ascii {
             (2..=MAX_TERM_CHARS).contains(&w.len())
         } else {
             (2..=MAX_TERM_CHARS).contains(&w.chars().count())
@@ -163,7 +185,26 @@ fn each_folded_term<'a>(folded: &'a str, mut f: impl FnMut(&'a str)) {
         if ok {
             f(w);
         }
+    };
+    // Byte by byte through ASCII, a character at a time through the rest.
+    let (mut start, mut ascii, mut i) = (0, true, 0);
+    while i < bytes.len() {
+        let (word, len) = match bytes[i] {
+            b @ 0..=0x7f => (WORD[usize::from(b)], 1),
+            _ => folded[i..]
+                .chars()
+                .next()
+                .map_or((false, 1), |c| (is_word_char(c), c.len_utf8())),
+        };
+        if !word {
+            emit(start, i, ascii);
+            (start, ascii) = (i + len, true);
+        } else if len > 1 {
+            ascii = false;
+        }
+        i += len;
     }
+    emit(start, bytes.len(), ascii);
 }
 
 /// The indexed words of a text, folded, in order (repeats kept).
@@ -742,6 +783,76 @@ mod tests {
         packed.sort_unstable();
         let back: Vec<(u32, u32)> = packed.into_iter().map(unpack).collect();
         assert_eq!(back, pairs);
+    }
+
+    #[test]
+    fn folding_and_splitting_agree_with_char_by_char_versions() {
+        // The plain versions: every character through the slow path.
+        let slow_fold = |s: &str| {
+            let mut out = String::new();
+            for c in s.chars() {
+                unicode_normalization::char::decompose_canonical(c, |d| {
+                    if !('\u{300}'..='\u{36f}').contains(&d) {
+                        for l in d.to_lowercase() {
+                            match l {
+                                'œ' => out.push_str("oe"),
+                                'æ' => out.push_str("ae"),
+                                l => out.push(l),
+                            }
+                        }
+                    }
+                });
+            }
+            out
+        };
+        let slow_terms = |folded: &str| -> Vec<String> {
+            folded
+                .split(|c: char| !is_word_char(c))
+                .filter(|w| (2..=MAX_TERM_CHARS).contains(&w.chars().count()))
+                .map(str::to_string)
+                .collect()
+        };
+        let pieces = [
+            "Qualité",
+            " ",
+            "ISO",
+            "9001",
+            "-",
+            "l'",
+            "É",
+            "œ",
+            "Straße",
+            "\u{301}",
+            "日本語",
+            "x",
+            "«\u{a0}",
+            "’",
+            "_",
+            "\n",
+            "ab",
+            "Ω",
+            "\u{1F600}",
+            "#tag/sous",
+        ];
+        let mut seed = 11u64;
+        for len in 0..30 {
+            for _ in 0..40 {
+                let mut s = String::new();
+                for _ in 0..len {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                }
+                let folded = fold(&s);
+                assert_eq!(folded, slow_fold(&s), "{s:?}");
+                let mut got = Vec::new();
+                each_folded_term(&folded, |w| got.push(w.to_string()));
+                assert_eq!(got, slow_terms(&folded), "{s:?}");
+            }
+        }
+        let long = "a".repeat(MAX_TERM_CHARS);
+        assert_eq!(terms(&format!("{long} {long}b é{long}")), [long.clone()]);
     }
 
     #[test]
