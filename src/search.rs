@@ -852,7 +852,7 @@ mod tests {
             }
         }
         let long = "a".repeat(MAX_TERM_CHARS);
-        assert_eq!(terms(&format!("{long} {long}b é{long}")), [long.clone()]);
+        assert_eq!(terms(&format!("{long} {long}b é{long}")), [long]);
     }
 
     #[test]
