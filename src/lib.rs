@@ -196,7 +196,9 @@ impl Site {
                 if !which(i) {
                     None
                 } else if self.index.notes[i].published {
-                    let (r, d) = render::render_note(&ctx, i);
+                    let (mut r, d) = render::render_note(&ctx, i);
+                    // Kept until emit: give back what growing the HTML reserved.
+                    r.html.shrink_to_fit();
                     Some((Some(r), d))
                 } else {
                     Some((None, Vec::new()))

@@ -69,7 +69,13 @@ impl Emitter<'_> {
 pub(super) fn note_page(ctx: &Ctx) -> Vec<u8> {
     let p = &ctx.page;
     let t = ctx.t;
-    let mut out = String::with_capacity(p.content.len() + 8192);
+    // Room for the whole page at once: the note's HTML, its local graph, the
+    // explorer, and the rest of the page (6 to 9 KiB of markup and links on
+    // the generated vaults and `content/`).
+    let r = &ctx.reader;
+    let drawn = [r.local_graph.as_deref(), r.explorer_html.as_deref()];
+    let room = p.content.len() + drawn.iter().flatten().map(|s| s.len()).sum::<usize>();
+    let mut out = String::with_capacity(room + 12 * 1024);
     let o = &mut out;
     head(o, ctx);
     // block content

@@ -150,8 +150,6 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
             text: h.text.clone(),
         })
         .collect();
-    // Kept until emit: give back what growing the HTML reserved.
-    html.shrink_to_fit();
     (RenderedNote { html, toc }, page.diags)
 }
 
