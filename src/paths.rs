@@ -142,7 +142,10 @@ impl Slug {
         if self.0.is_empty() {
             UrlPath(String::new())
         } else {
-            UrlPath(format!("{}/", self.0))
+            let mut url = String::with_capacity(self.0.len() + 1);
+            url.push_str(&self.0);
+            url.push('/');
+            UrlPath(url)
         }
     }
     /// The HTML file of the page (`a/b/index.html`).
