@@ -134,19 +134,25 @@ pub fn fold(s: &str) -> String {
             break;
         };
         rest = &rest[c.len_utf8()..];
-        unicode_normalization::char::decompose_canonical(c, |d| {
-            if !('\u{300}'..='\u{36f}').contains(&d) {
-                for l in d.to_lowercase() {
-                    match l {
-                        'œ' => out.push_str("oe"),
-                        'æ' => out.push_str("ae"),
-                        l => out.push(l),
-                    }
-                }
-            }
-        });
+        fold_char(c, &mut out);
     }
     out
+}
+
+/// One character folded: decomposed, accents dropped, lower-cased, `œ` and
+/// `æ` spelt out.
+fn fold_char(c: char, out: &mut String) {
+    unicode_normalization::char::decompose_canonical(c, |d| {
+        if !('\u{300}'..='\u{36f}').contains(&d) {
+            for l in d.to_lowercase() {
+                match l {
+                    'œ' => out.push_str("oe"),
+                    'æ' => out.push_str("ae"),
+                    l => out.push(l),
+                }
+            }
+        }
+    });
 }
 
 /// Whether a folded character belongs to a word (the `WORD` class of `search.js`).
@@ -790,19 +796,7 @@ mod tests {
         // The plain versions: every character through the slow path.
         let slow_fold = |s: &str| {
             let mut out = String::new();
-            for c in s.chars() {
-                unicode_normalization::char::decompose_canonical(c, |d| {
-                    if !('\u{300}'..='\u{36f}').contains(&d) {
-                        for l in d.to_lowercase() {
-                            match l {
-                                'œ' => out.push_str("oe"),
-                                'æ' => out.push_str("ae"),
-                                l => out.push(l),
-                            }
-                        }
-                    }
-                });
-            }
+            s.chars().for_each(|c| fold_char(c, &mut out));
             out
         };
         let slow_terms = |folded: &str| -> Vec<String> {
@@ -834,22 +828,12 @@ mod tests {
             "\u{1F600}",
             "#tag/sous",
         ];
-        let mut seed = 11u64;
-        for len in 0..30 {
-            for _ in 0..40 {
-                let mut s = String::new();
-                for _ in 0..len {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-                }
-                let folded = fold(&s);
-                assert_eq!(folded, slow_fold(&s), "{s:?}");
-                let mut got = Vec::new();
-                each_folded_term(&folded, |w| got.push(w.to_string()));
-                assert_eq!(got, slow_terms(&folded), "{s:?}");
-            }
+        for s in crate::render::tests::mixed_strings(&pieces, 30, 40, 11) {
+            let folded = fold(&s);
+            assert_eq!(folded, slow_fold(&s), "{s:?}");
+            let mut got = Vec::new();
+            each_folded_term(&folded, |w| got.push(w.to_string()));
+            assert_eq!(got, slow_terms(&folded), "{s:?}");
         }
         let long = "a".repeat(MAX_TERM_CHARS);
         assert_eq!(terms(&format!("{long} {long}b é{long}")), [long]);

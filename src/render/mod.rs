@@ -430,6 +430,30 @@ fn needs_escape(word: u64) -> bool {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// Strings of `0..max_len` pieces drawn from `pieces`, `per_len` of each
+    /// length, the same for the same seed (a linear congruential generator).
+    pub(crate) fn mixed_strings(
+        pieces: &[&str],
+        max_len: usize,
+        per_len: usize,
+        mut seed: u64,
+    ) -> Vec<String> {
+        let mut out = Vec::new();
+        for len in 0..max_len {
+            for _ in 0..per_len {
+                let mut s = String::new();
+                for _ in 0..len {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
+                }
+                out.push(s);
+            }
+        }
+        out
+    }
     use crate::index::build_index;
     use crate::parse::parse_note;
     use crate::paths::VaultPath;
@@ -618,18 +642,8 @@ pub(crate) mod tests {
             "(",
             "\u{1F600}",
         ];
-        let mut seed = 7u64;
-        for len in 0..40 {
-            for _ in 0..50 {
-                let mut s = String::new();
-                for _ in 0..len {
-                    seed = seed
-                        .wrapping_mul(6364136223846793005)
-                        .wrapping_add(1442695040888963407);
-                    s.push_str(pieces[(seed >> 33) as usize % pieces.len()]);
-                }
-                assert_eq!(escape(&s), slow(&s), "{s:?}");
-            }
+        for s in mixed_strings(&pieces, 40, 50, 7) {
+            assert_eq!(escape(&s), slow(&s), "{s:?}");
         }
         let long = "Texte sans caractère spécial, assez long pour plusieurs blocs de huit octets";
         assert_eq!(escape(long), long);
