@@ -265,10 +265,11 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
     // Written by hand from per-node pieces computed once per emit: the same
     // bytes serde_json gives for `{"p":[…],"n":[[title,prefix,rest,hop],…],
     // "e":[…],"t":[[name,url,[…]],…]}`, `<` escaped.
-    let shown: Vec<&Label> = chosen.iter().map(|&(k, _)| labels.get(v, g, k)).collect();
+    // The labels of the shown nodes, in the order shown.
+    let labelled: Vec<&Label> = chosen.iter().map(|&(k, _)| labels.get(v, g, k)).collect();
     // The folders first (`p`), each node pointing to its folder's place.
     let mut dirs: Vec<&Label> = Vec::new();
-    let place: Vec<usize> = shown
+    let place: Vec<usize> = labelled
         .iter()
         .map(|l| {
             dirs.iter()
@@ -279,8 +280,8 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
                 })
         })
         .collect();
-    let text: usize = shown.iter().map(|l| l.text.len()).sum();
-    let mut out = String::with_capacity(text + 16 * shown.len() + 512);
+    let text: usize = labelled.iter().map(|l| l.text.len()).sum();
+    let mut out = String::with_capacity(text + 16 * labelled.len() + 512);
     out.push_str("{\"p\":[");
     for (j, d) in dirs.iter().enumerate() {
         if j > 0 {
@@ -289,7 +290,7 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         out.push_str(d.dir());
     }
     out.push_str("],\"n\":[");
-    for (j, ((l, p), &(_, hop))) in shown.iter().zip(place).zip(&chosen).enumerate() {
+    for (j, ((l, p), &(_, hop))) in labelled.iter().zip(place).zip(&chosen).enumerate() {
         out.push_str(if j > 0 { ",[" } else { "[" });
         out.push_str(l.title());
         out.push(',');
@@ -364,7 +365,7 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         out.push_str(",[");
         first = false;
         let mut first_member = true;
-        for (p, l) in shown.iter().enumerate() {
+        for (p, l) in labelled.iter().enumerate() {
             if l.tags.contains(rank) {
                 if !first_member {
                     out.push(',');

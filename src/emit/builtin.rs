@@ -10,7 +10,7 @@
 //! templates must be made here too; a site's own templates always go
 //! through Tera.
 
-use super::{Card, Ctx, Emitter, FolderCtx, PageCtx, Words};
+use super::{Card, Ctx, Emitter, FolderCtx, PageCtx, TagLink, Words};
 use crate::render::escape_into as esc;
 use crate::templates::Theme;
 
@@ -185,19 +185,14 @@ pub(super) fn tag_page(ctx: &Ctx) -> Option<Vec<u8>> {
     esc(o, &tag.name);
     o.push_str("</h1>\n");
     if !tag.children.is_empty() {
-        o.push_str("<h2>");
-        esc(o, t["subtags"]);
-        o.push_str("</h2>\n<ul class=\"tag-cloud\">");
-        for c in &tag.children {
-            o.push_str("<li><a class=\"tag\" href=\"");
-            esc(o, &c.url);
-            o.push_str("\">#");
-            esc(o, &c.name);
-            o.push_str("</a> <span class=\"count\">");
-            o.push_str(itoa::Buffer::new().format(c.count));
-            o.push_str("</span></li>");
-        }
-        o.push_str("</ul>");
+        counted_links(
+            o,
+            t["subtags"],
+            "tag-cloud",
+            " class=\"tag\"",
+            "#",
+            &tag.children,
+        );
     }
     o.push_str("\n<h2>");
     esc(o, t["notes"]);
@@ -338,24 +333,43 @@ fn breadcrumbs(o: &mut String, ctx: &Ctx) {
     o.push('\n');
 }
 
+/// A heading over a list of links with their counts: a tag's sub-tags
+/// (`tag.html`) and a folder's sub-folders (`folder_listing.html`). `attrs`
+/// go into each `<a>` before `href`, `prefix` before each name.
+fn counted_links(
+    o: &mut String,
+    heading: &str,
+    list_class: &str,
+    attrs: &str,
+    prefix: &str,
+    links: &[TagLink],
+) {
+    o.push_str("<h2>");
+    esc(o, heading);
+    o.push_str("</h2>\n<ul class=\"");
+    o.push_str(list_class);
+    o.push_str("\">");
+    for l in links {
+        o.push_str("<li><a");
+        o.push_str(attrs);
+        o.push_str(" href=\"");
+        esc(o, &l.url);
+        o.push_str("\">");
+        o.push_str(prefix);
+        esc(o, &l.name);
+        o.push_str("</a> <span class=\"count\">");
+        o.push_str(itoa::Buffer::new().format(l.count));
+        o.push_str("</span></li>");
+    }
+    o.push_str("</ul>");
+}
+
 /// `folder_listing.html`, with the `note_list` macro of `macros.html`.
 fn folder_listing(o: &mut String, t: &Words, f: &FolderCtx) {
     // Tera drops the line break after the template's `import`.
     o.push_str("<section class=\"folder-listing\">\n");
     if !f.subfolders.is_empty() {
-        o.push_str("<h2>");
-        esc(o, t["folders"]);
-        o.push_str("</h2>\n<ul class=\"folder-list\">");
-        for s in &f.subfolders {
-            o.push_str("<li><a href=\"");
-            esc(o, &s.url);
-            o.push_str("\">");
-            esc(o, &s.name);
-            o.push_str("</a> <span class=\"count\">");
-            o.push_str(itoa::Buffer::new().format(s.count));
-            o.push_str("</span></li>");
-        }
-        o.push_str("</ul>");
+        counted_links(o, t["folders"], "folder-list", "", "", &f.subfolders);
     }
     o.push('\n');
     if !f.notes.is_empty() {
