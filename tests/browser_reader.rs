@@ -99,6 +99,26 @@ fn go(b: &mut Browser, url: &str) {
     assert!(b.wait_for(&js, WAIT), "{url} did not load");
 }
 
+/// Opens `url` until `js` holds there, failing after WAIT. Chromium hands a
+/// localStorage write to its storage service asynchronously, and on a loaded
+/// machine a page opened soon after can still read the old state.
+fn reopen_until(b: &mut Browser, url: &str, js: &str) {
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        std::thread::sleep(Duration::from_millis(300));
+        go(b, url);
+        if b.eval(js) == json!(true) {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never true on {url}: {js}; stored={} {}",
+            b.eval("localStorage.getItem('isokb-theme')"),
+            b.eval("document.documentElement.outerHTML.slice(0, 600)")
+        );
+    }
+}
+
 /// Evaluates `js`, or `None` when a navigation interrupts it (the CDP client
 /// treats every error as fatal; this one is expected while a page changes).
 fn try_eval(b: &mut Browser, js: &str) -> Option<Value> {
@@ -389,16 +409,13 @@ fn dark_mode_toggles_persists_and_reports_its_state() {
     let bg = b.eval("getComputedStyle(document.body).backgroundColor");
     assert_eq!(bg, json!("rgb(27, 29, 34)"));
     b.screenshot("reader-dark.png");
-    // Persists across pages. Chromium hands a write to its storage service
-    // asynchronously; a navigation right after it can miss it, a reader never.
-    std::thread::sleep(Duration::from_millis(2000));
+    // Persists across pages.
     assert_eq!(b.eval("localStorage.getItem('isokb-theme')"), json!("dark"));
-    go(&mut b, &file_url(&out, "normes/iso-9001/index.html"));
-    assert_eq!(
-        b.eval("document.documentElement.getAttribute('data-theme')"),
-        json!("dark"),
-        "{}",
-        b.eval("location.href + ' stored=' + localStorage.getItem('isokb-theme') + ' ' + document.documentElement.outerHTML.slice(0, 600)")
+    let next = file_url(&out, "normes/iso-9001/index.html");
+    reopen_until(
+        &mut b,
+        &next,
+        "document.documentElement.getAttribute('data-theme') === 'dark'",
     );
     assert!(b.wait_for(
         "document.querySelector('.theme-toggle').getAttribute('aria-pressed') === 'true'",
@@ -410,7 +427,11 @@ fn dark_mode_toggles_persists_and_reports_its_state() {
         "Emulation.setEmulatedMedia",
         json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
     );
-    go(&mut b, &file_url(&out, "normes/iso-9001/index.html"));
+    reopen_until(
+        &mut b,
+        &next,
+        "!document.documentElement.hasAttribute('data-theme')",
+    );
     assert_eq!(
         b.eval("getComputedStyle(document.body).backgroundColor"),
         json!("rgb(27, 29, 34)")
