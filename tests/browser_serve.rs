@@ -1,5 +1,5 @@
 //! End to end in headless Chromium: a page served by `isokb serve` updates by
-//! itself when its note is edited on disk.
+//! itself when its note is edited on disk, even across a restart of the server.
 
 mod common;
 
@@ -32,8 +32,9 @@ fn the_browser_shows_an_edit_without_a_manual_reload() {
         "document.body && document.body.innerText.includes('Première version')",
         Duration::from_secs(20)
     ));
-    // Wait for the live-reload socket, then mark this page instance.
-    std::thread::sleep(Duration::from_millis(500));
+    // Mark this page instance. Whether its live-reload socket is open yet or
+    // not, the edit must show: a socket that opens after the rebuild hears a
+    // newer version than the page's and reloads it.
     browser.eval("window.__before_edit = true");
     std::fs::write(
         dir.path().join("content/Note.md"),
@@ -79,4 +80,53 @@ fn the_browser_shows_an_edit_without_a_manual_reload() {
         serde_json::Value::Bool(true)
     );
     browser.screenshot("serve-error-overlay.png");
+}
+
+#[test]
+fn a_page_catches_up_with_edits_made_while_the_server_was_down() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"Live\"\nlanguage = \"fr\"\n"),
+            ("content/Note.md", "# Note\n\nAvant l’arrêt.\n"),
+        ],
+    );
+    let first = Server::start(dir.path(), &[]);
+    let port = first.port;
+    let url = format!("http://127.0.0.1:{port}/note/");
+    let Some(mut browser) = Browser::open(&url, (1280, 900)) else {
+        eprintln!("skipped: chromium is not installed (scripts/test.sh installs it)");
+        return;
+    };
+    assert!(browser.wait_for(
+        "document.body && document.body.innerText.includes('Avant l’arrêt')",
+        Duration::from_secs(20)
+    ));
+    // Give the socket time to open, so that the restart is a reconnection.
+    std::thread::sleep(Duration::from_millis(1000));
+    browser.eval("window.__first_server = true");
+    drop(first);
+    std::fs::write(
+        dir.path().join("content/Note.md"),
+        "# Note\n\nÉcrit pendant l’arrêt « du serveur ».\n",
+    )
+    .unwrap();
+    let second = Server::start_on(dir.path(), port, &[]);
+    assert_eq!(second.port, port, "the port was taken in between");
+    let updated = browser.wait_for(
+        "document.body.innerText.includes('Écrit pendant l’arrêt « du serveur »')",
+        Duration::from_secs(20),
+    );
+    let shot = browser.screenshot("serve-restart.png");
+    assert!(
+        updated,
+        "the page did not catch up after the restart (screenshot: {})",
+        shot.display()
+    );
+    assert_eq!(
+        browser.eval("window.__first_server === undefined"),
+        serde_json::Value::Bool(true),
+        "the page was reloaded"
+    );
 }

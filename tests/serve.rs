@@ -79,11 +79,28 @@ fn traversal_never_leaks_a_file() {
     }
 }
 
+/// The version a served page was stamped with (in its live-reload client).
+fn stamp(page: &str) -> String {
+    let rest = page
+        .split("var version = \"")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no version in the page: {page}"));
+    let v = &rest[..rest.find('"').unwrap()];
+    assert!(!v.starts_with("__"), "the mark was not replaced: {v}");
+    v.to_string()
+}
+
 #[test]
 fn editing_a_note_sends_a_reload_and_serves_the_new_page() {
     let dir = vault();
     let server = Server::start(dir.path(), &[]);
+    let served = stamp(&server.get("/note/").2);
     let mut ws = server.websocket();
+    // The greeting names the version of the files served, which the page
+    // was stamped with: nothing to catch up on.
+    let hello = next_message(&mut ws, |_| true);
+    assert_eq!(hello["type"], "hello", "{hello}");
+    assert_eq!(hello["version"].as_str(), Some(served.as_str()));
     let status = next_message(&mut ws, |m| m["type"] == "status");
     assert!(status["errors"].as_array().unwrap().is_empty());
     let warnings = &status["warnings"]["other/index.html"];
@@ -108,7 +125,15 @@ fn editing_a_note_sends_a_reload_and_serves_the_new_page() {
         !changed.contains(&"other/index.html"),
         "an unrelated page is untouched: {reload}"
     );
-    assert!(server.get("/note/").2.contains("Second version."));
+    let page = server.get("/note/").2;
+    assert!(page.contains("Second version."));
+    let version = reload["version"].as_str().unwrap();
+    assert_ne!(version, served, "{reload}");
+    assert_eq!(stamp(&page), version);
+    assert_eq!(stamp(&server.get("/other/").2), version);
+    // A browser connecting now with the old page is told of the new version.
+    let hello = next_message(&mut server.websocket(), |_| true);
+    assert_eq!(hello["version"].as_str(), Some(version));
     let line = server.wait_log("rebuilt (Note.md)");
     assert!(line.contains("pages") && line.contains("ms"), "{line}");
 }

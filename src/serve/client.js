@@ -4,6 +4,8 @@
   if (here === "" || here.endsWith("/")) here += "index.html";
   try { here = decodeURIComponent(here); } catch (e) {}
   var overlay = null, panel = null, retry = 250;
+  // The version of the files this page came from, stamped by the server.
+  var version = "__ISOKB_VERSION__";
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -61,6 +63,9 @@
     });
   }
   function onReload(m) {
+    // Sent before this page was served: already in it.
+    if (m.version === version) return;
+    version = m.version;
     if (m.renamed && m.renamed[0] === here) { location.href = "/" + m.renamed[1].replace(/index\.html$/, ""); return; }
     if ((m.removed || []).indexOf(here) >= 0) { location.href = "/"; return; }
     if (m.css_only) { swapCss(); return; }
@@ -72,7 +77,11 @@
     ws.onmessage = function (ev) {
       var m;
       try { m = JSON.parse(ev.data); } catch (e) { return; }
-      if (m.type === "status") showStatus(m);
+      if (m.type === "hello") {
+        // A rebuild while the page loaded or the socket was down, or a
+        // restarted server: the page may be stale.
+        if (version.indexOf("__") !== 0 && m.version !== version) location.reload();
+      } else if (m.type === "status") showStatus(m);
       else if (m.type === "reload") onReload(m);
     };
     ws.onclose = function () { setTimeout(connect, retry); retry = Math.min(retry * 2, 4000); };

@@ -3,10 +3,12 @@
 //! Pages are served from memory, never from the vault, so no request can
 //! reach a file that is not part of the site: traversal and symlink escapes
 //! have nothing to reach. Every response says `Cache-Control: no-store`.
-//! `/__isokb/ws` is the live-reload WebSocket on the same port.
+//! `/__isokb/ws` is the live-reload WebSocket on the same port. Pages are
+//! stamped with the version of the files they come from, which the socket's
+//! greeting lets the browser compare with the files served now.
 
-use super::Shared;
-use axum::body::Body;
+use super::{Shared, Version, VERSION_MARK};
+use axum::body::{Body, Bytes};
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
@@ -31,14 +33,18 @@ async fn ws(upgrade: WebSocketUpgrade, State(shared): State<Arc<Shared>>) -> Res
 }
 
 async fn client(mut socket: WebSocket, shared: Arc<Shared>) {
+    // Subscribed before the version is read: a rebuild in between is both
+    // in the greeting and in a message that follows.
     let mut rx = shared.events.subscribe();
+    let hello = format!(
+        "{{\"type\":\"hello\",\"version\":\"{}\"}}",
+        shared.served().1
+    );
     let status = shared.status();
-    if socket
-        .send(Message::Text(status.as_str().into()))
-        .await
-        .is_err()
-    {
-        return;
+    for text in [hello.as_str(), status.as_str()] {
+        if socket.send(Message::Text(text.into())).await.is_err() {
+            return;
+        }
     }
     loop {
         tokio::select! {
@@ -125,7 +131,7 @@ async fn file(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response
     let Some(path) = site_path(req.uri().path()) else {
         return plain(StatusCode::BAD_REQUEST, "bad request");
     };
-    let files = shared.files();
+    let (files, version) = shared.served();
     let (status, path, body) = match files.get(path.as_str()) {
         Some(b) => (StatusCode::OK, path, b.clone()),
         None => {
@@ -148,6 +154,8 @@ async fn file(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response
     };
     let mut res = if req.method() == Method::HEAD {
         Response::new(Body::empty())
+    } else if path.ends_with(".html") {
+        Response::new(Body::from(stamp(&body, version)))
     } else {
         Response::new(Body::from(body))
     };
@@ -163,6 +171,22 @@ async fn file(State(shared): State<Arc<Shared>>, req: Request<Body>) -> Response
         HeaderValue::from_static("nosniff"),
     );
     res
+}
+
+/// The page with the live-reload client's version mark (the last one: the
+/// client comes after the note's text) replaced by the version it is from.
+pub fn stamp(page: &Bytes, version: Version) -> Bytes {
+    match memchr::memmem::rfind(page, VERSION_MARK.as_bytes()) {
+        Some(at) => {
+            let version = version.to_string();
+            let mut out = Vec::with_capacity(page.len() + version.len());
+            out.extend_from_slice(&page[..at]);
+            out.extend_from_slice(version.as_bytes());
+            out.extend_from_slice(&page[at + VERSION_MARK.len()..]);
+            Bytes::from(out)
+        }
+        None => page.clone(),
+    }
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response {
@@ -195,6 +219,22 @@ mod tests {
             assert_eq!(site_path(bad), None, "{bad}");
         }
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
+    }
+
+    #[test]
+    fn pages_are_stamped_with_their_version_in_the_client_only() {
+        let v = Version { boot: 7, build: 42 };
+        let page = Bytes::from(format!(
+            "<p>{VERSION_MARK} « écrit »</p><script>var v=\"{VERSION_MARK}\";</script>"
+        ));
+        assert_eq!(
+            stamp(&page, v),
+            Bytes::from(format!(
+                "<p>{VERSION_MARK} « écrit »</p><script>var v=\"7-42\";</script>"
+            ))
+        );
+        let plain = Bytes::from_static(b"<p>no client</p>");
+        assert_eq!(stamp(&plain, v), plain);
         assert_eq!(content_type("x.PNG"), "image/png");
     }
 }

@@ -47,15 +47,48 @@ pub type Files = HashMap<Arc<str>, Bytes>;
 
 /// State shared between the builder and the server.
 pub struct Shared {
-    files: RwLock<Arc<Files>>,
+    /// The files served and their version (see [`Version`]), swapped together.
+    files: RwLock<(Arc<Files>, u64)>,
+    /// Tells this server's versions from those of an earlier run.
+    boot: u64,
     status: RwLock<Arc<String>>,
     /// Messages for browsers (JSON).
     pub events: broadcast::Sender<Arc<String>>,
 }
 
+/// What a page was served from: the server run and the count of published
+/// builds. A browser whose page is of another version when its socket
+/// (re)connects missed a rebuild, or the server restarted, and reloads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Version {
+    pub boot: u64,
+    pub build: u64,
+}
+
+impl std::fmt::Display for Version {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}-{}", self.boot, self.build)
+    }
+}
+
+/// The placeholder in the live-reload client that the server replaces with
+/// the [`Version`] of each page it sends.
+pub const VERSION_MARK: &str = "__ISOKB_VERSION__";
+
 impl Shared {
     fn files(&self) -> Arc<Files> {
-        self.files.read().map(|f| f.clone()).unwrap_or_default()
+        self.served().0
+    }
+    /// The files served and their version, read together.
+    fn served(&self) -> (Arc<Files>, Version) {
+        let (files, build) = self.files.read().map(|f| f.clone()).unwrap_or_default();
+        (
+            files,
+            Version {
+                boot: self.boot,
+                build,
+            },
+        )
     }
     fn status(&self) -> Arc<String> {
         self.status.read().map(|s| s.clone()).unwrap_or_default()
@@ -80,6 +113,8 @@ struct Status {
 #[derive(Serialize)]
 struct Reload {
     r#type: &'static str,
+    /// The version of the files after this rebuild.
+    version: String,
     changed: Vec<String>,
     removed: Vec<String>,
     renamed: Option<(String, String)>,
@@ -285,13 +320,20 @@ impl Builder {
         };
         let pages = new.keys().filter(|k| k.ends_with(".html")).count();
         let css_only = css_only && changed.iter().all(|c| c.ends_with(".css"));
+        let mut build = 0;
         if let Ok(mut f) = self.shared.files.write() {
-            *f = Arc::new(new);
+            build = f.1 + 1;
+            *f = (Arc::new(new), build);
         }
         self.set_status(status);
         let file = |u: String| format!("{u}index.html");
         let msg = Reload {
             r#type: "reload",
+            version: Version {
+                boot: self.shared.boot,
+                build,
+            }
+            .to_string(),
             changed: changed.clone(),
             removed,
             renamed: renamed.map(|(a, b)| (file(a), file(b))),
@@ -450,7 +492,10 @@ pub fn serve(opts: ServeOptions) -> Result<(), Diagnostic> {
         .map_err(|e| Diagnostic::new(Kind::Io, "serve", e.to_string()))?;
     let (events, _) = broadcast::channel(64);
     let shared = Arc::new(Shared {
-        files: RwLock::new(Arc::new(Files::new())),
+        files: RwLock::new((Arc::new(Files::new()), 0)),
+        boot: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64),
         status: RwLock::new(Arc::new(
             "{\"type\":\"status\",\"errors\":[],\"warnings\":{}}".into(),
         )),
@@ -541,6 +586,16 @@ fn open_browser(url: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_holds_the_version_mark_once() {
+        assert_eq!(client_script().matches(VERSION_MARK).count(), 1);
+        assert_eq!(
+            Version { boot: 3, build: 10 }.to_string(),
+            "3-10",
+            "the client compares versions as these strings"
+        );
+    }
 
     #[test]
     fn batches_sort_into_plans() {

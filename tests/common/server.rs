@@ -25,8 +25,13 @@ impl Drop for Server {
 impl Server {
     /// Starts the server for `root` on a free port and waits until it serves.
     pub fn start(root: &Path, extra: &[&str]) -> Server {
+        Server::start_on(root, 0, extra)
+    }
+
+    /// Starts the server for `root` on `port` (0: any free one).
+    pub fn start_on(root: &Path, port: u16, extra: &[&str]) -> Server {
         let mut child = Command::new(super::bin())
-            .args(["serve", "--port", "0", "--root"])
+            .args(["serve", "--port", &port.to_string(), "--root"])
             .arg(root)
             .args(extra)
             .stderr(Stdio::piped())
