@@ -211,6 +211,101 @@ pub fn parse(text: &str, yaml: &str, offset: usize) -> Result<FrontMatter, Diagn
     Ok(fm)
 }
 
+/// The keys read as a note's date (`date`, else `created`) and as its last
+/// update (`updated` or `modified`).
+pub const DATE_KEYS: [&str; 4] = ["date", "created", "updated", "modified"];
+
+/// `YYYY-MM-DD`, optionally followed by a time (`T10:30`, ` 10:30:00Z` …).
+pub fn is_date(s: &str) -> bool {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let date = b.len() >= 10
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10);
+    date && (b.len() == 10
+        || (matches!(b[10], b'T' | b' ')
+            && b.len() >= 16
+            && digits(11..13)
+            && b[13] == b':'
+            && digits(14..16)))
+}
+
+/// A date of the calendar written `YYYY-MM-DD` (then maybe a time): not
+/// `2024-02-30`, `2024-13-01`, `31/01/2024` or `2024`.
+pub fn is_calendar_date(s: &str) -> bool {
+    let s = s.trim();
+    is_date(s) && chrono::NaiveDate::parse_from_str(&s[..10], "%Y-%m-%d").is_ok()
+}
+
+/// Drops a `date` or `updated` that is not a calendar date (pages, feeds and
+/// the sitemap then use the file's time) and reports where it is written.
+/// `text` is the note, `yaml` its front matter starting at `offset`.
+pub fn check_dates(fm: &mut FrontMatter, text: &str, yaml: &str, offset: usize) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (value, keys) in [
+        (&mut fm.date, ["date", "created"]),
+        (&mut fm.updated, ["updated", "modified"]),
+    ] {
+        let Some(bad) = value.take_if(|d| !is_calendar_date(d)) else {
+            continue;
+        };
+        // The key it came from: the first of the two whose value holds it,
+        // else the first written (a list, a block scalar).
+        let holding = |k: &str| {
+            value_offset(yaml, k).filter(|&at| {
+                yaml[at..]
+                    .trim_start_matches(['"', '\'', '[', ' '])
+                    .starts_with(bad.as_str())
+            })
+        };
+        let (key, at) = keys
+            .iter()
+            .find_map(|&k| Some((k, holding(k)?)))
+            .or_else(|| keys.iter().find_map(|&k| Some((k, value_offset(yaml, k)?))))
+            .unwrap_or((keys[0], 0));
+        out.push(
+            Diagnostic::new(
+                Kind::InvalidDate,
+                "",
+                format!("`{key}: {bad}` is not a date: the page, the feed and the sitemap use the file's time instead"),
+            )
+            .at(Position::of_offset(text, offset + at))
+            .help("write the date as `YYYY-MM-DD`, like `2024-01-31` (a time may follow: `2024-01-31T10:30`)"),
+        );
+    }
+    out
+}
+
+/// Byte offset in `yaml` of the value of the top-level `key` (or of the key
+/// when its value starts on the next line).
+pub fn value_offset(yaml: &str, key: &str) -> Option<usize> {
+    let mut start = 0;
+    for line in yaml.split_inclusive('\n') {
+        let here = start;
+        start += line.len();
+        let rest = ["\"", "'", ""]
+            .iter()
+            .find_map(|q| line.strip_prefix(&format!("{q}{key}{q}")));
+        let Some(rest) = rest else { continue };
+        let after = rest.trim_start_matches([' ', '\t']);
+        let Some(value) = after.strip_prefix(':') else {
+            continue;
+        };
+        let value_start = value.len() - value.trim_start_matches([' ', '\t']).len();
+        let value_text = value.trim();
+        if value_text.is_empty() {
+            return Some(here);
+        }
+        return Some(here + (line.len() - value.len()) + value_start);
+    }
+    None
+}
+
 fn first_text(v: &Value) -> Option<String> {
     v.texts()
         .into_iter()
@@ -319,5 +414,81 @@ mod tests {
             .unwrap_err()
             .message
             .contains("text"));
+    }
+
+    #[test]
+    fn dates_are_calendar_dates() {
+        for d in ["2024-01-31", "2024-01-31T10:30", "2024-01-31 10:30:00Z"] {
+            assert!(is_date(d), "{d}");
+            assert!(is_calendar_date(d), "{d}");
+        }
+        for d in [
+            "2024",
+            "31/01/2024",
+            "2024-1-31",
+            "2024-01-31x",
+            "2024-01-31T1",
+        ] {
+            assert!(!is_date(d), "{d}");
+            assert!(!is_calendar_date(d), "{d}");
+        }
+        // Shaped like dates, not on the calendar.
+        for d in ["2024-02-30", "2023-02-29", "2024-13-01", "2024-00-10"] {
+            assert!(is_date(d), "{d}");
+            assert!(!is_calendar_date(d), "{d}");
+        }
+        assert!(is_calendar_date("2024-02-29"));
+    }
+
+    #[test]
+    fn invalid_dates_are_dropped_and_reported_where_written() {
+        let text = "---\ntitle: Été\ncreated: 2024-01-02\ndate: \"2024-02-30\"\nmodified: 31/01/2024\n---\nTexte\n";
+        let parts = split(text).unwrap();
+        let yaml = parts.yaml.unwrap();
+        let mut fm = parse(text, yaml, parts.yaml_offset).unwrap();
+        assert_eq!(fm.date.as_deref(), Some("2024-02-30"));
+        let found = check_dates(&mut fm, text, yaml, parts.yaml_offset);
+        assert_eq!(fm.date, None);
+        assert_eq!(fm.updated, None);
+        let shown: Vec<(String, usize, usize)> = found
+            .iter()
+            .map(|d| {
+                let p = d.pos.unwrap();
+                (d.message.clone(), p.line, p.col)
+            })
+            .collect();
+        assert_eq!(shown.len(), 2, "{shown:?}");
+        assert!(
+            shown[0].0.starts_with("`date: 2024-02-30` is not a date"),
+            "{shown:?}"
+        );
+        assert_eq!((shown[0].1, shown[0].2), (4, 7));
+        assert!(
+            shown[1].0.starts_with("`modified: 31/01/2024`"),
+            "{shown:?}"
+        );
+        assert_eq!((shown[1].1, shown[1].2), (5, 11));
+        assert!(found.iter().all(|d| d.kind == Kind::InvalidDate));
+        // Good dates stay.
+        let text = "---\ndate: 2024-02-29\nupdated: 2024-03-01T10:30\n---\n";
+        let parts = split(text).unwrap();
+        let yaml = parts.yaml.unwrap();
+        let mut fm = parse(text, yaml, parts.yaml_offset).unwrap();
+        assert!(check_dates(&mut fm, text, yaml, parts.yaml_offset).is_empty());
+        assert_eq!(fm.date.as_deref(), Some("2024-02-29"));
+        assert_eq!(fm.updated.as_deref(), Some("2024-03-01T10:30"));
+    }
+
+    #[test]
+    fn value_offsets_point_at_values() {
+        let yaml = "title: x\ndate:   2024\n\"pays\": Suisse\nsource:\n  - a\n";
+        assert_eq!(&yaml[value_offset(yaml, "date").unwrap()..][..4], "2024");
+        assert_eq!(&yaml[value_offset(yaml, "pays").unwrap()..][..6], "Suisse");
+        assert_eq!(
+            &yaml[value_offset(yaml, "source").unwrap()..][..6],
+            "source"
+        );
+        assert_eq!(value_offset(yaml, "dat"), None);
+        assert_eq!(value_offset(yaml, "a"), None);
     }
 }

@@ -187,7 +187,7 @@ impl PropType {
             Value::Null => return None,
             Value::Bool(_) => PropType::Checkbox,
             Value::Number(_) => PropType::Number,
-            Value::Text(s) if is_date(s) => PropType::Date,
+            Value::Text(s) if frontmatter::is_date(s) => PropType::Date,
             Value::Text(_) => PropType::Text,
             Value::List(items) if items.iter().all(|i| *i == Value::Null) => return None,
             Value::List(_) => PropType::List,
@@ -225,26 +225,6 @@ impl PropType {
     }
 }
 
-/// `YYYY-MM-DD`, optionally followed by a time (`T10:30`, ` 10:30:00Z` …).
-pub fn is_date(s: &str) -> bool {
-    let s = s.trim();
-    let b = s.as_bytes();
-    let digits =
-        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    let date = b.len() >= 10
-        && digits(0..4)
-        && b[4] == b'-'
-        && digits(5..7)
-        && b[7] == b'-'
-        && digits(8..10);
-    date && (b.len() == 10
-        || (matches!(b[10], b'T' | b' ')
-            && b.len() >= 16
-            && digits(11..13)
-            && b[13] == b':'
-            && digits(14..16)))
-}
-
 /// Property names whose value may be a list or a single string by design.
 const LIST_OR_TEXT: &[&str] = &["tags", "tag", "aliases", "alias", "cssclasses", "cssclass"];
 
@@ -278,7 +258,8 @@ pub fn property_types(site: &Site) -> Vec<Diagnostic> {
     }
     let mut out = Vec::new();
     for (key, found) in &by_key {
-        if LIST_OR_TEXT.contains(&key.as_str()) {
+        // Dates are checked note by note when parsed (`invalid-date`).
+        if LIST_OR_TEXT.contains(&key.as_str()) || frontmatter::DATE_KEYS.contains(&key.as_str()) {
             continue;
         }
         let (expected, why) = match declared.get(key) {
@@ -373,7 +354,7 @@ fn note_properties(content: &Path, path: &VaultPath) -> Vec<(String, PropType, P
         .into_iter()
         .filter_map(|(key, value)| {
             let ty = PropType::of(&value)?;
-            let at = key_offset(yaml, &key).unwrap_or(0);
+            let at = frontmatter::value_offset(yaml, &key).unwrap_or(0);
             let pos = Position::of_offset(text, split.yaml_offset + at);
             let shown: String = value.texts().join(", ").chars().take(40).collect();
             Some((key, ty, pos, shown))
@@ -381,49 +362,12 @@ fn note_properties(content: &Path, path: &VaultPath) -> Vec<(String, PropType, P
         .collect()
 }
 
-/// Byte offset in `yaml` of the value of the top-level `key` (or of the key
-/// when its value starts on the next line).
-fn key_offset(yaml: &str, key: &str) -> Option<usize> {
-    let mut start = 0;
-    for line in yaml.split_inclusive('\n') {
-        let here = start;
-        start += line.len();
-        let rest = ["\"", "'", ""]
-            .iter()
-            .find_map(|q| line.strip_prefix(&format!("{q}{key}{q}")));
-        let Some(rest) = rest else { continue };
-        let after = rest.trim_start_matches([' ', '\t']);
-        let Some(value) = after.strip_prefix(':') else {
-            continue;
-        };
-        let value_start = value.len() - value.trim_start_matches([' ', '\t']).len();
-        let value_text = value.trim();
-        if value_text.is_empty() {
-            return Some(here);
-        }
-        return Some(here + (line.len() - value.len()) + value_start);
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn dates_and_types() {
-        for d in ["2024-01-31", "2024-01-31T10:30", "2024-01-31 10:30:00Z"] {
-            assert!(is_date(d), "{d}");
-        }
-        for d in [
-            "2024",
-            "31/01/2024",
-            "2024-1-31",
-            "2024-01-31x",
-            "2024-01-31T1",
-        ] {
-            assert!(!is_date(d), "{d}");
-        }
+    fn property_types_of_values() {
         assert_eq!(
             PropType::of(&Value::Number("2024".into())),
             Some(PropType::Number)
@@ -435,15 +379,5 @@ mod tests {
         assert_eq!(PropType::of(&Value::List(vec![Value::Null])), None);
         assert!(PropType::List.accepts(PropType::Text));
         assert!(!PropType::Text.accepts(PropType::List));
-    }
-
-    #[test]
-    fn key_offsets_point_at_values() {
-        let yaml = "title: x\ndate:   2024\n\"pays\": Suisse\nsource:\n  - a\n";
-        assert_eq!(&yaml[key_offset(yaml, "date").unwrap()..][..4], "2024");
-        assert_eq!(&yaml[key_offset(yaml, "pays").unwrap()..][..6], "Suisse");
-        assert_eq!(&yaml[key_offset(yaml, "source").unwrap()..][..6], "source");
-        assert_eq!(key_offset(yaml, "dat"), None);
-        assert_eq!(key_offset(yaml, "a"), None);
     }
 }

@@ -128,7 +128,14 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
             if let Some(yaml) = split.yaml {
                 fm_pos = Position::of_offset(text, split.yaml_offset);
                 match frontmatter::parse(text, yaml, split.yaml_offset) {
-                    Ok(f) => front = f,
+                    Ok(mut f) => {
+                        for mut d in frontmatter::check_dates(&mut f, text, yaml, split.yaml_offset)
+                        {
+                            d.path = src.path.to_string();
+                            diags.push(d);
+                        }
+                        front = f;
+                    }
                     Err(mut d) => {
                         d.path = src.path.to_string();
                         diags.push(d);

@@ -376,6 +376,65 @@ fn sitemap_and_feed_only_with_a_base_url() {
     assert!(text(&files, "robots.txt").contains("Sitemap: https://example.org/kb/sitemap.xml"));
 }
 
+#[test]
+fn dates_off_the_calendar_never_reach_the_feed_or_the_sitemap() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "site.toml",
+                "title = \"Dates\"\nbase_url = \"https://example.org/kb/\"\n",
+            ),
+            (
+                "content/Bon.md",
+                "---\ndate: 2024-02-29\n---\nUne date juste.",
+            ),
+            (
+                "content/Faux.md",
+                "---\ndate: 2024-02-30\nmodified: 31/01/2024\n---\nDeux dates fausses.",
+            ),
+        ],
+    );
+    let (site, files) =
+        isokb::build_in_memory(dir.path(), &Default::default(), &Default::default()).unwrap();
+    let found: Vec<_> = site
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::InvalidDate)
+        .map(|d| {
+            (
+                d.path.rsplit('/').next().unwrap(),
+                d.pos.map(|p| (p.line, p.col)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [("Faux.md", Some((2, 7))), ("Faux.md", Some((3, 11)))]
+    );
+    let feed = text(&files, "atom.xml");
+    let sitemap = text(&files, "sitemap.xml");
+    for xml in [&feed, &sitemap] {
+        assert!(
+            !xml.contains("2024-02-30") && !xml.contains("31/01"),
+            "{xml}"
+        );
+    }
+    assert!(
+        feed.contains("<updated>2024-02-29T00:00:00Z</updated>"),
+        "{feed}"
+    );
+    // Every stamp of the feed is a real RFC 3339 time.
+    for stamp in feed.split("<updated>").skip(1) {
+        let stamp = &stamp[..stamp.find('<').unwrap()];
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(stamp).is_ok(),
+            "{stamp}"
+        );
+    }
+}
+
 /// A few hundred notes shaped like real vaults: every internal href must lead somewhere.
 #[test]
 fn generated_vault_has_no_dead_internal_links() {
