@@ -177,6 +177,12 @@ impl Diagnostic {
         self
     }
 
+    /// Sets the position when there is one.
+    pub fn at_maybe(mut self, pos: Option<Position>) -> Self {
+        self.pos = pos.or(self.pos);
+        self
+    }
+
     /// Sets the help line.
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());

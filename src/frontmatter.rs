@@ -306,6 +306,42 @@ pub fn value_offset(yaml: &str, key: &str) -> Option<usize> {
     None
 }
 
+/// Byte offsets in `yaml` of each of `items`, the values of the first of
+/// `keys` written (`tags: [a, b]`, a block list, `tags: a, b`): each item is
+/// looked for after the one before it, within the key's lines; an item not
+/// found there (written another way) gets the key's offset.
+pub fn item_offsets(yaml: &str, keys: &[&str], items: &[String]) -> Vec<usize> {
+    let Some((key_at, value_at)) = keys.iter().find_map(|k| {
+        let v = value_offset(yaml, k)?;
+        let line = yaml[..v].rfind('\n').map_or(0, |i| i + 1);
+        Some((line, v))
+    }) else {
+        return vec![0; items.len()];
+    };
+    // The key's lines end where the next top-level key starts.
+    let first_end = yaml[key_at..]
+        .find('\n')
+        .map_or(yaml.len(), |i| key_at + i + 1);
+    let mut end = first_end;
+    for line in yaml[first_end..].split_inclusive('\n') {
+        if line.starts_with(|c: char| !c.is_whitespace() && c != '-') {
+            break;
+        }
+        end += line.len();
+    }
+    let mut cursor = value_at;
+    items
+        .iter()
+        .map(|item| match yaml[cursor..end].find(item.as_str()) {
+            Some(i) if !item.is_empty() => {
+                cursor += i + item.len();
+                cursor - item.len()
+            }
+            _ => key_at,
+        })
+        .collect()
+}
+
 fn first_text(v: &Value) -> Option<String> {
     v.texts()
         .into_iter()
@@ -490,5 +526,27 @@ mod tests {
         );
         assert_eq!(value_offset(yaml, "dat"), None);
         assert_eq!(value_offset(yaml, "a"), None);
+    }
+
+    #[test]
+    fn items_are_found_on_their_own_lines() {
+        let yaml =
+            "title: x\ntags:\n  - norme\n  - \"1984\"\naliases: [Un, Deux, Un]\nautre: 1984\n";
+        let tags = item_offsets(yaml, &["tags", "tag"], &["norme".into(), "1984".into()]);
+        assert_eq!(&yaml[tags[0]..][..5], "norme");
+        assert_eq!(&yaml[tags[1]..][..4], "1984");
+        assert!(tags[1] < yaml.find("autre").unwrap());
+        let aliases = item_offsets(
+            yaml,
+            &["aliases", "alias"],
+            &["Un".into(), "Deux".into(), "Un".into(), "Trois".into()],
+        );
+        let line = yaml.find("aliases").unwrap();
+        assert_eq!(
+            aliases,
+            [line + 10, line + 14, line + 20, line],
+            "repeated items move on; one not written at the key falls back to it"
+        );
+        assert_eq!(item_offsets(yaml, &["none"], &["a".into()]), [0]);
     }
 }

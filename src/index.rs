@@ -927,8 +927,9 @@ fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic
         .map(|(i, (stem, _))| (stem.as_str(), i))
         .collect();
     for (i, n) in notes.iter().enumerate() {
-        for (a, (key, slug)) in n.front.aliases.iter().zip(&keyed[i].1) {
+        for (j, (a, (key, slug))) in n.front.aliases.iter().zip(&keyed[i].1).enumerate() {
             let key = key.as_str();
+            let pos = n.alias_pos.get(j).copied();
             let users = &owners[key];
             if users.len() > 1 && users[0] == i {
                 let others: Vec<String> = users[1..]
@@ -937,6 +938,7 @@ fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic
                     .collect();
                 diags.push(
                     Diagnostic::new(Kind::AliasCollision, n.path.as_str(), format!("the alias `{a}` is also an alias of {}; `[[{a}]]` links go to the closest note", others.join(", ")))
+                        .at_maybe(pos)
                         .help("keep each alias on one note, or link with the full path"),
                 );
             }
@@ -944,6 +946,7 @@ fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic
                 if other != i {
                     diags.push(
                         Diagnostic::new(Kind::AliasCollision, n.path.as_str(), format!("the alias `{a}` is also the name of the note `{}`, which `[[{a}]]` links reach first", notes[other].path))
+                            .at_maybe(pos)
                             .help("remove or rename the alias"),
                     );
                 }

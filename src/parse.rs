@@ -69,8 +69,10 @@ pub struct Note {
     pub property_links: Vec<LinkRef>,
     /// Inline tags with their positions.
     pub inline_tags: Vec<(String, Position)>,
-    /// Tags from the front matter, as written, with the front matter's position.
+    /// Tags from the front matter, as written, each with where it is written.
     pub front_tags: Vec<(String, Position)>,
+    /// Where each of `front.aliases` is written.
+    pub alias_pos: Vec<Position>,
     /// The body without its comments: [`Note::events`] parses it again when
     /// render needs it. Keeping the text rather than the events costs one
     /// more run of the Markdown parser per page and a quarter of the memory.
@@ -122,6 +124,8 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     let mut front = FrontMatter::default();
     let mut body_offset = 0;
     let mut fm_pos = Position { line: 1, col: 1 };
+    let mut front_tags = Vec::new();
+    let mut alias_pos = Vec::new();
     match frontmatter::split(text) {
         Ok(split) => {
             body_offset = split.body_offset;
@@ -134,6 +138,17 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
                             d.path = src.path.to_string();
                             diags.push(d);
                         }
+                        let at = |o: usize| Position::of_offset(text, split.yaml_offset + o);
+                        let tags = frontmatter::item_offsets(yaml, &["tags", "tag"], &f.tags);
+                        front_tags = f
+                            .tags
+                            .iter()
+                            .cloned()
+                            .zip(tags.into_iter().map(at))
+                            .collect();
+                        let aliases =
+                            frontmatter::item_offsets(yaml, &["aliases", "alias"], &f.aliases);
+                        alias_pos = aliases.into_iter().map(at).collect();
                         front = f;
                     }
                     Err(mut d) => {
@@ -163,7 +178,8 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         links: Vec::new(),
         property_links: property_links(&front, text, fm_pos),
         inline_tags: Vec::new(),
-        front_tags: front.tags.iter().map(|t| (t.clone(), fm_pos)).collect(),
+        front_tags,
+        alias_pos,
         body: String::new(),
         math_pos: Vec::new(),
         code_pos: Vec::new(),
