@@ -313,6 +313,32 @@ pub fn split_wikilinks(s: &str) -> Vec<Piece> {
     out
 }
 
+/// For inline raw HTML: `1` when it opens an element whose text is not read
+/// (`<script>`, `<style>`), `-1` when it closes one, else `0`. Their text
+/// stays out of summaries, search and tags, as a browser never shows it.
+pub fn hidden_html_depth(html: &str) -> isize {
+    let h = html.as_bytes();
+    let (closing, name) = match h {
+        [b'<', b'/', rest @ ..] => (true, rest),
+        [b'<', rest @ ..] => (false, rest),
+        _ => return 0,
+    };
+    let hidden = ["script", "style"].iter().any(|t| {
+        name.len() >= t.len()
+            && name[..t.len()].eq_ignore_ascii_case(t.as_bytes())
+            && name
+                .get(t.len())
+                .is_none_or(|c| matches!(c, b'>' | b'/') || c.is_ascii_whitespace())
+    });
+    match (hidden, closing) {
+        (false, _) => 0,
+        // `<script src=… />` opens nothing.
+        (true, false) if html.trim_end().ends_with("/>") => 0,
+        (true, false) => 1,
+        (true, true) => -1,
+    }
+}
+
 /// Whether an end tag closes a block that a block id may attach to.
 pub fn is_block_end(end: &TagEnd) -> bool {
     matches!(end, TagEnd::Paragraph | TagEnd::Item)
@@ -321,6 +347,24 @@ pub fn is_block_end(end: &TagEnd) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn script_and_style_hide_their_text() {
+        for (h, d) in [
+            ("<script>", 1),
+            ("<SCRIPT type=\"module\">", 1),
+            ("<style>", 1),
+            ("</script>", -1),
+            ("</Style >", -1),
+            ("<script src=\"x.js\"/>", 0),
+            ("<scripts>", 0),
+            ("<span>", 0),
+            ("</span>", 0),
+            ("<!-- x -->", 0),
+        ] {
+            assert_eq!(hidden_html_depth(h), d, "{h}");
+        }
+    }
 
     #[test]
     fn comments_are_removed_outside_code_only() {

@@ -222,6 +222,8 @@ fn collect<'e>(
     let mut used_ids = HashSet::new();
     let mut heading_start: Option<usize> = None;
     let mut in_code = 0usize;
+    // Inside inline `<script>` or `<style>`.
+    let mut in_hidden = 0usize;
     let mut in_link = 0usize;
     note.title_is_h1 = matches!(
         events.first(),
@@ -255,6 +257,9 @@ fn collect<'e>(
             }
             Event::InlineMath(_) | Event::DisplayMath(_) => note.math_pos.push(pos_of(range.start)),
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
+            Event::InlineHtml(h) => {
+                in_hidden = in_hidden.saturating_add_signed(markdown::hidden_html_depth(h));
+            }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 in_link += 1;
                 if let Some(raw) = markdown::internal_ref(tag) {
@@ -266,7 +271,7 @@ fn collect<'e>(
                 }
             }
             Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
-            Event::Text(t) if in_code == 0 => {
+            Event::Text(t) if in_code == 0 && in_hidden == 0 => {
                 if in_link == 0 && heading_start.is_none() {
                     for (r, tag) in markdown::find_tags(t) {
                         note.inline_tags
@@ -283,7 +288,17 @@ fn collect<'e>(
             }
             _ => {}
         }
+        if let Event::End(
+            TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell,
+        ) = ev
+        {
+            // An element left open ends with its block.
+            in_hidden = 0;
+        }
         if let Event::Text(t) | Event::Code(t) = ev {
+            if in_hidden > 0 {
+                continue;
+            }
             note.text.push_str(t);
         } else if matches!(ev, Event::End(_) | Event::SoftBreak | Event::HardBreak)
             && !note.text.ends_with(' ')
@@ -353,6 +368,25 @@ mod tests {
             text: text.into(),
             modified: 0,
         })
+    }
+
+    #[test]
+    fn inline_script_and_style_text_is_not_read() {
+        let (n, _) = note(
+            "Avant <script>var t = \"a #cache\"; secret()</script> après #vu.\n\n\
+             Style <style>.x { color: red }</style> fini.\n\n\
+             Ouvert <script>jamais fermé #non\n\nSuite #oui lisible.\n",
+        );
+        let tags: Vec<&str> = n.inline_tags.iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(tags, ["vu", "oui"]);
+        for hidden in ["secret", "cache", "color", "jamais", "non"] {
+            assert!(!n.text.contains(hidden), "{hidden} in {:?}", n.text);
+            assert!(!n.summary.contains(hidden), "{hidden} in {:?}", n.summary);
+        }
+        for shown in ["Avant", "après", "fini", "Suite", "lisible"] {
+            assert!(n.text.contains(shown), "{shown} not in {:?}", n.text);
+            assert!(n.summary.contains(shown), "{shown} not in {:?}", n.summary);
+        }
     }
 
     #[test]
