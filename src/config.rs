@@ -122,6 +122,26 @@ pub const CONFIG_FILE: &str = "site.toml";
 impl Config {
     /// Reads `root/site.toml`, or returns the bare-vault defaults when there is none.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let shown = root.display().to_string();
+        match std::fs::metadata(root) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Diagnostic::new(
+                    Kind::Config,
+                    shown,
+                    "the root is a file, not a folder",
+                )
+                .help("pass the folder that holds site.toml (or the vault's folder) to `--root`"))
+            }
+            Err(e) => {
+                return Err(Diagnostic::new(
+                    Kind::Config,
+                    shown,
+                    format!("cannot open the root folder: {e}"),
+                )
+                .help("pass the folder that holds site.toml (or the vault's folder) to `--root`; `isokb init DIR` creates one"))
+            }
+        }
         let file = root.join(CONFIG_FILE);
         match std::fs::read_to_string(&file) {
             Ok(text) => Config::parse(&text),

@@ -743,6 +743,29 @@ fn config_errors_name_the_line_and_exit_2() {
         err.contains("site.toml:2:1: error[config]") && err.contains("titel"),
         "{err}"
     );
+    // A root that is missing or a file is named as such, for every command.
+    for (root, says) in [
+        (dir.path().join("missing"), "cannot open the root folder"),
+        (
+            dir.path().join("site.toml"),
+            "the root is a file, not a folder",
+        ),
+    ] {
+        for cmd in ["build", "check", "serve"] {
+            let res = Command::new(bin())
+                .args([cmd, "--root"])
+                .arg(&root)
+                .output()
+                .unwrap();
+            assert_eq!(res.status.code(), Some(2), "{cmd}");
+            let err = String::from_utf8_lossy(&res.stderr);
+            assert!(
+                err.contains(&format!("{}: error[config]: {says}", root.display()))
+                    && err.contains("help: pass the folder"),
+                "{cmd}: {err}"
+            );
+        }
+    }
 }
 
 #[test]
