@@ -8,6 +8,27 @@ use common::server::Server;
 use common::write_files;
 use std::time::Duration;
 
+/// Waits until the page shows `text` by itself, and checks it was reloaded:
+/// `marker`, set on the page before, is gone. Saves a screenshot as `shot`.
+fn reloads_to_show(browser: &mut Browser, text: &str, marker: &str, shot: &str) {
+    let js = format!(
+        "document.body.innerText.includes({})",
+        serde_json::to_string(text).unwrap()
+    );
+    let updated = browser.wait_for(&js, Duration::from_secs(20));
+    let shot = browser.screenshot(shot);
+    assert!(
+        updated,
+        "the page did not show {text:?} by itself (screenshot: {})",
+        shot.display()
+    );
+    assert_eq!(
+        browser.eval(&format!("window.{marker} === undefined")),
+        serde_json::Value::Bool(true),
+        "the page was reloaded"
+    );
+}
+
 #[test]
 fn the_browser_shows_an_edit_without_a_manual_reload() {
     let dir = tempfile::tempdir().unwrap();
@@ -41,20 +62,11 @@ fn the_browser_shows_an_edit_without_a_manual_reload() {
         "# Note\n\nDeuxième version, écrite « à la main ».\n",
     )
     .unwrap();
-    let updated = browser.wait_for(
-        "document.body.innerText.includes('Deuxième version')",
-        Duration::from_secs(20),
-    );
-    let shot = browser.screenshot("serve-live-reload.png");
-    assert!(
-        updated,
-        "the page did not update by itself (screenshot: {})",
-        shot.display()
-    );
-    assert_eq!(
-        browser.eval("window.__before_edit === undefined"),
-        serde_json::Value::Bool(true),
-        "the page was reloaded by the client"
+    reloads_to_show(
+        &mut browser,
+        "Deuxième version",
+        "__before_edit",
+        "serve-live-reload.png",
     );
 
     // A broken edit shows the error overlay and keeps the last good text.
@@ -114,19 +126,10 @@ fn a_page_catches_up_with_edits_made_while_the_server_was_down() {
     .unwrap();
     let second = Server::start_on(dir.path(), port, &[]);
     assert_eq!(second.port, port, "the port was taken in between");
-    let updated = browser.wait_for(
-        "document.body.innerText.includes('Écrit pendant l’arrêt « du serveur »')",
-        Duration::from_secs(20),
-    );
-    let shot = browser.screenshot("serve-restart.png");
-    assert!(
-        updated,
-        "the page did not catch up after the restart (screenshot: {})",
-        shot.display()
-    );
-    assert_eq!(
-        browser.eval("window.__first_server === undefined"),
-        serde_json::Value::Bool(true),
-        "the page was reloaded"
+    reloads_to_show(
+        &mut browser,
+        "Écrit pendant l’arrêt « du serveur »",
+        "__first_server",
+        "serve-restart.png",
     );
 }
