@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-# npm fetches axe-core from its registry for the accessibility audit.
+# npm fetches axe-core (accessibility audit) and html-validate (HTML validity)
+# from its registry.
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
@@ -18,7 +19,8 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   fi
 fi
 
-# With the tools here, the browser and accessibility tests must run, not skip.
+# With the tools here, the browser, accessibility and validity tests must run,
+# not skip.
 if command -v chromium >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
   export ISOKB_REQUIRE_BROWSER=1
 fi

@@ -485,33 +485,7 @@ fn pages_fit_a_phone_and_do_not_shift_while_loading() {
 
 /// `target/axe/node_modules/axe-core/axe.min.js`, installed with npm when missing.
 fn axe_source() -> Option<String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/axe");
-    let file = root.join("node_modules/axe-core/axe.min.js");
-    if !file.is_file() {
-        std::fs::create_dir_all(&root).ok()?;
-        let status = std::process::Command::new("npm")
-            .args([
-                "install",
-                "--prefix",
-                &root.to_string_lossy(),
-                "--no-audit",
-                "--no-fund",
-                "--no-save",
-                "axe-core@4",
-            ])
-            .status();
-        match status {
-            Ok(s) if s.success() => {}
-            Ok(s) => {
-                eprintln!("skipped: `npm install axe-core` failed ({s})");
-                return None;
-            }
-            Err(e) => {
-                eprintln!("skipped: npm is not available ({e})");
-                return None;
-            }
-        }
-    }
+    let file = common::npm_file("axe", "axe-core@4", "axe-core/axe.min.js")?;
     std::fs::read_to_string(file).ok()
 }
 

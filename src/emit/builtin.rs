@@ -283,11 +283,7 @@ fn head(o: &mut String, ctx: &Ctx) {
     esc(o, &ctx.reader.graph_url);
     o.push_str("\">");
     esc(o, t["graph"]);
-    o.push_str("</a>\n  </nav>\n  <form class=\"search\" role=\"search\" action=\"");
-    esc(o, &u.home);
-    o.push_str(
-        "\" onsubmit=\"return false\">\n    <label class=\"visually-hidden\" for=\"search-input\">",
-    );
+    o.push_str("</a>\n  </nav>\n  <div class=\"search\" role=\"search\">\n    <label class=\"visually-hidden\" for=\"search-input\">");
     esc(o, t["search"]);
     o.push_str("</label>\n    <input id=\"search-input\" type=\"search\" role=\"combobox\" aria-autocomplete=\"list\" aria-expanded=\"false\" aria-controls=\"search-results\" placeholder=\"");
     esc(o, t["search_placeholder"]);
@@ -307,7 +303,7 @@ fn head(o: &mut String, ctx: &Ctx) {
     }
     o.push_str("\">\n    <kbd class=\"search-key\" aria-hidden=\"true\">/</kbd>\n    <ul id=\"search-results\" class=\"search-results\" role=\"listbox\" aria-label=\"");
     esc(o, t["search"]);
-    o.push_str("\" hidden></ul>\n    <p id=\"search-status\" class=\"visually-hidden\" role=\"status\" aria-live=\"polite\"></p>\n  </form>\n  <button class=\"theme-toggle\" type=\"button\" aria-pressed=\"false\" aria-label=\"");
+    o.push_str("\" hidden></ul>\n    <p id=\"search-status\" class=\"visually-hidden\" role=\"status\" aria-live=\"polite\"></p>\n  </div>\n  <button class=\"theme-toggle\" type=\"button\" aria-pressed=\"false\" aria-label=\"");
     esc(o, t["dark_mode"]);
     o.push_str("\" title=\"");
     esc(o, t["dark_mode"]);

@@ -30,6 +30,35 @@ pub fn copy_dir(src: &Path, dst: &Path) {
     }
 }
 
+/// `target/<dir>/node_modules/<file>`, installing the npm package `spec`
+/// there when it is missing. `None` (with a message) when npm cannot.
+pub fn npm_file(dir: &str, spec: &str, file: &str) -> Option<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join(dir);
+    let path = root.join("node_modules").join(file);
+    if !path.is_file() {
+        std::fs::create_dir_all(&root).ok()?;
+        let status = std::process::Command::new("npm")
+            .args(["install", "--prefix"])
+            .arg(&root)
+            .args(["--no-audit", "--no-fund", "--no-save", spec])
+            .status();
+        match status {
+            Ok(s) if s.success() => {}
+            Ok(s) => {
+                eprintln!("skipped: `npm install {spec}` failed ({s})");
+                return None;
+            }
+            Err(e) => {
+                eprintln!("skipped: npm is not available ({e})");
+                return None;
+            }
+        }
+    }
+    path.is_file().then_some(path)
+}
+
 /// Writes files (path → text) under `root`.
 pub fn write_files(root: &Path, files: &[(&str, &str)]) {
     for (p, text) in files {
