@@ -24,7 +24,35 @@ pub fn options() -> Options {
 pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
     // One event per 15 to 25 bytes of Markdown: grown rarely.
     let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(text.len() / 16 + 8);
+    // Inside a wikilink with no target (`[[ ]]`), kept as the text written.
+    let mut skip_depth = 0usize;
     for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
+        if skip_depth > 0 {
+            match ev {
+                Event::Start(_) => skip_depth += 1,
+                Event::End(_) => skip_depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        let ev = match ev {
+            Event::Start(
+                Tag::Link {
+                    link_type: LinkType::WikiLink { .. },
+                    ref dest_url,
+                    ..
+                }
+                | Tag::Image {
+                    link_type: LinkType::WikiLink { .. },
+                    ref dest_url,
+                    ..
+                },
+            ) if dest_url.trim().is_empty() => {
+                skip_depth = 1;
+                Event::Text(CowStr::Borrowed(&text[range.clone()]))
+            }
+            ev => ev,
+        };
         if let Event::Text(t) = &ev {
             if let Some((Event::Text(prev), prev_range)) = out.last_mut() {
                 if prev_range.end == range.start {
@@ -347,6 +375,22 @@ pub fn is_block_end(end: &TagEnd) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wikilinks_without_a_target_stay_text() {
+        let text = "a [[ ]] b ![[  ]] c [[|x]] d [[Note]]";
+        let evs = events(text);
+        let links = evs
+            .iter()
+            .filter(|(e, _)| matches!(e, Event::Start(Tag::Link { .. } | Tag::Image { .. })))
+            .count();
+        assert_eq!(links, 1, "{evs:?}");
+        let Some((Event::Text(t), r)) = evs.get(1) else {
+            panic!("{evs:?}");
+        };
+        assert_eq!(t.as_ref(), "a [[ ]] b ![[  ]] c [[|x]] d ");
+        assert_eq!(r.clone(), 0..t.len());
+    }
 
     #[test]
     fn script_and_style_hide_their_text() {
