@@ -8,6 +8,22 @@ use common::server::Server;
 use common::write_files;
 use std::time::Duration;
 
+/// Opens `/note/` on the server at `port` and waits until it shows `text`;
+/// `None` when Chromium is missing.
+fn open_note(port: u16, text: &str) -> Option<Browser> {
+    let url = format!("http://127.0.0.1:{port}/note/");
+    let Some(mut browser) = Browser::open(&url, (1280, 900)) else {
+        eprintln!("skipped: chromium is not installed (scripts/test.sh installs it)");
+        return None;
+    };
+    let js = format!(
+        "document.body && document.body.innerText.includes({})",
+        serde_json::to_string(text).unwrap()
+    );
+    assert!(browser.wait_for(&js, Duration::from_secs(20)), "{url}");
+    Some(browser)
+}
+
 /// Waits until the page shows `text` by itself, and checks it was reloaded:
 /// `marker`, set on the page before, is gone. Saves a screenshot as `shot`.
 fn reloads_to_show(browser: &mut Browser, text: &str, marker: &str, shot: &str) {
@@ -44,15 +60,9 @@ fn the_browser_shows_an_edit_without_a_manual_reload() {
         ],
     );
     let server = Server::start(dir.path(), &[]);
-    let url = format!("http://127.0.0.1:{}/note/", server.port);
-    let Some(mut browser) = Browser::open(&url, (1280, 900)) else {
-        eprintln!("skipped: chromium is not installed (scripts/test.sh installs it)");
+    let Some(mut browser) = open_note(server.port, "Première version") else {
         return;
     };
-    assert!(browser.wait_for(
-        "document.body && document.body.innerText.includes('Première version')",
-        Duration::from_secs(20)
-    ));
     // Mark this page instance. Whether its live-reload socket is open yet or
     // not, the edit must show: a socket that opens after the rebuild hears a
     // newer version than the page's and reloads it.
@@ -106,15 +116,9 @@ fn a_page_catches_up_with_edits_made_while_the_server_was_down() {
     );
     let first = Server::start(dir.path(), &[]);
     let port = first.port;
-    let url = format!("http://127.0.0.1:{port}/note/");
-    let Some(mut browser) = Browser::open(&url, (1280, 900)) else {
-        eprintln!("skipped: chromium is not installed (scripts/test.sh installs it)");
+    let Some(mut browser) = open_note(port, "Avant l’arrêt") else {
         return;
     };
-    assert!(browser.wait_for(
-        "document.body && document.body.innerText.includes('Avant l’arrêt')",
-        Duration::from_secs(20)
-    ));
     // Give the socket time to open, so that the restart is a reconnection.
     std::thread::sleep(Duration::from_millis(1000));
     browser.eval("window.__first_server = true");
