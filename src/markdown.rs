@@ -341,10 +341,31 @@ pub fn split_wikilinks(s: &str) -> Vec<Piece> {
     out
 }
 
+/// Follows events through inline `<script>` and `<style>` elements, whose
+/// text a browser never shows. An element left open ends with its block.
+#[derive(Debug, Default)]
+pub struct HiddenHtml(usize);
+
+impl HiddenHtml {
+    /// Takes the next event: whether it is inside such an element.
+    pub fn hides(&mut self, ev: &Event<'_>) -> bool {
+        match ev {
+            Event::InlineHtml(h) => self.0 = self.0.saturating_add_signed(hidden_html_depth(h)),
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell,
+            ) => {
+                self.0 = 0;
+            }
+            _ => {}
+        }
+        self.0 > 0
+    }
+}
+
 /// For inline raw HTML: `1` when it opens an element whose text is not read
 /// (`<script>`, `<style>`), `-1` when it closes one, else `0`. Their text
 /// stays out of summaries, search and tags, as a browser never shows it.
-pub fn hidden_html_depth(html: &str) -> isize {
+fn hidden_html_depth(html: &str) -> isize {
     let h = html.as_bytes();
     let (closing, name) = match h {
         [b'<', b'/', rest @ ..] => (true, rest),

@@ -123,6 +123,7 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     }
     let mut front = FrontMatter::default();
     let mut body_offset = 0;
+    let lines = LineIndex::new(text);
     let mut fm_pos = Position { line: 1, col: 1 };
     let mut front_tags = Vec::new();
     let mut alias_pos = Vec::new();
@@ -130,7 +131,7 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         Ok(split) => {
             body_offset = split.body_offset;
             if let Some(yaml) = split.yaml {
-                fm_pos = Position::of_offset(text, split.yaml_offset);
+                fm_pos = lines.position(split.yaml_offset);
                 match frontmatter::parse(text, yaml, split.yaml_offset) {
                     Ok(mut f) => {
                         for mut d in frontmatter::check_dates(&mut f, text, yaml, split.yaml_offset)
@@ -138,7 +139,7 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
                             d.path = src.path.to_string();
                             diags.push(d);
                         }
-                        let at = |o: usize| Position::of_offset(text, split.yaml_offset + o);
+                        let at = |o: usize| lines.position(split.yaml_offset + o);
                         let tags = frontmatter::item_offsets(yaml, &["tags", "tag"], &f.tags);
                         front_tags = f
                             .tags
@@ -165,7 +166,6 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     }
     let body = &text[body_offset..];
     let (stripped, shifts) = markdown::strip_comments(body);
-    let lines = LineIndex::new(text);
     let pos_of =
         |offset: usize| lines.position(body_offset + markdown::original_offset(&shifts, offset));
 
@@ -222,8 +222,7 @@ fn collect<'e>(
     let mut used_ids = HashSet::new();
     let mut heading_start: Option<usize> = None;
     let mut in_code = 0usize;
-    // Inside inline `<script>` or `<style>`.
-    let mut in_hidden = 0usize;
+    let mut hidden = markdown::HiddenHtml::default();
     let mut in_link = 0usize;
     note.title_is_h1 = matches!(
         events.first(),
@@ -236,6 +235,7 @@ fn collect<'e>(
         ))
     );
     for (i, (ev, range)) in events.iter().enumerate() {
+        let in_hidden = hidden.hides(ev);
         match ev {
             Event::Start(Tag::Heading { .. }) => heading_start = Some(i),
             Event::End(TagEnd::Heading(level)) => {
@@ -257,9 +257,6 @@ fn collect<'e>(
             }
             Event::InlineMath(_) | Event::DisplayMath(_) => note.math_pos.push(pos_of(range.start)),
             Event::End(TagEnd::CodeBlock) => in_code = in_code.saturating_sub(1),
-            Event::InlineHtml(h) => {
-                in_hidden = in_hidden.saturating_add_signed(markdown::hidden_html_depth(h));
-            }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 in_link += 1;
                 if let Some(raw) = markdown::internal_ref(tag) {
@@ -271,7 +268,7 @@ fn collect<'e>(
                 }
             }
             Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
-            Event::Text(t) if in_code == 0 && in_hidden == 0 => {
+            Event::Text(t) if in_code == 0 && !in_hidden => {
                 if in_link == 0 && heading_start.is_none() {
                     for (r, tag) in markdown::find_tags(t) {
                         note.inline_tags
@@ -288,15 +285,8 @@ fn collect<'e>(
             }
             _ => {}
         }
-        if let Event::End(
-            TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_) | TagEnd::TableCell,
-        ) = ev
-        {
-            // An element left open ends with its block.
-            in_hidden = 0;
-        }
         if let Event::Text(t) | Event::Code(t) = ev {
-            if in_hidden > 0 {
+            if in_hidden {
                 continue;
             }
             note.text.push_str(t);

@@ -262,26 +262,16 @@ fn summary_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>, max: Option
     let mut block_start = false;
     let mut wiki_label = false;
     let mut in_note = 0usize;
-    // Inside inline `<script>` or `<style>`, whose text a browser never shows.
-    let mut hidden = 0usize;
+    let mut html = crate::markdown::HiddenHtml::default();
     for e in events {
-        if let Event::End(
-            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell,
-        ) = e
-        {
-            // An element left open ends with its block.
-            hidden = 0;
-        }
+        let hidden = html.hides(e);
         if in_note > 0 && !matches!(e, Event::Text(_)) {
             continue;
         }
         match e {
             Event::Start(Tag::CodeBlock(_) | Tag::Image { .. }) => code += 1,
             Event::End(TagEnd::CodeBlock | TagEnd::Image) => code = code.saturating_sub(1),
-            Event::InlineHtml(h) => {
-                hidden = hidden.saturating_add_signed(crate::markdown::hidden_html_depth(h));
-            }
-            Event::Text(_) | Event::Code(_) | Event::InlineMath(_) if hidden > 0 => {}
+            Event::Text(_) | Event::Code(_) | Event::InlineMath(_) if hidden => {}
             Event::Start(Tag::Link { link_type, .. }) => {
                 wiki_label = matches!(link_type, LinkType::WikiLink { has_pothole: false });
             }
