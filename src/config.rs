@@ -120,6 +120,15 @@ impl Default for Config {
 pub const CONFIG_FILE: &str = "site.toml";
 
 impl Config {
+    /// How page URLs are written: `dir/` (pretty) or `dir/index.html`.
+    pub fn link_style(&self) -> crate::paths::LinkStyle {
+        if self.pretty_urls {
+            crate::paths::LinkStyle::Pretty
+        } else {
+            crate::paths::LinkStyle::Explicit
+        }
+    }
+
     /// Reads `root/site.toml`, or returns the bare-vault defaults when there is none.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let shown = root.display().to_string();

@@ -136,7 +136,7 @@ pub fn plan(root: &Path, o: &Overrides) -> Result<Plan, Diagnostic> {
     let config = load_config(root, o)?;
     let content = root.join(&config.content_dir);
     let (vault, _) = scan::scan(&content, &scan_options(root, &config))?;
-    let shown = shown_prefix(&content);
+    let shown = crate::paths::shown_prefix(&content);
     let mut plan = Plan::default();
     // Read each note again as bytes: the fix must keep its BOM and endings.
     let read: Vec<Result<Source, Diagnostic>> = vault
@@ -181,18 +181,6 @@ pub fn plan(root: &Path, o: &Overrides) -> Result<Plan, Diagnostic> {
         .collect();
     plan.files = fixes.into_iter().flatten().collect();
     Ok(plan)
-}
-
-/// The prefix that turns a vault path into the path shown to users.
-fn shown_prefix(content: &Path) -> String {
-    let s = content.to_string_lossy().replace('\\', "/");
-    let s = s.trim_start_matches("./").trim_end_matches('/');
-    let s = s.strip_suffix("/.").unwrap_or(s);
-    if s.is_empty() || s == "." {
-        String::new()
-    } else {
-        format!("{s}/")
-    }
 }
 
 /// The on-disk file of a vault path. Vault paths are NFC; on a filesystem

@@ -8,7 +8,7 @@
 //! keep their rendered HTML.
 
 use crate::diagnostics::Diagnostic;
-use crate::emit::{note_date, Touched};
+use crate::emit::Touched;
 use crate::index::{self, Index, Link};
 use crate::parse::{self, Note};
 use crate::paths::name_key;
@@ -48,7 +48,7 @@ struct Face {
 fn face(site: &Site, i: usize) -> Face {
     Face {
         title: site.notes[i].title.clone(),
-        date: note_date(&site.notes[i]),
+        date: site.notes[i].listed_date(),
         summary: site.notes[i].summary.clone(),
         aliases: site.notes[i].front.aliases.clone(),
     }
@@ -271,7 +271,7 @@ fn touched(
                 continue;
             }
             let Some(start) = g.node_of[p] else { continue };
-            let shown = crate::graph::local_nodes(g, start);
+            let shown = crate::index::graph::local_nodes(g, start);
             if shown
                 .iter()
                 .any(|&(k, _)| retitled_notes.contains(&g.notes[k]))
@@ -348,11 +348,7 @@ impl Site {
         let globs = scan::build_globs(&self.config.ignore, &mut skip_diags);
         let changed: BTreeSet<&VaultPath> = changed
             .iter()
-            .filter(|p| {
-                p.extension() == "md"
-                    && !p.as_str().split('/').any(|c| c.starts_with('.'))
-                    && !globs.is_match(p.as_str())
-            })
+            .filter(|p| scan::is_note(p) && !scan::is_skipped(p, &globs))
             .collect();
         let id_of = |notes: &[Note], p: &VaultPath| notes.binary_search_by(|n| n.path.cmp(p)).ok();
         let before: HashMap<usize, (Face, Names, String)> = changed

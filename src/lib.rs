@@ -21,8 +21,8 @@ pub mod diagnostics;
 pub mod emit;
 pub mod fix;
 pub mod frontmatter;
-pub mod graph;
 pub mod highlight;
+pub mod html;
 pub mod incremental;
 pub mod index;
 pub mod init;
@@ -43,17 +43,20 @@ pub mod scan;
 pub mod search;
 pub mod serve;
 pub mod sink;
+pub mod summary;
 pub mod templates;
+pub mod view;
 
 use config::Config;
 use diagnostics::{sort_diagnostics, Diagnostic, Level, Policy};
-use emit::{EmitOptions, Emitted, Sink, SiteView};
+use emit::{EmitOptions, Emitted, Sink};
 use index::Index;
 use parse::Note;
 use rayon::prelude::*;
 use render::{RenderContext, RenderedNote};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
+use view::SiteView;
 
 /// What the command line can override in `site.toml`.
 #[derive(Debug, Clone, Default)]
@@ -150,11 +153,7 @@ impl Site {
         RenderContext {
             notes: &self.notes,
             index: &self.index,
-            style: if self.config.pretty_urls {
-                paths::LinkStyle::Pretty
-            } else {
-                paths::LinkStyle::Explicit
-            },
+            style: self.config.link_style(),
             line_breaks: self.config.line_breaks,
             callouts: &self.config.callouts,
             sanitize: self.config.sanitize,
@@ -164,7 +163,7 @@ impl Site {
 
     /// The prefix that turns a vault path into the path shown in findings.
     pub fn display_prefix(&self) -> String {
-        display_prefix(&self.content)
+        paths::shown_prefix(&self.content)
     }
 
     /// Gathers every stage's findings into `diagnostics`, sorted.
@@ -310,17 +309,6 @@ pub fn scan_options<'a>(root: &Path, config: &'a Config) -> scan::ScanOptions<'a
             root.join(&config.output_dir),
             root.join("themes").join(&config.theme),
         ],
-    }
-}
-
-fn display_prefix(content: &Path) -> String {
-    let s = content.to_string_lossy().replace('\\', "/");
-    let s = s.trim_start_matches("./").trim_end_matches('/');
-    let s = s.strip_suffix("/.").unwrap_or(s);
-    if s.is_empty() || s == "." {
-        String::new()
-    } else {
-        format!("{s}/")
     }
 }
 

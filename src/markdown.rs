@@ -393,6 +393,35 @@ pub fn is_block_end(end: &TagEnd) -> bool {
     matches!(end, TagEnd::Paragraph | TagEnd::Item)
 }
 
+/// A callout's first line, `[!type]+ Title` → (type, fold, title).
+pub fn callout_header(text: &str) -> Option<(&str, Option<char>, &str)> {
+    let rest = text.trim_start().strip_prefix("[!")?;
+    let close = rest.find(']')?;
+    let kind = rest[..close].trim();
+    if kind.is_empty()
+        || !kind
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    {
+        return None;
+    }
+    let after = &rest[close + 1..];
+    let fold = after.chars().next().filter(|c| *c == '+' || *c == '-');
+    // Trailing space is kept: markup may follow it on the title line.
+    let title = after[fold.map_or(0, |_| 1)..].trim_start();
+    Some((kind, fold, title))
+}
+
+/// A task's marker, `[c]` at the start of an item's text: the marker and the rest of the text.
+pub fn task_marker(text: &str) -> Option<(char, &str)> {
+    let rest = text.strip_prefix('[')?;
+    let mut chars = rest.chars();
+    let c = chars.next()?;
+    let after = chars.as_str().strip_prefix(']')?;
+    let spaced = after.is_empty() || after.starts_with([' ', '\t']);
+    (spaced && !c.is_whitespace() && c != ']').then(|| (c, after.trim_start()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -91,6 +91,24 @@ pub struct Note {
 }
 
 impl Note {
+    /// The date a note is listed under: `updated`, else `date`, else its file time.
+    pub fn listed_date(&self) -> Option<String> {
+        let from_front = self
+            .front
+            .updated
+            .as_deref()
+            .or(self.front.date.as_deref())
+            .map(|d| d.chars().take(10).collect::<String>());
+        from_front.or_else(|| {
+            (self.modified > 0)
+                .then(|| {
+                    chrono::DateTime::from_timestamp(self.modified, 0)
+                        .map(|d| d.format("%Y-%m-%d").to_string())
+                })
+                .flatten()
+        })
+    }
+
     /// The Markdown events of the body (comments removed, text merged,
     /// heading ids set): the same every time.
     pub fn events(&self) -> Vec<Event<'_>> {
@@ -199,7 +217,7 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         (None, true) => note.headings[0].text.clone(),
         (None, false) => note.path.stem().to_string(),
     };
-    note.summary = crate::render::note_summary(
+    note.summary = crate::summary::note_summary(
         note.front.description.as_deref(),
         note.title_is_h1,
         events.iter().map(|(e, _)| e),

@@ -348,6 +348,18 @@ pub fn join_relative(folder: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The prefix that turns a vault path into the path shown to users.
+pub fn shown_prefix(content: &std::path::Path) -> String {
+    let s = content.to_string_lossy().replace('\\', "/");
+    let s = s.trim_start_matches("./").trim_end_matches('/');
+    let s = s.strip_suffix("/.").unwrap_or(s);
+    if s.is_empty() || s == "." {
+        String::new()
+    } else {
+        format!("{s}/")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

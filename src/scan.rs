@@ -126,7 +126,7 @@ pub fn scan_with<T: Send>(
         }
         let rel = rel_path(&root, entry.path());
         let path = VaultPath::new(&rel);
-        if path.extension() == "md" {
+        if is_note(&path) {
             note_files.push((path, source));
         } else {
             attachments.push(Attachment { path, source });
@@ -152,6 +152,27 @@ pub fn scan_with<T: Send>(
         attachments,
         diags,
     ))
+}
+
+/// Whether a vault path is a note (a Markdown file), not an attachment.
+pub fn is_note(path: &VaultPath) -> bool {
+    path.extension() == "md"
+}
+
+/// Whether a file or folder on the way is hidden (`.obsidian/`, `.trash/`).
+pub fn is_hidden(path: &VaultPath) -> bool {
+    path.as_str().split('/').any(|c| c.starts_with('.'))
+}
+
+/// Whether the scan leaves a vault path out: a hidden file or folder on the
+/// way (`.obsidian/`, `.trash/`), or a path or folder that `ignore` matches.
+pub fn is_skipped(path: &VaultPath, globs: &GlobSet) -> bool {
+    let p = path.as_str();
+    is_hidden(path)
+        || p.match_indices('/')
+            .map(|(i, _)| &p[..i])
+            .chain(std::iter::once(p))
+            .any(|prefix| globs.is_match(prefix))
 }
 
 /// The `ignore` patterns as one matcher (`private` also covers `private/**`).

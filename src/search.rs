@@ -29,8 +29,8 @@
 //! the terms in a shard; prefixes are matched there too. [`fold`] and
 //! [`terms`] mirror `fold` and `words` in `search.js` exactly.
 
-use crate::emit::SiteView;
 use crate::paths::{relative_url, LinkStyle};
+use crate::view::SiteView;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap as HashMap;
 use serde::Serialize;
@@ -336,7 +336,7 @@ pub fn build(v: &SiteView) -> SearchFiles {
 /// is kept for later edits. Returns how many files were written.
 pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, Vec<u8>) + Sync)) -> usize {
     let idx = v.index;
-    let style = style_of(v);
+    let style = v.config.link_style();
     let ids: Vec<usize> = (0..v.notes.len())
         .filter(|&i| idx.notes[i].published)
         .collect();
@@ -460,14 +460,6 @@ pub struct SearchIndex {
     groups: BTreeMap<String, Vec<(String, String)>>,
 }
 
-fn style_of(v: &SiteView) -> LinkStyle {
-    if v.config.pretty_urls {
-        LinkStyle::Pretty
-    } else {
-        LinkStyle::Explicit
-    }
-}
-
 /// The terms and the JSON of note `i`.
 fn document(v: &SiteView, i: usize, style: LinkStyle) -> (Vec<(String, u32)>, String) {
     let mut weights = Vec::new();
@@ -508,7 +500,7 @@ impl SearchIndex {
     /// Indexes every published note of `v`.
     pub fn new(v: &SiteView) -> SearchIndex {
         let idx = v.index;
-        let style = style_of(v);
+        let style = v.config.link_style();
         let ids: Vec<usize> = (0..v.notes.len())
             .filter(|&i| idx.notes[i].published)
             .collect();
@@ -630,7 +622,7 @@ impl SearchIndex {
         if !same {
             return None;
         }
-        let style = style_of(v);
+        let style = v.config.link_style();
         let mut touched_terms: BTreeSet<String> = BTreeSet::new();
         let mut blocks = BTreeSet::new();
         for &i in edited {

@@ -49,7 +49,7 @@ impl Theme {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         // The same escaping as render: `&<>"'`, leaving `/` readable in URLs.
-        tera.set_escape_fn(crate::render::escape);
+        tera.set_escape_fn(crate::html::escape);
         tera.add_raw_templates(sources.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| template_error("themes", &e))?;
         let explorer_data = sources.values().any(|s| reads_explorer_data(s));

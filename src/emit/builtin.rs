@@ -11,7 +11,7 @@
 //! through Tera.
 
 use super::{Card, Ctx, Emitter, FolderCtx, PageCtx, TagLink, Words};
-use crate::render::escape_into as esc;
+use crate::html::escape_into as esc;
 use crate::templates::Theme;
 
 /// The templates a note page is made from.

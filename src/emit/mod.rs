@@ -8,16 +8,16 @@
 //! relative; absolute URLs appear only in the sitemap, the feed and canonical
 //! links, and only when a base URL is set.
 
-use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::frontmatter::Value;
 use crate::highlight;
-use crate::index::{Index, Link};
+use crate::html::escape;
+use crate::index::Link;
 use crate::markdown::{split_wikilinks, Piece};
-use crate::parse::Note;
 use crate::paths::{name_key, relative_url, LinkStyle, Slug, UrlPath};
-use crate::render::{escape, RenderedNote, TocEntry};
+use crate::render::{RenderedNote, TocEntry};
 use crate::templates::{words, Theme};
+pub use crate::view::SiteView;
 use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -68,38 +68,6 @@ pub struct Emitted {
     pub pages: usize,
     /// All files, pages included.
     pub files: usize,
-}
-
-/// The inputs of emit, borrowed from the pipeline.
-pub struct SiteView<'a> {
-    /// Configuration.
-    pub config: &'a Config,
-    /// Parsed notes.
-    pub notes: &'a [Note],
-    /// Rendered notes, `None` for unpublished ones and for those `build`
-    /// renders only when it writes their page (see [`crate::RenderMode`]).
-    pub rendered: &'a [Option<RenderedNote>],
-    /// The index.
-    pub index: &'a Index,
-    /// Attachments, parallel to `index.files`.
-    pub files: &'a [crate::scan::Attachment],
-    /// How to render a published note missing from `rendered`: its HTML is
-    /// made for its page and dropped once the page is written.
-    pub render: crate::render::RenderContext<'a>,
-}
-
-impl SiteView<'_> {
-    /// Note `id` rendered: kept from the render stage, else rendered now
-    /// (`None` for unpublished notes).
-    fn rendered_note(&self, id: usize) -> Option<std::borrow::Cow<'_, RenderedNote>> {
-        match &self.rendered[id] {
-            Some(r) => Some(std::borrow::Cow::Borrowed(r)),
-            None if self.index.notes[id].published => Some(std::borrow::Cow::Owned(
-                crate::render::render_note(&self.render, id).0,
-            )),
-            None => None,
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -263,11 +231,7 @@ pub fn emit_some(
             base_url: c.base_url.as_deref(),
         },
         t: words(c.language),
-        style: if c.pretty_urls {
-            LinkStyle::Pretty
-        } else {
-            LinkStyle::Explicit
-        },
+        style: c.link_style(),
         opts,
         dates: v.index.notes.iter().map(|n| n.date.as_deref()).collect(),
         tag_notes: tag_notes(v),
@@ -336,8 +300,8 @@ pub fn emit_some(
     // The global graph before the search index: its memory is given back
     // before the search index's postings take theirs.
     if only.is_none_or(|t| t.graph) {
-        let graph = crate::graph::global_js(v, e.reader.graph);
-        write(crate::graph::GRAPH_JS, graph.as_bytes());
+        let graph = crate::nav::graph::global_js(v, e.reader.graph);
+        write(crate::nav::graph::GRAPH_JS, graph.as_bytes());
     }
     // Files the streamed search index wrote, and those it failed to write.
     let mut streamed = (0, Vec::new());
@@ -440,24 +404,6 @@ fn tag_notes<'a>(v: &'a SiteView) -> HashMap<&'a str, Vec<usize>> {
         ids.dedup();
     }
     out
-}
-
-/// The date a note is listed under: `updated`, else `date`, else its file time.
-pub fn note_date(n: &Note) -> Option<String> {
-    let from_front = n
-        .front
-        .updated
-        .as_deref()
-        .or(n.front.date.as_deref())
-        .map(|d| d.chars().take(10).collect::<String>());
-    from_front.or_else(|| {
-        (n.modified > 0)
-            .then(|| {
-                chrono::DateTime::from_timestamp(n.modified, 0)
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-            })
-            .flatten()
-    })
 }
 
 impl Emitter<'_> {

@@ -6,7 +6,7 @@
 //! wraps that previous block in an anchored `<div>`. In embedded content the
 //! ids still leave the text but anchor nothing: the page already has them.
 
-use super::escape;
+use crate::html::escape;
 use crate::markdown::{is_block_end, trailing_block_id};
 use pulldown_cmark::{Event, Tag, TagEnd};
 

@@ -7,8 +7,10 @@
 //! fold without JavaScript. Nested callouts work because each blockquote
 //! decides for itself.
 
-use super::{escape, Page};
+use super::Page;
 use crate::config::CalloutType;
+use crate::html::escape;
+use crate::markdown::callout_header as header;
 use pulldown_cmark::{Event, Tag, TagEnd};
 use std::collections::BTreeMap;
 
@@ -63,25 +65,6 @@ fn builtin_path(name: &str) -> &'static str {
 
 fn svg(inner: &str) -> String {
     format!("<svg viewBox=\"0 0 24 24\" width=\"18\" height=\"18\" fill=\"none\" stroke=\"currentColor\" stroke-width=\"2\" stroke-linecap=\"round\" stroke-linejoin=\"round\" aria-hidden=\"true\">{inner}</svg>")
-}
-
-/// `[!type]+ Title` → (type, fold, title).
-pub fn header(text: &str) -> Option<(&str, Option<char>, &str)> {
-    let rest = text.trim_start().strip_prefix("[!")?;
-    let close = rest.find(']')?;
-    let kind = rest[..close].trim();
-    if kind.is_empty()
-        || !kind
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-    {
-        return None;
-    }
-    let after = &rest[close + 1..];
-    let fold = after.chars().next().filter(|c| *c == '+' || *c == '-');
-    // Trailing space is kept: markup may follow it on the title line.
-    let title = after[fold.map_or(0, |_| 1)..].trim_start();
-    Some((kind, fold, title))
 }
 
 /// The opening markup of a callout: its element, title (with the inline

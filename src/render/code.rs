@@ -8,9 +8,10 @@
 //! its source and is reported once, with the line parse recorded for the
 //! block (the n-th code block of a note is `note.code_pos[n]`).
 
-use super::{escape, Page};
+use super::Page;
 use crate::diagnostics::{Diagnostic, Kind, Position};
 use crate::highlight;
+use crate::html::escape;
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
 
 /// Whether an event opens a code block (to count them before a slice).

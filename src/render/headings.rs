@@ -3,7 +3,7 @@
 //! Headings already carry their ids (set by parse, so links resolved in the
 //! index land on them). This pass adds the small hover link to each.
 
-use super::escape;
+use crate::html::escape;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// Adds `<a class="heading-anchor" href="#id">` at the end of each heading;

@@ -4,7 +4,8 @@
 //! `markdown::find_tags` that parse used); `==text==` becomes `<mark>`.
 //! Text inside code blocks and links is left alone.
 
-use super::{escape, Page};
+use super::Page;
+use crate::html::escape;
 use crate::markdown::find_tags;
 use crate::paths::name_key;
 use pulldown_cmark::{Event, Tag, TagEnd};

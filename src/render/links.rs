@@ -5,8 +5,9 @@
 //! Resolved links get relative `href`s; broken and unpublished ones become
 //! visibly marked text; embeds become images, players or transcluded notes.
 
-use super::{escape, render_range, Page, MAX_EMBED_DEPTH};
+use super::{render_range, Page, MAX_EMBED_DEPTH};
 use crate::diagnostics::{Diagnostic, Kind};
+use crate::html::escape;
 use crate::index::Link;
 use crate::markdown::{internal_ref, plain_text, RawRef};
 use crate::paths::UrlPath;
@@ -259,7 +260,7 @@ fn note_embed(
         Some(f) => section_range(&events, f),
         None => (
             if note.title_is_h1 {
-                super::first_block_len(&events)
+                crate::summary::first_block_len(&events)
             } else {
                 0
             },

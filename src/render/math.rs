@@ -5,8 +5,9 @@
 //! the position parse recorded for it (the n-th formula event of a note is
 //! `note.math_pos[n]`).
 
-use super::{escape, Page};
+use super::Page;
 use crate::diagnostics::{Diagnostic, Kind};
+use crate::html::escape;
 use pulldown_cmark::Event;
 
 /// Whether an event is a formula (to count them before a slice).

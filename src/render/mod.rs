@@ -23,11 +23,10 @@ mod tasks;
 use crate::config::CalloutType;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
-use crate::markdown::trailing_block_id;
 use crate::parse::Note;
 use crate::paths::{relative_url, LinkStyle, UrlPath};
-use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
-use std::borrow::Cow;
+use crate::summary::first_block_len;
+use pulldown_cmark::Event;
 use std::collections::BTreeMap;
 
 /// Everything a note needs from the rest of the site to be rendered.
@@ -206,230 +205,6 @@ pub(crate) fn render_range<'e>(
     html
 }
 
-/// Number of events in the first top-level block (to skip the title's H1).
-fn first_block_len<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> usize {
-    let mut depth = 0i32;
-    let mut n = 0;
-    for (i, e) in events.into_iter().enumerate() {
-        n = i + 1;
-        match e {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ if depth == 0 => return i + 1,
-            _ => {}
-        }
-    }
-    n
-}
-
-/// A note's summary: its description, else the start of its text after the
-/// H1 its title came from. Computed once, at parse, from the parse's events.
-pub fn note_summary<'a, I>(description: Option<&str>, skip_h1: bool, events: I) -> String
-where
-    I: IntoIterator<Item = &'a Event<'a>>,
-    I::IntoIter: Clone,
-{
-    if let Some(d) = description {
-        return d.to_string();
-    }
-    let events = events.into_iter();
-    let skip = if skip_h1 {
-        first_block_len(events.clone())
-    } else {
-        0
-    };
-    let mut text = summarize(&summary_text(events.skip(skip), Some(200)), "", 200);
-    text.shrink_to_fit();
-    text
-}
-
-/// What a reader sees of a note's events, for its summary: no code blocks,
-/// raw HTML or formulas, and no Obsidian syntax left (callout markers keep
-/// their title, task markers, `==`, block ids and inline notes go).
-///
-/// With `max`, stops once [`summarize`] to `max` characters has all it
-/// reads: more than `max` characters outside spaces, in whole words.
-fn summary_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>, max: Option<usize>) -> String {
-    let mut out = String::new();
-    // Counting characters is done again only after this many more bytes.
-    let mut next_check = max.unwrap_or(usize::MAX);
-    let mut code = 0usize;
-    let mut block_start = false;
-    let mut wiki_label = false;
-    let mut in_note = 0usize;
-    let mut html = crate::markdown::HiddenHtml::default();
-    for e in events {
-        let hidden = html.hides(e);
-        if in_note > 0 && !matches!(e, Event::Text(_)) {
-            continue;
-        }
-        match e {
-            Event::Start(Tag::CodeBlock(_) | Tag::Image { .. }) => code += 1,
-            Event::End(TagEnd::CodeBlock | TagEnd::Image) => code = code.saturating_sub(1),
-            Event::Text(_) | Event::Code(_) | Event::InlineMath(_) if hidden => {}
-            Event::Start(Tag::Link { link_type, .. }) => {
-                wiki_label = matches!(link_type, LinkType::WikiLink { has_pothole: false });
-            }
-            Event::End(TagEnd::Link) => wiki_label = false,
-            // `[[Note#Heading]]` reads `Note › Heading`, as the link shows it.
-            Event::Text(t) if code == 0 && wiki_label && in_note == 0 => {
-                out.push_str(&t.trim_start_matches('#').replace('#', " › "));
-            }
-            Event::Text(t) if code == 0 && in_note > 0 => {
-                out.push_str(&without_inline_notes(t, &mut in_note));
-            }
-            Event::Start(Tag::Paragraph | Tag::Item) => block_start = true,
-            Event::Text(t) if code == 0 => {
-                let mut t: &str = t;
-                if block_start {
-                    if callouts::header(t).is_some() {
-                        // Keep the title, with the space before any markup that follows.
-                        let after = t.find(']').map_or(t.len(), |i| i + 1);
-                        t = t[after..].trim_start_matches(['+', '-']);
-                    } else if let Some((_, rest)) = tasks::custom_marker(t) {
-                        t = rest;
-                    }
-                }
-                let t = trailing_block_id(t).map_or(t, |(before, _)| before);
-                let t = without_inline_notes(t, &mut in_note);
-                if t.contains("==") {
-                    out.push_str(&t.replace("==", ""));
-                } else {
-                    out.push_str(&t);
-                }
-                block_start = false;
-            }
-            Event::Code(t) | Event::InlineMath(t) => out.push_str(t),
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(
-                TagEnd::Paragraph
-                | TagEnd::Heading(_)
-                | TagEnd::Item
-                | TagEnd::BlockQuote(_)
-                | TagEnd::TableCell
-                | TagEnd::FootnoteDefinition,
-            ) => {
-                if !out.ends_with(' ') {
-                    out.push(' ');
-                }
-                // Every word so far is whole: enough of them ends the summary.
-                if in_note == 0 && out.len() > next_check {
-                    let max = max.unwrap_or(usize::MAX);
-                    if out.chars().filter(|c| !c.is_whitespace()).count() > max {
-                        break;
-                    }
-                    next_check = out.len() + max;
-                }
-            }
-            _ => block_start = false,
-        }
-    }
-    out
-}
-
-/// `text^[note] more` → `text more`; `depth` carries an open note (and its
-/// inner brackets) over to the next text run.
-fn without_inline_notes<'a>(t: &'a str, depth: &mut usize) -> Cow<'a, str> {
-    if *depth == 0 && !t.contains("^[") {
-        return Cow::Borrowed(t);
-    }
-    let mut out = String::new();
-    let mut chars = t.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (c, *depth) {
-            ('^', 0) if chars.peek() == Some(&'[') => {
-                chars.next();
-                *depth = 1;
-            }
-            (_, 0) => out.push(c),
-            ('[', _) => *depth += 1,
-            (']', _) => *depth -= 1,
-            _ => {}
-        }
-    }
-    Cow::Owned(out)
-}
-
-/// The first `max` characters of the text (title removed), cut at a word.
-pub fn summarize(text: &str, title: &str, max: usize) -> String {
-    let text = text.trim_start();
-    let text = text.strip_prefix(title).unwrap_or(text);
-    let words = text.split_whitespace();
-    let mut out = String::new();
-    for w in words {
-        if out.chars().count() + w.chars().count() > max {
-            out.push('…');
-            break;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(w);
-    }
-    out
-}
-
-/// Escapes text for HTML content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 8);
-    escape_into(&mut out, s);
-    out
-}
-
-/// Appends `s` to `out`, HTML-escaped (see [`escape`]): copies the runs
-/// between special characters in one piece.
-pub fn escape_into(out: &mut String, s: &str) {
-    /// What each byte becomes, for the bytes that need escaping.
-    const ESCAPED: [Option<&str>; 256] = {
-        let mut t = [None; 256];
-        t[b'&' as usize] = Some("&amp;");
-        t[b'<' as usize] = Some("&lt;");
-        t[b'>' as usize] = Some("&gt;");
-        t[b'"' as usize] = Some("&quot;");
-        t[b'\'' as usize] = Some("&#39;");
-        t
-    };
-    let bytes = s.as_bytes();
-    let mut last = 0;
-    let mut i = 0;
-    while i < bytes.len() {
-        // Eight bytes at a time while none of them needs escaping (most text).
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let word = u64::from_le_bytes(chunk.try_into().unwrap_or_default());
-            if !needs_escape(word) {
-                i += 8;
-                continue;
-            }
-        }
-        if let Some(rep) = ESCAPED[usize::from(bytes[i])] {
-            // The special characters are ASCII, so `i` is a character boundary.
-            out.push_str(&s[last..i]);
-            out.push_str(rep);
-            last = i + 1;
-        }
-        i += 1;
-    }
-    out.push_str(&s[last..]);
-}
-
-/// Whether any of the eight bytes of `word` is `&`, `<`, `>`, `"` or `'`
-/// (the classic test for a zero byte, on `word` XOR each of them).
-fn needs_escape(word: u64) -> bool {
-    const LOW: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |x: u64| x.wrapping_sub(LOW) & !x & HIGH;
-    [b'&', b'<', b'>', b'"', b'\'']
-        .iter()
-        .fold(0, |acc, &c| acc | has_zero(word ^ (LOW * u64::from(c))))
-        != 0
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -461,6 +236,7 @@ pub(crate) mod tests {
     use crate::parse::parse_note;
     use crate::paths::VaultPath;
     use crate::scan::SourceNote;
+    use crate::summary::{summarize, summary_text};
 
     /// Renders the first note of a small vault.
     pub fn render_first(files: &[(&str, &str)]) -> (String, Vec<Diagnostic>) {
@@ -611,53 +387,5 @@ pub(crate) mod tests {
         for gone in ["<script", "onclick", "evil.example"] {
             assert!(!html.contains(gone), "kept {gone}: {html}");
         }
-    }
-
-    #[test]
-    fn escape_agrees_with_a_byte_by_byte_escape() {
-        let slow = |s: &str| {
-            s.chars()
-                .map(|c| match c {
-                    '&' => "&amp;".to_string(),
-                    '<' => "&lt;".to_string(),
-                    '>' => "&gt;".to_string(),
-                    '"' => "&quot;".to_string(),
-                    '\'' => "&#39;".to_string(),
-                    c => c.to_string(),
-                })
-                .collect::<String>()
-        };
-        // Special characters at every offset of a chunk and across chunk
-        // ends, among accents (multi-byte), « », and bytes one off them.
-        let pieces = [
-            "&",
-            "<",
-            ">",
-            "\"",
-            "'",
-            "é",
-            "«\u{a0}",
-            "’",
-            "a",
-            "%",
-            "=",
-            "?",
-            "(",
-            "\u{1F600}",
-        ];
-        for s in mixed_strings(&pieces, 40, 50, 7) {
-            assert_eq!(escape(&s), slow(&s), "{s:?}");
-        }
-        let long = "Texte sans caractère spécial, assez long pour plusieurs blocs de huit octets";
-        assert_eq!(escape(long), long);
-        assert_eq!(escape(&format!("{long}&")), format!("{long}&amp;"));
-    }
-
-    #[test]
-    fn escape_covers_attributes() {
-        assert_eq!(
-            escape("<a href=\"x\">'&'"),
-            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;"
-        );
     }
 }

@@ -7,18 +7,9 @@
 //! `[data-task="?"]` keep working. Runs after the block-id pass, whose
 //! `<li id="^…">` it extends.
 
-use super::escape;
+use crate::html::escape;
+use crate::markdown::task_marker as custom_marker;
 use pulldown_cmark::{Event, Tag};
-
-/// `[c]` at the start of an item's text: the marker and the rest of the text.
-pub fn custom_marker(text: &str) -> Option<(char, &str)> {
-    let rest = text.strip_prefix('[')?;
-    let mut chars = rest.chars();
-    let c = chars.next()?;
-    let after = chars.as_str().strip_prefix(']')?;
-    let spaced = after.is_empty() || after.starts_with([' ', '\t']);
-    (spaced && !c.is_whitespace() && c != ']').then(|| (c, after.trim_start()))
-}
 
 /// Turns task items into Obsidian's markup.
 pub(crate) fn pass<'e>(events: Vec<Event<'e>>) -> Vec<Event<'e>> {
@@ -91,7 +82,7 @@ fn mark<'e>(out: &mut Vec<Event<'e>>, at: usize, c: char) {
 #[cfg(test)]
 mod tests {
     use super::super::tests::render_first;
-    use super::custom_marker;
+    use crate::markdown::task_marker as custom_marker;
 
     #[test]
     fn markers_are_one_character_in_brackets() {

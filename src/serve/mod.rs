@@ -183,11 +183,11 @@ pub fn plan(site: &Site, batch: &BTreeSet<PathBuf>) -> Plan {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            if rel.split('/').any(|c| c.starts_with('.')) {
+            let vp = VaultPath::new(&rel);
+            if crate::scan::is_hidden(&vp) {
                 continue;
             }
-            let vp = VaultPath::new(&rel);
-            if vp.extension() == "md" {
+            if crate::scan::is_note(&vp) {
                 p.notes.push(vp);
             } else if path.is_file()
                 || site.attachments.iter().any(|a| a.path == vp)

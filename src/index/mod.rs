@@ -6,6 +6,8 @@
 //! Rendering, `check` and the graph all read the [`Index`]; none of them
 //! resolves anything again. No filesystem, no HTML.
 
+pub mod graph;
+
 use crate::diagnostics::{Diagnostic, Kind, Position};
 use crate::markdown::is_valid_tag;
 use crate::parse::{LinkRef, Note};
@@ -57,7 +59,7 @@ pub struct NoteInfo {
     pub sort_key: String,
     /// Published notes this one links to.
     pub outlinks: Vec<usize>,
-    /// The date it is listed under (see [`crate::emit::note_date`]).
+    /// The date it is listed under (see [`crate::parse::Note::listed_date`]).
     pub date: Option<String>,
 }
 
@@ -114,7 +116,7 @@ pub struct Index {
     /// Alias redirect pages: slug and the note they lead to.
     pub redirects: Vec<(Slug, usize)>,
     /// The link graph of the published notes.
-    pub graph: crate::graph::Graph,
+    pub graph: graph::Graph,
     /// What [`update_index`] reuses.
     pub memo: Memo,
     /// The home note (`index.md` at the top), if any.
@@ -225,7 +227,7 @@ pub fn update_index(
 ) -> Vec<Diagnostic> {
     for &i in changed {
         index.notes[i].sort_key = name_key(&notes[i].title);
-        index.notes[i].date = crate::emit::note_date(&notes[i]);
+        index.notes[i].date = notes[i].listed_date();
     }
     let mut relinked = false;
     let published = std::mem::take(&mut index.memo.published);
@@ -262,7 +264,7 @@ pub fn update_index(
     mark_used_files(index, &published);
     index.memo.published = published;
     if relinked {
-        index.graph = crate::graph::Graph::new(index);
+        index.graph = graph::Graph::new(index);
     }
     for &i in changed {
         index.memo.tag_diags[i] = note_tags(&notes[i]).1;
@@ -335,7 +337,7 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
         .collect();
     let keys: Vec<(String, Option<String>)> = notes
         .par_iter()
-        .map(|n| (name_key(&n.title), crate::emit::note_date(n)))
+        .map(|n| (name_key(&n.title), n.listed_date()))
         .collect();
     for (info, (key, date)) in index.notes.iter_mut().zip(keys) {
         info.sort_key = key;
@@ -363,7 +365,7 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
     index.memo.slug_diags = diags;
     resolve_all(notes, &table, &published, &mut index);
     let (graph, tags) = rayon::join(
-        || crate::graph::Graph::new(&index),
+        || graph::Graph::new(&index),
         || note_tag_chains(notes, &index),
     );
     index.graph = graph;

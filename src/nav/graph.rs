@@ -1,126 +1,19 @@
-//! Graph data: how published notes link to each other, for the graph views.
-//!
-//! Part of emit (stage 6): pure functions from a [`SiteView`] to the global
-//! graph's `graph.js` and to each note's local graph (JSON embedded in its
-//! page). Links come from the [`crate::index::Index`] (resolved outlinks), so
-//! the graph never depends on the HTML renderer; unpublished notes are never
-//! nodes. Drawing and the force layout are the theme's `isokb-graph.js`.
+//! What the pages show of the link graph ([`crate::index::graph`]): pure
+//! functions from a [`SiteView`] to the global graph's `graph.js` and to each
+//! note's local graph (JSON embedded in its page). Drawing and the force
+//! layout are the theme's `isokb-graph.js`.
 
-use crate::emit::SiteView;
-use crate::paths::{relative_url, LinkStyle};
-use rayon::prelude::*;
+use crate::index::graph::{local_nodes, Graph};
+use crate::paths::relative_url;
+use crate::view::SiteView;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher as _;
 
 /// The global graph's data file (site-relative).
 pub const GRAPH_JS: &str = "graph.js";
-/// Most nodes a local graph shows (the note, then its neighbours by degree).
-pub const LOCAL_MAX_NODES: usize = 50;
-const _: () = assert!(LOCAL_MAX_NODES < 255, "positions are kept in a byte");
 /// Distance between neighbouring nodes in the initial layout.
 const SPACING: f64 = 12.0;
 const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
-
-/// The link graph of the published notes, undirected.
-#[derive(Debug, Default)]
-pub struct Graph {
-    /// Note index of each node.
-    pub notes: Vec<usize>,
-    /// Node of each note (`None` when unpublished).
-    pub node_of: Vec<Option<usize>>,
-    /// Neighbours of each node, sorted, without repeats or self-links.
-    adj: Lists,
-    /// The same neighbours, the best linked first (then by node): the order
-    /// a local graph ranks the nodes two links away in.
-    by_rank: Lists,
-}
-
-/// A list of nodes per node, end to end in one vector: a page reads the
-/// lists of up to [`LOCAL_MAX_NODES`] nodes and their neighbours' lengths,
-/// which then share cache lines instead of each living in its own block.
-#[derive(Debug, Default)]
-struct Lists {
-    /// Where each node's list starts in `items`, and where the last ends.
-    start: Vec<usize>,
-    items: Vec<u32>,
-}
-
-impl Lists {
-    fn new(lists: &[Vec<usize>]) -> Lists {
-        let mut start = Vec::with_capacity(lists.len() + 1);
-        let mut items = Vec::with_capacity(lists.iter().map(Vec::len).sum());
-        start.push(0);
-        for list in lists {
-            // Node numbers index a vector of notes: far below 2^32.
-            items.extend(list.iter().map(|&k| k as u32));
-            start.push(items.len());
-        }
-        Lists { start, items }
-    }
-    /// Node `k`'s list.
-    fn of(&self, k: usize) -> &[u32] {
-        &self.items[self.start[k]..self.start[k + 1]]
-    }
-    /// The length of node `k`'s list.
-    fn len_of(&self, k: usize) -> usize {
-        self.start[k + 1] - self.start[k]
-    }
-    /// The number of nodes.
-    fn nodes(&self) -> usize {
-        self.start.len() - 1
-    }
-}
-
-impl Graph {
-    /// The graph of the index's published notes.
-    pub fn new(idx: &crate::index::Index) -> Graph {
-        let notes: Vec<usize> = (0..idx.notes.len())
-            .filter(|&i| idx.notes[i].published)
-            .collect();
-        let mut node_of = vec![None; idx.notes.len()];
-        for (k, &i) in notes.iter().enumerate() {
-            node_of[i] = Some(k);
-        }
-        let mut adj: Vec<Vec<usize>> = vec![Vec::new(); notes.len()];
-        for (a, &i) in notes.iter().enumerate() {
-            for &j in &idx.notes[i].outlinks {
-                if let Some(b) = node_of.get(j).copied().flatten() {
-                    if a != b {
-                        adj[a].push(b);
-                        adj[b].push(a);
-                    }
-                }
-            }
-        }
-        for list in &mut adj {
-            list.sort_unstable();
-            list.dedup();
-        }
-        let by_rank: Vec<Vec<usize>> = adj
-            .par_iter()
-            .map(|list| {
-                let mut l = list.clone();
-                l.sort_unstable_by_key(|&k| (std::cmp::Reverse(adj[k].len()), k));
-                l
-            })
-            .collect();
-        let (adj, by_rank) = rayon::join(|| Lists::new(&adj), || Lists::new(&by_rank));
-        Graph {
-            notes,
-            node_of,
-            adj,
-            by_rank,
-        }
-    }
-}
-
-fn style_of(v: &SiteView) -> LinkStyle {
-    if v.config.pretty_urls {
-        LinkStyle::Pretty
-    } else {
-        LinkStyle::Explicit
-    }
-}
 
 /// `qualite/audits/note/` → (`qualite/audits/`, `note/`): the URL's folder
 /// part, shared by many nodes and stored once.
@@ -160,7 +53,7 @@ impl Prefixes {
 /// the tags with their notes.
 pub fn global_js(v: &SiteView, g: &Graph) -> String {
     let idx = v.index;
-    let style = style_of(v);
+    let style = v.config.link_style();
     let mut prefixes = Prefixes::default();
     // Serialised straight from these vectors (a `serde_json::Value` tree of
     // them took several times their size at 30,000 notes).
@@ -181,9 +74,9 @@ pub fn global_js(v: &SiteView, g: &Graph) -> String {
             (v.notes[i].title.as_str(), p, rest.to_string())
         })
         .collect();
-    let e: Vec<Vec<usize>> = (0..g.adj.nodes())
+    let e: Vec<Vec<usize>> = (0..g.node_count())
         .map(|a| {
-            let list = g.adj.of(a).iter().map(|&b| b as usize);
+            let list = g.neighbours(a).iter().map(|&b| b as usize);
             list.filter(|&b| b > a).collect()
         })
         .collect();
@@ -252,7 +145,7 @@ pub fn initial_layout(v: &SiteView, g: &Graph) -> Vec<(f64, f64)> {
 }
 
 /// A note's local graph as JSON: the note (node 0), its neighbours (hop 1)
-/// and theirs (hop 2), at most [`LOCAL_MAX_NODES`], the most linked first,
+/// and theirs (hop 2), at most [`LOCAL_MAX_NODES`](crate::index::graph::LOCAL_MAX_NODES), the most linked first,
 /// each as `[title, prefix, rest, hop]`; the links among them; the note's
 /// tags with the shown nodes that carry them. URLs are relative to the site
 /// root (the page knows its way there), split like the global graph's.
@@ -308,8 +201,8 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         static POS: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     POS.with_borrow_mut(|pos| {
-        if pos.len() < g.adj.nodes() {
-            pos.resize(g.adj.nodes(), 0);
+        if pos.len() < g.node_count() {
+            pos.resize(g.node_count(), 0);
         }
         for (p, &(k, _)) in chosen.iter().enumerate() {
             pos[k] = p as u8 + 1;
@@ -333,7 +226,7 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
             }
         };
         for (p, &(a, _)) in chosen.iter().enumerate() {
-            let list = g.adj.of(a);
+            let list = g.neighbours(a);
             if list.len() > 4 * shown.len() {
                 for &b in &shown {
                     if list.binary_search(&b).is_ok() {
@@ -351,7 +244,7 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         }
     });
     out.push_str("],\"t\":[");
-    let style = style_of(v);
+    let style = v.config.link_style();
     let mut first = true;
     let own = idx.notes[id].tags.iter().filter_map(|k| idx.tags.get(k));
     for (t, rank) in own.zip(&labels.get(v, g, start).tags) {
@@ -389,7 +282,7 @@ fn json_str(s: &str) -> String {
 
 /// What a local graph shows of one node, as JSON pieces: its title, its URL's
 /// folder part and the rest, end to end in one string (a page reads the
-/// labels of up to [`LOCAL_MAX_NODES`] nodes: one allocation each, not three).
+/// labels of up to [`LOCAL_MAX_NODES`](crate::index::graph::LOCAL_MAX_NODES) nodes: one allocation each, not three).
 #[derive(Debug)]
 pub struct Label {
     text: Box<str>,
@@ -436,7 +329,7 @@ impl Labels {
     fn get(&self, v: &SiteView, g: &Graph, k: usize) -> &Label {
         self.labels[k].get_or_init(|| {
             let i = g.notes[k];
-            let url = relative_url(0, &v.index.note_url(i), style_of(v));
+            let url = relative_url(0, &v.index.note_url(i), v.config.link_style());
             let (dir, rest) = split_url(&url);
             let (title, dir, rest) = (json_str(&v.notes[i].title), json_str(dir), json_str(rest));
             let dir_hash = rustc_hash::FxBuildHasher.hash_one(&dir);
@@ -455,76 +348,6 @@ impl Labels {
             }
         })
     }
-}
-
-/// The nodes a local graph around node `start` shows (`start` first, then
-/// the nearest, best linked ones), each with its distance.
-pub fn local_nodes(g: &Graph, start: usize) -> Vec<(usize, u8)> {
-    // Nodes seen by this call: those whose mark is the call's number, in a
-    // table of every node kept by the thread (no hashing, nothing to clear).
-    thread_local! {
-        static SEEN: std::cell::RefCell<(Vec<u32>, u32)> =
-            const { std::cell::RefCell::new((Vec::new(), 0)) };
-    }
-    SEEN.with_borrow_mut(|(marks, call)| {
-        if marks.len() < g.adj.nodes() {
-            marks.resize(g.adj.nodes(), 0);
-        }
-        *call = call.wrapping_add(1);
-        if *call == 0 {
-            marks.fill(0);
-            *call = 1;
-        }
-        let call = *call;
-        let mut seen = |k: usize| std::mem::replace(&mut marks[k], call) == call;
-        seen(start);
-        let keep = LOCAL_MAX_NODES - 1;
-        let key = |h: u8, k: usize| (h, std::cmp::Reverse(g.adj.len_of(k)), k);
-        let mut chosen: Vec<(u8, std::cmp::Reverse<usize>, usize)> = Vec::new();
-        for b in g.adj.of(start).iter().map(|&b| b as usize) {
-            if !seen(b) {
-                chosen.push(key(1, b));
-            }
-        }
-        // Hop-2 nodes rank after every neighbour: needed only when the
-        // neighbours leave room, and then only the best ranked of them (a
-        // hub's neighbourhood two links away can be a third of the site).
-        // Each neighbour's list is in rank order: merging them gives the
-        // hop-2 nodes best first, reading no further than needed.
-        if chosen.len() < keep {
-            let room = keep - chosen.len();
-            let rank = |k: usize| (std::cmp::Reverse(g.adj.len_of(k)), k);
-            let mut heads: std::collections::BinaryHeap<_> = chosen
-                .iter()
-                .filter_map(|&(_, _, a)| {
-                    let b = *g.by_rank.of(a).first()? as usize;
-                    Some(std::cmp::Reverse((rank(b), a, 0usize)))
-                })
-                .collect();
-            let mut found = 0;
-            while found < room {
-                let Some(std::cmp::Reverse(((_, b), a, at))) = heads.pop() else {
-                    break;
-                };
-                if !seen(b) {
-                    chosen.push(key(2, b));
-                    found += 1;
-                }
-                if let Some(&next) = g.by_rank.of(a).get(at + 1) {
-                    let next = next as usize;
-                    heads.push(std::cmp::Reverse((rank(next), a, at + 1)));
-                }
-            }
-        }
-        if chosen.len() > keep {
-            chosen.select_nth_unstable(keep);
-            chosen.truncate(keep);
-        }
-        chosen.sort_unstable();
-        std::iter::once((start, 0))
-            .chain(chosen.into_iter().map(|(h, _, k)| (k, h)))
-            .collect()
-    })
 }
 
 #[cfg(test)]

@@ -13,8 +13,10 @@
 //! other folders are links to their page. A page then stays small at 10,000
 //! notes.
 
-use crate::emit::SiteView;
-use crate::graph::{self, Graph};
+use crate::view::SiteView;
+pub mod graph;
+
+use crate::index::graph::Graph;
 use crate::paths::{name_key, relative_url, LinkStyle, UrlPath};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
@@ -107,7 +109,7 @@ pub struct ExplorerWords<'a> {
 /// The explorer as HTML: byte for byte what `r::explorer(root, t)` of the
 /// default theme's `reader.html` renders (a test holds them together).
 pub fn explorer_html(root: &ExplorerFolder, t: ExplorerWords) -> String {
-    use crate::render::escape_into as esc;
+    use crate::html::escape_into as esc;
     /// `<a class="…" href="…" aria-current="page">`.
     fn a(out: &mut String, class: Option<&str>, url: &str, current: bool) {
         out.push_str("<a ");
@@ -301,11 +303,7 @@ impl<'a> SiteNav<'a> {
         let published = idx.notes.iter().filter(|n| n.published).count();
         SiteNav {
             v,
-            style: if v.config.pretty_urls {
-                LinkStyle::Pretty
-            } else {
-                LinkStyle::Explicit
-            },
+            style: v.config.link_style(),
             graph: &idx.graph,
             labels: graph::Labels::new(idx, &idx.graph),
             words: {
