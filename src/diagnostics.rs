@@ -199,18 +199,104 @@ impl Diagnostic {
 
     /// The human form: `path:line:col: level[kind]: message` and an indented `help:`.
     pub fn render(&self, level: Level) -> String {
+        self.line(level, false)
+    }
+
+    /// The one formatter of a finding for people, used by every command that
+    /// prints one: [`Diagnostic::render`], painted with terminal colours
+    /// when `color`.
+    pub fn line(&self, level: Level, color: bool) -> String {
+        let head = format!("{level}[{}]", self.kind);
         let mut s = format!(
-            "{}: {}[{}]: {}",
+            "{}: {}: {}",
             self.location(),
-            level,
-            self.kind,
+            paint(color, level.style(), &head),
             self.message
         );
         if let Some(h) = &self.help {
-            s.push_str("\n  help: ");
-            s.push_str(h);
+            s.push_str(&format!("\n  {} {h}", paint(color, "1;32", "help:")));
         }
         s
+    }
+
+    /// The level of a finding that stopped isokb from running: a broken
+    /// configuration, an unreadable file or a broken template always is an
+    /// error, whatever the policy says.
+    pub fn stop_level(&self) -> Level {
+        match self.kind {
+            Kind::Config | Kind::Io | Kind::Template => Level::Error,
+            k => k.default_level(),
+        }
+    }
+}
+
+/// `s` in the terminal style `code` (an SGR parameter such as `1;31`) when
+/// `color`, else `s` itself.
+pub fn paint(color: bool, code: &str, s: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// How findings are printed for people, on stderr.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Printer {
+    /// In terminal colours.
+    pub color: bool,
+    /// Errors only (`--quiet`).
+    pub quiet: bool,
+    /// Informational findings and timings too (`--verbose`).
+    pub verbose: bool,
+}
+
+impl Printer {
+    /// In colour when stderr is a terminal and `NO_COLOR` is not set.
+    pub fn stderr(quiet: bool, verbose: bool) -> Printer {
+        use std::io::IsTerminal;
+        Printer {
+            color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            quiet,
+            verbose,
+        }
+    }
+
+    /// Prints `d` at `level` (unless `quiet` and below an error).
+    pub fn print(&self, level: Level, d: &Diagnostic) {
+        if !self.quiet || level >= Level::Error {
+            eprintln!("{}", d.line(level, self.color));
+        }
+    }
+}
+
+/// `n word` or `n words`.
+pub fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+impl Level {
+    /// The terminal style of the level's name: red errors, yellow warnings,
+    /// cyan information.
+    pub fn style(self) -> &'static str {
+        match self {
+            Level::Error => "1;31",
+            Level::Warning => "1;33",
+            _ => "1;36",
+        }
+    }
+}
+
+impl Kind {
+    /// A kind named on the command line, or a message listing the kinds.
+    pub fn parse(name: &str) -> Result<Kind, String> {
+        Kind::from_name(name).ok_or_else(|| {
+            let names: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+            format!(
+                "unknown diagnostic kind `{name}`; the kinds are: {}",
+                names.join(", ")
+            )
+        })
     }
 }
 

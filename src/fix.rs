@@ -17,7 +17,7 @@
 //! from parse (`LinkRef::pos`, already mapped back through removed comments),
 //! and each edit checks the source text it replaces before making it.
 
-use crate::diagnostics::{Diagnostic, Position};
+use crate::diagnostics::{paint, plural, Diagnostic, Kind, Position};
 use crate::parse::{parse_note, LinkRef, Note};
 use crate::paths::VaultPath;
 use crate::resolve::{NameTable, Resolution, Rule, Target};
@@ -99,6 +99,16 @@ pub struct FileFix {
 }
 
 impl FileFix {
+    /// `fixed PATH` (or `would fix`, in a dry run), then a line per repair.
+    pub fn done_line(&self, dry_run: bool, color: bool) -> String {
+        let verb = if dry_run { "would fix" } else { "fixed" };
+        let mut s = format!("{} {}", paint(color, "1;32", verb), self.shown);
+        for r in &self.repairs {
+            s.push_str(&format!("\n  {r}"));
+        }
+        s
+    }
+
     /// The change as a unified diff.
     pub fn diff(&self) -> String {
         let strip = |b: &[u8]| -> String {
@@ -129,6 +139,67 @@ pub enum Outcome {
     Changed,
     /// Writing failed; the original is intact.
     Failed(std::io::Error),
+}
+
+impl Outcome {
+    /// Why the file was left as it was, or `None` when it was written.
+    pub fn problem(&self) -> Option<String> {
+        match self {
+            Outcome::Written => None,
+            Outcome::ReadOnly => Some("the file is read-only".to_string()),
+            Outcome::Changed => Some("the file changed while isokb was running".to_string()),
+            Outcome::Failed(e) => Some(format!("cannot write it: {e}")),
+        }
+    }
+}
+
+/// The totals of an `isokb fix` run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Tally {
+    /// Whether nothing is written (`--dry-run`).
+    pub dry_run: bool,
+    /// Files fixed (or that would be).
+    pub done: usize,
+    /// Repairs in them.
+    pub repairs: usize,
+    /// Files that could not be rewritten.
+    pub failed: usize,
+}
+
+impl Tally {
+    /// Counts `fix` and what applying it did (`None` in a dry run), and
+    /// returns the finding that says why it failed, if it did.
+    pub fn add(&mut self, fix: &FileFix, outcome: Option<&Outcome>) -> Option<Diagnostic> {
+        match outcome.and_then(Outcome::problem) {
+            Some(why) => {
+                self.failed += 1;
+                let message = format!("{why}; it was left as it was");
+                Some(Diagnostic::new(Kind::Io, &fix.shown, message))
+            }
+            None => {
+                self.done += 1;
+                self.repairs += fix.repairs.len();
+                None
+            }
+        }
+    }
+
+    /// The closing line: `fixed N files (M repairs)` and the failures.
+    pub fn summary_line(&self) -> String {
+        let (files, repairs) = (plural(self.done, "file"), plural(self.repairs, "repair"));
+        let mut line = if self.dry_run {
+            format!("would fix {files} ({repairs}); nothing was written (--dry-run)")
+        } else {
+            format!("fixed {files} ({repairs})")
+        };
+        if self.failed > 0 {
+            line.push_str(&format!(
+                "; {} could not be fixed",
+                plural(self.failed, "file")
+            ));
+        }
+        line
+    }
 }
 
 /// Scans and parses the vault under `root` and plans every safe repair.

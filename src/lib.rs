@@ -29,6 +29,7 @@ pub mod init;
 pub mod lints;
 pub mod markdown;
 pub mod math;
+pub mod memory;
 pub mod mermaid;
 pub mod mojibake;
 pub mod nav;
@@ -48,7 +49,7 @@ pub mod templates;
 pub mod view;
 
 use config::Config;
-use diagnostics::{sort_diagnostics, Diagnostic, Level, Policy};
+use diagnostics::{paint, plural, sort_diagnostics, Diagnostic, Kind, Level, Policy};
 use emit::{EmitOptions, Emitted, Sink};
 use index::Index;
 use parse::Note;
@@ -159,6 +160,16 @@ impl Site {
             sanitize: self.config.sanitize,
             highlight: self.highlight,
         }
+    }
+
+    /// `timings: stage 1.2 ms, …`, the line `--verbose` prints.
+    pub fn timings_line(&self) -> String {
+        let parts: Vec<String> = self
+            .timings
+            .iter()
+            .map(|(n, t)| format!("{n} {:.1} ms", t.as_secs_f64() * 1000.0))
+            .collect();
+        format!("timings: {}", parts.join(", "))
     }
 
     /// The prefix that turns a vault path into the path shown in findings.
@@ -322,6 +333,34 @@ pub struct BuildReport {
     pub output: PathBuf,
 }
 
+impl BuildReport {
+    /// The closing line of `isokb build` after `elapsed`: what was built,
+    /// or that errors left the previous output in place; `color` paints
+    /// its first words.
+    pub fn summary_line(&self, elapsed: Duration, color: bool) -> String {
+        let site = &self.site;
+        let (errors, warnings) = diagnostics::count(&site.diagnostics, &site.policy());
+        let secs = elapsed.as_secs_f64();
+        match &self.emitted {
+            Some(e) => format!(
+                "{} {} notes → {} pages, {} files in {} ({secs:.2} s): {}",
+                paint(color, "1;32", "built"),
+                site.index.notes.iter().filter(|n| n.published).count(),
+                e.pages,
+                e.files,
+                self.output.display(),
+                plural(warnings, "warning"),
+            ),
+            None => format!(
+                "{} {}, {} ({secs:.2} s); the previous output was left as it was",
+                paint(color, "1;31", "build failed:"),
+                plural(errors, "error"),
+                plural(warnings, "warning"),
+            ),
+        }
+    }
+}
+
 /// Runs the whole pipeline and swaps the new site in when there are no errors.
 pub fn build(root: &Path, o: &Overrides) -> Result<BuildReport, Diagnostic> {
     let config = load_config(root, o)?;
@@ -376,12 +415,50 @@ pub fn build_in_memory(
     Ok((site, files))
 }
 
-/// Stages 1-5 only: what `isokb check` reports.
-pub fn check(root: &Path, o: &Overrides) -> Result<Site, Diagnostic> {
+/// Stages 1-5 only, without highlighting: every finding a build would
+/// report, and nothing written. [`check`] adds the lints to it.
+pub fn analyze(root: &Path, o: &Overrides) -> Result<Site, Diagnostic> {
     let config = load_config(root, o)?;
     templates::Theme::load(root, &config.theme)?;
     // Highlighting finds nothing to report: skip it.
     load(root, config, false, RenderMode::Reporting)
+}
+
+/// What `isokb check` is asked for.
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// The configuration's overrides (`--drafts`, `--strict`).
+    pub overrides: Overrides,
+    /// Kinds whose findings are errors (`--deny`; wins over `warn`).
+    pub deny: Vec<Kind>,
+    /// Kinds whose findings are warnings (`--warn`).
+    pub warn: Vec<Kind>,
+    /// Also report informational findings (`--verbose`).
+    pub verbose: bool,
+}
+
+/// The outcome of `isokb check`.
+pub struct Checked {
+    /// The site as checked, the levels of the options in its configuration.
+    pub site: Site,
+    /// What the command prints.
+    pub report: report::Report,
+}
+
+/// `isokb check`: the findings of [`analyze`] and of the [`lints`], at the
+/// levels of `site.toml` and of the options, as a report.
+pub fn check(root: &Path, opts: &CheckOptions) -> Result<Checked, Diagnostic> {
+    let start = Instant::now();
+    let mut site = analyze(root, &opts.overrides)?;
+    for (kinds, level) in [(&opts.warn, Level::Warning), (&opts.deny, Level::Error)] {
+        for k in kinds {
+            site.config.diagnostics.insert(k.name().to_string(), level);
+        }
+    }
+    lints::apply(&mut site);
+    let mut report = report::Report::new(&site, opts.verbose);
+    report.elapsed = Some(start.elapsed());
+    Ok(Checked { site, report })
 }
 
 /// The findings the policy shows, with their levels.

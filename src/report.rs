@@ -7,7 +7,7 @@
 //! `sarif` (SARIF 2.1.0, for code scanning). Pure string building: printing
 //! and exit codes belong to `main`.
 
-use crate::diagnostics::{Diagnostic, Kind, Level, Position};
+use crate::diagnostics::{paint, plural, Diagnostic, Kind, Level};
 use crate::Site;
 use serde::Serialize;
 use serde_json::json;
@@ -23,7 +23,7 @@ pub const SARIF_SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
 /// An output format of `isokb check`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
     /// Lines for people, with a summary table.
     Human,
@@ -38,20 +38,23 @@ pub enum Format {
 /// One finding as reported, with its level after the policy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// Its kind.
-    pub kind: Kind,
+    /// The finding, its path as shown to people (relative to where isokb runs).
+    pub d: Diagnostic,
     /// Its level.
     pub level: Level,
-    /// The file as shown to people (relative to where isokb runs).
-    pub file: String,
     /// The file relative to the site root, `/`-separated (for SARIF).
     pub root_path: String,
-    /// Where in the file, when known.
-    pub pos: Option<Position>,
-    /// What is wrong.
-    pub message: String,
-    /// A likely fix.
-    pub help: Option<String>,
+}
+
+impl Finding {
+    /// The message and, on a line of its own, the help (for the formats
+    /// that have one text field).
+    fn text(&self) -> String {
+        match &self.d.help {
+            Some(h) => format!("{}\nhelp: {h}", self.d.message),
+            None => self.d.message.clone(),
+        }
+    }
 }
 
 /// Counts of one kind, or of all.
@@ -93,6 +96,17 @@ pub struct Report {
     pub levels: Vec<(Kind, Level)>,
     /// The site root as a `file://` URI ending in `/`, when it can be resolved.
     pub root_uri: Option<String>,
+    /// How long the check took, for the summary line.
+    pub elapsed: Option<std::time::Duration>,
+}
+
+/// What a report prints on each stream.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Printed {
+    /// The machine-readable document (empty in the `human` format).
+    pub stdout: String,
+    /// The findings for people, the table by kind and the summary line.
+    pub stderr: String,
 }
 
 impl Report {
@@ -117,6 +131,7 @@ impl Report {
             notes: site.notes.len(),
             levels: Kind::ALL.iter().map(|&k| (k, policy.level(k))).collect(),
             root_uri: site.root.canonicalize().ok().map(|p| dir_uri(&p)),
+            elapsed: None,
         };
         for d in &site.diagnostics {
             let level = policy.level(d.kind);
@@ -130,13 +145,9 @@ impl Report {
             r.total.add(level);
             r.by_kind.entry(d.kind).or_default().add(level);
             r.findings.push(Finding {
-                kind: d.kind,
+                d: d.clone(),
                 level,
-                file: d.path.clone(),
                 root_path: root_path(d, &shown_prefix, &content_prefix),
-                pos: d.pos,
-                message: d.message.clone(),
-                help: d.help.clone(),
             });
         }
         r
@@ -159,32 +170,13 @@ impl Report {
 
     /// Findings, then the summary. `quiet` shows errors only and no table.
     pub fn human(&self, color: bool, quiet: bool) -> String {
-        let paint = |code: &str, s: &str| {
-            if color {
-                format!("\x1b[{code}m{s}\x1b[0m")
-            } else {
-                s.to_string()
-            }
-        };
         let mut out = String::new();
         for f in &self.findings {
             if quiet && f.level < Level::Error {
                 continue;
             }
-            let code = match f.level {
-                Level::Error => "1;31",
-                Level::Warning => "1;33",
-                _ => "1;36",
-            };
-            let at = match f.pos {
-                Some(p) => format!("{}:{}:{}", f.file, p.line, p.col),
-                None => f.file.clone(),
-            };
-            let head = format!("{}[{}]", f.level, f.kind);
-            out.push_str(&format!("{at}: {}: {}\n", paint(code, &head), f.message));
-            if let Some(h) = &f.help {
-                out.push_str(&format!("  {} {h}\n", paint("1;32", "help:")));
-            }
+            out.push_str(&f.d.line(f.level, color));
+            out.push('\n');
         }
         if !quiet {
             out.push_str(&self.table());
@@ -218,10 +210,40 @@ impl Report {
         out
     }
 
+    /// Everything `isokb check` prints in `format`: `human` writes the
+    /// findings (errors only when `quiet`), the table and the summary line
+    /// (in colour when `color`) to stderr; the other formats write their
+    /// document to stdout and, unless `quiet`, the table and the summary
+    /// line to stderr.
+    pub fn printed(&self, format: Format, color: bool, quiet: bool) -> Printed {
+        let summary = self.summary_line();
+        match format {
+            Format::Human => {
+                let status = if self.failed() { "1;31" } else { "1;32" };
+                Printed {
+                    stdout: String::new(),
+                    stderr: format!(
+                        "{}{}\n",
+                        self.human(color, quiet),
+                        paint(color, status, &summary)
+                    ),
+                }
+            }
+            other => Printed {
+                stdout: self.render(other, false),
+                stderr: if quiet {
+                    String::new()
+                } else {
+                    format!("{}{summary}\n", self.table())
+                },
+            },
+        }
+    }
+
     /// The closing line: `checked N notes in T: E errors, W warnings`.
-    pub fn summary_line(&self, elapsed: Option<std::time::Duration>) -> String {
-        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
-        let time = elapsed
+    pub fn summary_line(&self) -> String {
+        let time = self
+            .elapsed
             .map(|t| format!(" in {:.2} s", t.as_secs_f64()))
             .unwrap_or_default();
         let mut s = format!(
@@ -292,13 +314,13 @@ impl Report {
                 .findings
                 .iter()
                 .map(|f| JsonFinding {
-                    kind: f.kind.name(),
+                    kind: f.d.kind.name(),
                     level: f.level,
-                    file: &f.file,
-                    line: f.pos.map(|p| p.line),
-                    column: f.pos.map(|p| p.col),
-                    message: &f.message,
-                    help: f.help.as_deref(),
+                    file: &f.d.path,
+                    line: f.d.pos.map(|p| p.line),
+                    column: f.d.pos.map(|p| p.col),
+                    message: &f.d.message,
+                    help: f.d.help.as_deref(),
                 })
                 .collect(),
             summary: Summary {
@@ -331,24 +353,19 @@ impl Report {
                 Level::Warning => "warning",
                 _ => "notice",
             };
-            let mut props = vec![format!("file={}", gh_property(&f.file))];
-            if let Some(p) = f.pos {
+            let mut props = vec![format!("file={}", gh_property(&f.d.path))];
+            if let Some(p) = f.d.pos {
                 props.push(format!("line={}", p.line));
                 props.push(format!("col={}", p.col));
             }
             props.push(format!(
                 "title={}",
-                gh_property(&format!("isokb {}", f.kind))
+                gh_property(&format!("isokb {}", f.d.kind))
             ));
-            let mut message = f.message.clone();
-            if let Some(h) = &f.help {
-                message.push_str("\nhelp: ");
-                message.push_str(h);
-            }
             out.push_str(&format!(
                 "::{command} {}::{}\n",
                 props.join(","),
-                gh_data(&message)
+                gh_data(&f.text())
             ));
         }
         out
@@ -388,22 +405,17 @@ impl Report {
                     location["uriBaseId"] = json!("%SRCROOT%");
                 }
                 let mut physical = json!({ "artifactLocation": location });
-                if let Some(p) = f.pos {
+                if let Some(p) = f.d.pos {
                     physical["region"] = json!({ "startLine": p.line, "startColumn": p.col });
                 }
-                let mut text = f.message.clone();
-                if let Some(h) = &f.help {
-                    text.push_str("\nhelp: ");
-                    text.push_str(h);
-                }
                 let mut result = json!({
-                    "ruleId": f.kind.name(),
-                    "ruleIndex": rule_index(f.kind),
+                    "ruleId": f.d.kind.name(),
+                    "ruleIndex": rule_index(f.d.kind),
                     "level": sarif_level(f.level),
-                    "message": { "text": text },
+                    "message": { "text": f.text() },
                     "locations": [ { "physicalLocation": physical } ],
                 });
-                if let Some(h) = &f.help {
+                if let Some(h) = &f.d.help {
                     result["properties"] = json!({ "help": h });
                 }
                 result

@@ -7,6 +7,7 @@ mod damage;
 
 use common::*;
 use damage::{damage, Legacy, CLEAN};
+use isokb::diagnostics::{Kind, Level};
 use std::collections::BTreeSet;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -398,7 +399,7 @@ fn check_finds_what_the_full_render_finds() {
     );
     let config = isokb::load_config(dir.path(), &Default::default()).unwrap();
     let full = isokb::load_site(dir.path(), config).unwrap();
-    let checked = isokb::check(dir.path(), &Default::default()).unwrap();
+    let checked = isokb::analyze(dir.path(), &Default::default()).unwrap();
     let show = |s: &isokb::Site| -> Vec<String> {
         s.diagnostics
             .iter()
@@ -417,4 +418,60 @@ fn check_finds_what_the_full_render_finds() {
     // Only the notes with embeds, formulas or diagrams were rendered.
     let rendered = checked.rendered.iter().filter(|r| r.is_some()).count();
     assert!(rendered < full.rendered.iter().filter(|r| r.is_some()).count());
+}
+
+/// The library's `check` is the command: levels from the options, the lints,
+/// and the report it prints.
+#[test]
+fn the_library_check_applies_levels_and_lints_and_reports_them() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"T\"\n"),
+            ("content/Home.md", "# Home\n\nSee [[Missing]].\n"),
+            ("content/Lonely.md", "# Lonely\n\nNo one links here.\n"),
+        ],
+    );
+    let opts = isokb::CheckOptions {
+        deny: vec![Kind::BrokenLink],
+        verbose: true,
+        ..Default::default()
+    };
+    let checked = isokb::check(dir.path(), &opts).unwrap();
+    let report = &checked.report;
+    let levels: Vec<(Kind, Level)> = report
+        .findings
+        .iter()
+        .map(|f| (f.d.kind, f.level))
+        .collect();
+    assert!(
+        levels.contains(&(Kind::BrokenLink, Level::Error)),
+        "{levels:?}"
+    );
+    // A lint, at its default level, shown because of `verbose`.
+    assert!(levels.contains(&(Kind::Orphan, Level::Info)), "{levels:?}");
+    assert!(report.failed());
+    let printed = report.printed(isokb::report::Format::Human, false, false);
+    assert!(printed.stdout.is_empty());
+    assert!(
+        printed.stderr.contains("Home.md:3:5: error[broken-link]: "),
+        "{}",
+        printed.stderr
+    );
+    assert!(printed.stderr.ends_with("\n"), "{}", printed.stderr);
+    let last = printed.stderr.lines().last().unwrap();
+    assert!(last.starts_with("checked 2 notes in "), "{last}");
+    // Without the option, the same link is the warning it is by default.
+    let plain = isokb::check(dir.path(), &Default::default()).unwrap();
+    assert!(!plain.report.failed());
+    let json = plain
+        .report
+        .printed(isokb::report::Format::Json, false, true);
+    assert!(
+        json.stdout.contains("\"kind\": \"broken-link\""),
+        "{}",
+        json.stdout
+    );
+    assert!(json.stderr.is_empty());
 }

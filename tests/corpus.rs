@@ -440,7 +440,9 @@ fn every_hostile_vault_builds_and_checks_cleanly() {
         std::fs::create_dir_all(&vault).unwrap();
         let name = case.name;
         let v = vault.clone();
-        let checked = bounded(name, move || isokb::check(&v, &isokb::Overrides::default()));
+        let checked = bounded(name, move || {
+            isokb::analyze(&v, &isokb::Overrides::default())
+        });
         let site = checked.unwrap_or_else(|d| {
             panic!(
                 "{name}: check could not run: {}",

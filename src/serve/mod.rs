@@ -10,7 +10,7 @@
 mod http;
 pub mod watch;
 
-use crate::diagnostics::{Diagnostic, Kind, Level};
+use crate::diagnostics::{Diagnostic, Kind, Level, Printer};
 use crate::emit::{EmitOptions, MemorySink, Touched};
 use crate::paths::VaultPath;
 use crate::templates::Theme;
@@ -278,7 +278,7 @@ impl Builder {
         };
         if !errors.is_empty() && !self.shared.files().is_empty() {
             for d in &errors {
-                eprintln!("{}", d.render(Level::Error));
+                Printer::stderr(false, false).print(Level::Error, d);
             }
             eprintln!(
                 "rebuild failed ({what}): {} error{}; still serving the last good pages",
@@ -368,7 +368,7 @@ impl Builder {
 
     fn fail(&mut self, d: &Diagnostic) {
         self.behind = true;
-        eprintln!("{}", d.render(Level::Error));
+        Printer::stderr(false, false).print(Level::Error, d);
         let status = Status {
             r#type: "status",
             errors: vec![finding(d)],
