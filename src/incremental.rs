@@ -170,42 +170,7 @@ fn touched(
                 return None;
             }
             t.redirects_to.insert(x);
-            // Pages whose explorer window or previous/next show it, before
-            // or after it moved in its folder's order.
-            let folder = site.notes[x].path.folder();
-            if let Some(f) = new.folders.get(folder) {
-                let listed: Vec<usize> = f
-                    .notes
-                    .iter()
-                    .copied()
-                    .filter(|&i| Some(i) != new.home)
-                    .collect();
-                let old_key = name_key(&was.title);
-                let order = |key_of_x: &str| {
-                    let mut l: Vec<(&str, usize)> = listed
-                        .iter()
-                        .map(|&i| {
-                            let k = if i == x {
-                                key_of_x
-                            } else {
-                                new.notes[i].sort_key.as_str()
-                            };
-                            (k, i)
-                        })
-                        .collect();
-                    l.sort();
-                    l.into_iter().map(|(_, i)| i).collect::<Vec<usize>>()
-                };
-                let (before_order, after_order) = (order(&old_key), order(&new.notes[x].sort_key));
-                for (p, &a) in before_order.iter().enumerate() {
-                    let pa = after_order.iter().position(|&i| i == a).unwrap_or(p);
-                    let old_view = shown_in_window(&before_order, p);
-                    let new_view = shown_in_window(&after_order, pa);
-                    if old_view != new_view || old_view.contains(&x) || new_view.contains(&x) {
-                        t.notes.insert(a);
-                    }
-                }
-            }
+            t.notes.extend(showing_in_folder(site, x, &was.title));
             retitled_notes.push(x);
         }
         let mut old_targets: BTreeSet<usize> = o_outlinks.iter().copied().collect();
@@ -216,29 +181,9 @@ fn touched(
             t.dates = true;
         }
         let shown = retitled || now.date != was.date || now.summary != was.summary;
+        old_targets.extend(&new_targets);
         if shown || relinked || retagged {
-            // Backlink cards on the pages it links to, before and after.
-            old_targets.extend(&new_targets);
-            t.notes.extend(
-                old_targets
-                    .iter()
-                    .copied()
-                    .filter(|&i| new.notes[i].published && i != x),
-            );
-            // Its cards on its folder and tag pages.
-            let folder = site.notes[x].path.folder();
-            match new.folders.get(folder).and_then(|f| f.index_note) {
-                Some(i) => {
-                    t.notes.insert(i);
-                }
-                None if !folder.is_empty() => {
-                    t.folders.insert(folder.to_string());
-                }
-                None => {}
-            }
-            for k in o_tags.iter().chain(&n.tags) {
-                with_ancestors(new, k, &mut t.tags);
-            }
+            showing_cards(site, x, &old_targets, o_tags, &mut t);
         }
         if relinked {
             graph_seeds.insert(x);
@@ -247,20 +192,117 @@ fn touched(
         if retagged {
             t.tag_index = true;
             graph_seeds.insert(x);
-            // Pages carrying a tag whose count changed (themes may show it).
-            let mut counted = BTreeSet::new();
-            for k in o_tags.iter().chain(&n.tags) {
-                if o_tags.contains(k) != n.tags.contains(k) {
-                    with_ancestors(new, k, &mut counted);
-                }
-            }
-            for (i, info) in new.notes.iter().enumerate() {
-                if info.published && info.tags.iter().any(|k| counted.contains(k)) {
-                    t.notes.insert(i);
-                }
-            }
+            t.notes
+                .extend(carrying_recounted_tags(new, o_tags, &n.tags));
         }
     }
+    local_graphs(site, old, &retitled_notes, &graph_seeds, &mut t);
+    Some(t)
+}
+
+/// The notes whose explorer window or previous/next link shows note `x`,
+/// retitled from `old_title`, before or after it moved in its folder's order.
+fn showing_in_folder(site: &Site, x: usize, old_title: &str) -> Vec<usize> {
+    let new = &site.index;
+    let mut out = Vec::new();
+    let folder = site.notes[x].path.folder();
+    let Some(f) = new.folders.get(folder) else {
+        return out;
+    };
+    let listed: Vec<usize> = f
+        .notes
+        .iter()
+        .copied()
+        .filter(|&i| Some(i) != new.home)
+        .collect();
+    let old_key = name_key(old_title);
+    let order = |key_of_x: &str| {
+        let mut l: Vec<(&str, usize)> = listed
+            .iter()
+            .map(|&i| {
+                let k = if i == x {
+                    key_of_x
+                } else {
+                    new.notes[i].sort_key.as_str()
+                };
+                (k, i)
+            })
+            .collect();
+        l.sort();
+        l.into_iter().map(|(_, i)| i).collect::<Vec<usize>>()
+    };
+    let (before_order, after_order) = (order(&old_key), order(&new.notes[x].sort_key));
+    for (p, &a) in before_order.iter().enumerate() {
+        let pa = after_order.iter().position(|&i| i == a).unwrap_or(p);
+        let old_view = shown_in_window(&before_order, p);
+        let new_view = shown_in_window(&after_order, pa);
+        if old_view != new_view || old_view.contains(&x) || new_view.contains(&x) {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// The pages showing a card of note `x`: the backlinks on the notes it
+/// links to (`targets`, before and after the edit), its folder's page and
+/// its tags' pages (`old_tags` and its tags now).
+fn showing_cards(
+    site: &Site,
+    x: usize,
+    targets: &BTreeSet<usize>,
+    old_tags: &[String],
+    t: &mut Touched,
+) {
+    let new = &site.index;
+    t.notes.extend(
+        targets
+            .iter()
+            .copied()
+            .filter(|&i| new.notes[i].published && i != x),
+    );
+    let folder = site.notes[x].path.folder();
+    match new.folders.get(folder).and_then(|f| f.index_note) {
+        Some(i) => {
+            t.notes.insert(i);
+        }
+        None if !folder.is_empty() => {
+            t.folders.insert(folder.to_string());
+        }
+        None => {}
+    }
+    for k in old_tags.iter().chain(&new.notes[x].tags) {
+        with_ancestors(new, k, &mut t.tags);
+    }
+}
+
+/// The published notes carrying a tag whose count changed from `old` to
+/// `now` (themes may show it).
+fn carrying_recounted_tags(new: &Index, old: &[String], now: &[String]) -> Vec<usize> {
+    let mut counted = BTreeSet::new();
+    for k in old.iter().chain(now) {
+        if old.contains(k) != now.contains(k) {
+            with_ancestors(new, k, &mut counted);
+        }
+    }
+    (0..new.notes.len())
+        .filter(|&i| {
+            let info = &new.notes[i];
+            info.published && info.tags.iter().any(|k| counted.contains(k))
+        })
+        .collect()
+}
+
+/// The local graphs an edit changes: those showing a retitled note, and,
+/// when links or tags changed around `graph_seeds`, those within two links
+/// of them before and after the edit.
+fn local_graphs(
+    site: &Site,
+    old: &Snapshot,
+    retitled_notes: &[usize],
+    graph_seeds: &BTreeSet<usize>,
+    t: &mut Touched,
+) {
+    let new = &site.index;
     if !retitled_notes.is_empty() {
         // Local graphs showing a retitled note show its title.
         t.graph = true;
@@ -285,9 +327,8 @@ fn touched(
         t.graph = true;
         // Before the edit, within two links of the note or of what it linked to.
         t.notes.extend(&old.around);
-        t.notes.extend(around(new, &graph_seeds, 2));
+        t.notes.extend(around(new, graph_seeds, 2));
     }
-    Some(t)
 }
 
 /// A link as the rendered HTML sees it: where it goes, not how it was written.
@@ -335,6 +376,9 @@ fn names(n: &Note) -> Names {
     }
 }
 
+/// A note read and parsed again with its findings; `None` when it is gone.
+type Parsed = Option<(Note, Vec<Diagnostic>)>;
+
 impl Site {
     /// Re-reads the notes at `changed` (vault paths; missing files are
     /// removals) and updates the index, the rendered notes and the findings.
@@ -365,24 +409,7 @@ impl Site {
             .collect();
         let used_before: Vec<bool> = self.index.files.iter().map(|f| f.used).collect();
 
-        // Read and parse the changed notes that still exist.
-        type Parsed = Option<(Note, Vec<Diagnostic>)>;
-        let fresh: Vec<(VaultPath, Parsed)> = changed
-            .par_iter()
-            .map(|p| {
-                let source = self.content.join(p.as_str());
-                if !source.is_file() {
-                    return ((*p).clone(), None);
-                }
-                let (note, mut d) = scan::read_note((*p).clone(), &source);
-                let parsed = note.map(|n| {
-                    let (note, pd) = parse::parse_note(&n);
-                    d.extend(pd);
-                    (note, d)
-                });
-                ((*p).clone(), parsed)
-            })
-            .collect();
+        let fresh = self.reparse(&changed);
         lap("parse", &mut timings);
 
         let mut outcome = Outcome::default();
@@ -394,132 +421,14 @@ impl Site {
                 _ => false,
             });
         let (dirty, old_index, reparsed) = if in_place {
-            // The same notes, the same names: swap the notes in and resolve
-            // again only what can have changed.
-            let mut ids = BTreeSet::new();
-            for (p, parsed) in fresh {
-                if let (Some(i), Some((note, d))) = (id_of(&self.notes, &p), parsed) {
-                    self.notes[i] = note;
-                    self.parse_diagnostics[i] = d;
-                    ids.insert(i);
-                }
-            }
-            outcome.reparsed = ids.len();
-            let redo = index::anchored_to(&self.index, &self.notes, &ids);
-            let old_sigs: Vec<(usize, Vec<String>)> =
-                redo.iter().map(|&i| (i, signature(self, i))).collect();
-            let snapshot = Snapshot::of(&self.index, &ids);
-            let diags = index::update_index(&mut self.index, &self.notes, &ids, &redo);
-            self.set_index_diagnostics(diags);
-            let mut dirty: HashSet<usize> = ids.iter().copied().collect();
-            dirty.extend(
-                old_sigs
-                    .into_iter()
-                    .filter(|(i, sig)| *sig != signature(self, *i))
-                    .map(|(i, _)| i),
-            );
-            (dirty, OldIndex::Snapshot(snapshot), ids)
+            self.update_in_place(fresh, &mut outcome)
         } else {
-            let old_sigs: HashMap<VaultPath, Vec<String>> = (0..self.notes.len())
-                .map(|i| (self.notes[i].path.clone(), signature(self, i)))
-                .collect();
-            let mut added = Vec::new();
-            let mut removed = Vec::new();
-            // Old entries that did not change, plus the new ones, sorted by path.
-            type Entry = (
-                Note,
-                Vec<Diagnostic>,
-                Option<RenderedNote>,
-                Vec<Diagnostic>,
-                bool,
-            );
-            let mut entries: Vec<Entry> = Vec::with_capacity(self.notes.len() + fresh.len());
-            let notes = std::mem::take(&mut self.notes);
-            let parse_d = std::mem::take(&mut self.parse_diagnostics);
-            let rendered = std::mem::take(&mut self.rendered);
-            let render_d = std::mem::take(&mut self.render_diagnostics);
-            let old_paths: BTreeSet<VaultPath> = notes.iter().map(|n| n.path.clone()).collect();
-            for (((n, pd), r), rd) in notes.into_iter().zip(parse_d).zip(rendered).zip(render_d) {
-                if !changed.contains(&n.path) {
-                    entries.push((n, pd, r, rd, false));
-                }
-            }
-            for (path, parsed) in fresh {
-                match parsed {
-                    Some((note, d)) => {
-                        if !old_paths.contains(&path) {
-                            added.push(path.clone());
-                        }
-                        outcome.reparsed += 1;
-                        entries.push((note, d, None, Vec::new(), true));
-                    }
-                    None if old_paths.contains(&path) => removed.push(path),
-                    None => {}
-                }
-            }
-            outcome.removed = removed.len();
-            entries.sort_by(|a, b| a.0.path.cmp(&b.0.path));
-            let mut reparsed = BTreeSet::new();
-            for (i, (n, pd, r, rd, fresh)) in entries.into_iter().enumerate() {
-                self.notes.push(n);
-                self.parse_diagnostics.push(pd);
-                self.rendered.push(r);
-                self.render_diagnostics.push(rd);
-                if fresh {
-                    reparsed.insert(i);
-                }
-            }
-            let files: Vec<VaultPath> = self.attachments.iter().map(|a| a.path.clone()).collect();
-            let (index, index_diags) = index::build_index(&self.notes, &files, self.config.drafts);
-            let old = std::mem::replace(&mut self.index, index);
-            self.set_index_diagnostics(index_diags);
-            let dirty: HashSet<usize> = (0..self.notes.len())
-                .filter(|&i| {
-                    reparsed.contains(&i)
-                        || old_sigs.get(&self.notes[i].path) != Some(&signature(self, i))
-                })
-                .collect();
-            if let ([old_path], [new_path]) = (removed.as_slice(), added.as_slice()) {
-                let old_url = old_url_of.get(old_path).cloned();
-                let new_url = id_of(&self.notes, new_path)
-                    .map(|i| self.index.notes[i].slug.url().as_str().to_string());
-                if let (Some(o), Some(n)) = (old_url, new_url) {
-                    outcome.renamed = Some((o, n));
-                }
-            }
-            let same_notes = added.is_empty() && removed.is_empty();
-            (
-                dirty,
-                if same_notes {
-                    OldIndex::Full(Box::new(old))
-                } else {
-                    OldIndex::None
-                },
-                reparsed,
-            )
+            self.rebuild_index(fresh, &changed, &old_url_of, &mut outcome)
         };
         lap("index", &mut timings);
 
-        // Notes embedding a note rendered again show it: render them too.
         let mut dirty = dirty;
-        let mut queue: Vec<usize> = reparsed.iter().copied().collect();
-        if !queue.is_empty() {
-            let mut embedded_by: HashMap<usize, Vec<usize>> = HashMap::new();
-            for (i, n) in self.notes.iter().enumerate() {
-                for (r, l) in n.links.iter().zip(&self.index.notes[i].links) {
-                    if let (true, Link::Note { id, .. }) = (r.raw.embed, l) {
-                        embedded_by.entry(*id).or_default().push(i);
-                    }
-                }
-            }
-            while let Some(i) = queue.pop() {
-                for &e in embedded_by.get(&i).into_iter().flatten() {
-                    if dirty.insert(e) {
-                        queue.push(e);
-                    }
-                }
-            }
-        }
+        self.embedding(&reparsed, &mut dirty);
         outcome.rerendered = dirty
             .iter()
             .filter(|&&i| self.index.notes[i].published)
@@ -550,6 +459,172 @@ impl Site {
         lap("update", &mut timings);
         self.timings = timings;
         Ok(outcome)
+    }
+
+    /// Reads and parses the changed notes that still exist (`None`: gone).
+    fn reparse(&self, changed: &BTreeSet<&VaultPath>) -> Vec<(VaultPath, Parsed)> {
+        changed
+            .par_iter()
+            .map(|p| {
+                let source = self.content.join(p.as_str());
+                if !source.is_file() {
+                    return ((*p).clone(), None);
+                }
+                let (note, mut d) = scan::read_note((*p).clone(), &source);
+                let parsed = note.map(|n| {
+                    let (note, pd) = parse::parse_note(&n);
+                    d.extend(pd);
+                    (note, d)
+                });
+                ((*p).clone(), parsed)
+            })
+            .collect()
+    }
+
+    /// The same notes, the same names: swaps the notes in and resolves
+    /// again only what can have changed. Returns the notes to render again,
+    /// what the index said before, and the notes parsed again.
+    fn update_in_place(
+        &mut self,
+        fresh: Vec<(VaultPath, Parsed)>,
+        outcome: &mut Outcome,
+    ) -> (HashSet<usize>, OldIndex, BTreeSet<usize>) {
+        let id_of = |notes: &[Note], p: &VaultPath| notes.binary_search_by(|n| n.path.cmp(p)).ok();
+        let mut ids = BTreeSet::new();
+        for (p, parsed) in fresh {
+            if let (Some(i), Some((note, d))) = (id_of(&self.notes, &p), parsed) {
+                self.notes[i] = note;
+                self.parse_diagnostics[i] = d;
+                ids.insert(i);
+            }
+        }
+        outcome.reparsed = ids.len();
+        let redo = index::anchored_to(&self.index, &self.notes, &ids);
+        let old_sigs: Vec<(usize, Vec<String>)> =
+            redo.iter().map(|&i| (i, signature(self, i))).collect();
+        let snapshot = Snapshot::of(&self.index, &ids);
+        let diags = index::update_index(&mut self.index, &self.notes, &ids, &redo);
+        self.set_index_diagnostics(diags);
+        let mut dirty: HashSet<usize> = ids.iter().copied().collect();
+        dirty.extend(
+            old_sigs
+                .into_iter()
+                .filter(|(i, sig)| *sig != signature(self, *i))
+                .map(|(i, _)| i),
+        );
+        (dirty, OldIndex::Snapshot(snapshot), ids)
+    }
+
+    /// Notes came, went or changed names: builds the index again. Returns
+    /// what [`Site::update_in_place`] does.
+    fn rebuild_index(
+        &mut self,
+        fresh: Vec<(VaultPath, Parsed)>,
+        changed: &BTreeSet<&VaultPath>,
+        old_url_of: &HashMap<VaultPath, String>,
+        outcome: &mut Outcome,
+    ) -> (HashSet<usize>, OldIndex, BTreeSet<usize>) {
+        let id_of = |notes: &[Note], p: &VaultPath| notes.binary_search_by(|n| n.path.cmp(p)).ok();
+        let old_sigs: HashMap<VaultPath, Vec<String>> = (0..self.notes.len())
+            .map(|i| (self.notes[i].path.clone(), signature(self, i)))
+            .collect();
+        let mut added = Vec::new();
+        let mut removed = Vec::new();
+        // Old entries that did not change, plus the new ones, sorted by path.
+        type Entry = (
+            Note,
+            Vec<Diagnostic>,
+            Option<RenderedNote>,
+            Vec<Diagnostic>,
+            bool,
+        );
+        let mut entries: Vec<Entry> = Vec::with_capacity(self.notes.len() + fresh.len());
+        let notes = std::mem::take(&mut self.notes);
+        let parse_d = std::mem::take(&mut self.parse_diagnostics);
+        let rendered = std::mem::take(&mut self.rendered);
+        let render_d = std::mem::take(&mut self.render_diagnostics);
+        let old_paths: BTreeSet<VaultPath> = notes.iter().map(|n| n.path.clone()).collect();
+        for (((n, pd), r), rd) in notes.into_iter().zip(parse_d).zip(rendered).zip(render_d) {
+            if !changed.contains(&n.path) {
+                entries.push((n, pd, r, rd, false));
+            }
+        }
+        for (path, parsed) in fresh {
+            match parsed {
+                Some((note, d)) => {
+                    if !old_paths.contains(&path) {
+                        added.push(path.clone());
+                    }
+                    outcome.reparsed += 1;
+                    entries.push((note, d, None, Vec::new(), true));
+                }
+                None if old_paths.contains(&path) => removed.push(path),
+                None => {}
+            }
+        }
+        outcome.removed = removed.len();
+        entries.sort_by(|a, b| a.0.path.cmp(&b.0.path));
+        let mut reparsed = BTreeSet::new();
+        for (i, (n, pd, r, rd, fresh)) in entries.into_iter().enumerate() {
+            self.notes.push(n);
+            self.parse_diagnostics.push(pd);
+            self.rendered.push(r);
+            self.render_diagnostics.push(rd);
+            if fresh {
+                reparsed.insert(i);
+            }
+        }
+        let files: Vec<VaultPath> = self.attachments.iter().map(|a| a.path.clone()).collect();
+        let (index, index_diags) = index::build_index(&self.notes, &files, self.config.drafts);
+        let old = std::mem::replace(&mut self.index, index);
+        self.set_index_diagnostics(index_diags);
+        let dirty: HashSet<usize> = (0..self.notes.len())
+            .filter(|&i| {
+                reparsed.contains(&i)
+                    || old_sigs.get(&self.notes[i].path) != Some(&signature(self, i))
+            })
+            .collect();
+        if let ([old_path], [new_path]) = (removed.as_slice(), added.as_slice()) {
+            let old_url = old_url_of.get(old_path).cloned();
+            let new_url = id_of(&self.notes, new_path)
+                .map(|i| self.index.notes[i].slug.url().as_str().to_string());
+            if let (Some(o), Some(n)) = (old_url, new_url) {
+                outcome.renamed = Some((o, n));
+            }
+        }
+        let same_notes = added.is_empty() && removed.is_empty();
+        (
+            dirty,
+            if same_notes {
+                OldIndex::Full(Box::new(old))
+            } else {
+                OldIndex::None
+            },
+            reparsed,
+        )
+    }
+
+    /// Adds to `dirty` the notes embedding one parsed again, directly or
+    /// through other embeds: they show it, so they are rendered again too.
+    fn embedding(&self, reparsed: &BTreeSet<usize>, dirty: &mut HashSet<usize>) {
+        let mut queue: Vec<usize> = reparsed.iter().copied().collect();
+        if !queue.is_empty() {
+            let mut embedded_by: HashMap<usize, Vec<usize>> = HashMap::new();
+            for (i, n) in self.notes.iter().enumerate() {
+                for (r, l) in n.links.iter().zip(&self.index.notes[i].links) {
+                    if let (true, Link::Note { id, .. }) = (r.raw.embed, l) {
+                        embedded_by.entry(*id).or_default().push(i);
+                    }
+                }
+            }
+            while let Some(i) = queue.pop() {
+                for &e in embedded_by.get(&i).into_iter().flatten() {
+                    if dirty.insert(e) {
+                        queue.push(e);
+                    }
+                }
+            }
+        }
     }
 
     /// Replaces the index's findings (the scan's stay).
