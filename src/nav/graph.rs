@@ -151,7 +151,6 @@ pub fn initial_layout(v: &SiteView, g: &Graph) -> Vec<(f64, f64)> {
 /// root (the page knows its way there), split like the global graph's.
 /// `None` when the note is unpublished.
 pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option<String> {
-    let idx = v.index;
     let start = g.node_of[id]?;
     let chosen = local_nodes(g, start);
     let mut num = itoa::Buffer::new();
@@ -195,6 +194,17 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         out.push(']');
     }
     out.push_str("],\"e\":[");
+    push_edges(&mut out, g, &chosen);
+    out.push_str("],\"t\":[");
+    push_tags(&mut out, v, g, labels, id, &labelled);
+    out.push_str("]}");
+    Some(out)
+}
+
+/// The links among the `chosen` nodes of a local graph, as pairs of their
+/// places in it, the lower first.
+fn push_edges(out: &mut String, g: &Graph, chosen: &[(usize, u8)]) {
+    let mut num = itoa::Buffer::new();
     // Each shown node's position plus one, in a table of every node kept by
     // the thread and cleared after use: the links are found without hashing.
     thread_local! {
@@ -239,11 +249,25 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
                 }
             }
         }
-        for &(k, _) in &chosen {
+        for &(k, _) in chosen {
             pos[k] = 0;
         }
     });
-    out.push_str("],\"t\":[");
+}
+
+/// The tags of note `id` in its local graph: name, URL and the places of
+/// the shown nodes (`labelled`) that carry each.
+fn push_tags(
+    out: &mut String,
+    v: &SiteView,
+    g: &Graph,
+    labels: &Labels,
+    id: usize,
+    labelled: &[&Label],
+) {
+    let idx = v.index;
+    let mut num = itoa::Buffer::new();
+    let Some(start) = g.node_of[id] else { return };
     let style = v.config.link_style();
     let mut first = true;
     let own = idx.notes[id].tags.iter().filter_map(|k| idx.tags.get(k));
@@ -269,8 +293,6 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         }
         out.push_str("]]");
     }
-    out.push_str("]}");
-    Some(out)
 }
 
 /// A JSON string literal, `<` escaped (safe inside `<script>`).

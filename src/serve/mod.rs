@@ -45,6 +45,40 @@ pub struct ServeOptions {
 /// for an edit costs no string copies).
 pub type Files = HashMap<Arc<str>, Bytes>;
 
+/// The files to serve after an emit wrote `written` over `old`, the paths
+/// whose bytes changed and those no longer served. A `partial` emit wrote
+/// only the pages it changed: the others stay.
+fn merge_files(
+    old: &Files,
+    written: BTreeMap<String, Vec<u8>>,
+    partial: bool,
+) -> (Files, Vec<String>, Vec<String>) {
+    let changed: Vec<String> = written
+        .iter()
+        .filter(|(k, v)| old.get(k.as_str()).map(|b| b.as_ref()) != Some(v.as_slice()))
+        .map(|(k, _)| k.clone())
+        .collect();
+    if partial {
+        let mut new = old.clone();
+        for k in &changed {
+            if let Some(v) = written.get(k) {
+                new.insert(Arc::from(k.as_str()), Bytes::from(v.clone()));
+            }
+        }
+        return (new, changed, Vec::new());
+    }
+    let new: Files = written
+        .into_iter()
+        .map(|(k, v)| (Arc::from(k), Bytes::from(v)))
+        .collect();
+    let removed: Vec<String> = old
+        .keys()
+        .filter(|k| !new.contains_key(*k))
+        .map(|k| k.to_string())
+        .collect();
+    (new, changed, removed)
+}
+
 /// State shared between the builder and the server.
 pub struct Shared {
     /// The files served and their version (see [`Version`]), swapped together.
@@ -292,32 +326,7 @@ impl Builder {
         }
         self.behind = false;
         let written = sink.files.into_inner().unwrap_or_default();
-        let changed: Vec<String> = written
-            .iter()
-            .filter(|(k, v)| old.get(k.as_str()).map(|b| b.as_ref()) != Some(v.as_slice()))
-            .map(|(k, _)| k.clone())
-            .collect();
-        let (new, removed) = if only.is_some() {
-            // Pages not written again are unchanged: keep them.
-            let mut new = HashMap::clone(&old);
-            for k in &changed {
-                if let Some(v) = written.get(k) {
-                    new.insert(Arc::from(k.as_str()), Bytes::from(v.clone()));
-                }
-            }
-            (new, Vec::new())
-        } else {
-            let new: Files = written
-                .into_iter()
-                .map(|(k, v)| (Arc::from(k), Bytes::from(v)))
-                .collect();
-            let removed: Vec<String> = old
-                .keys()
-                .filter(|k| !new.contains_key(*k))
-                .map(|k| k.to_string())
-                .collect();
-            (new, removed)
-        };
+        let (new, changed, removed) = merge_files(&old, written, only.is_some());
         let pages = new.keys().filter(|k| k.ends_with(".html")).count();
         let css_only = css_only && changed.iter().all(|c| c.ends_with(".css"));
         let mut build = 0;
@@ -327,7 +336,7 @@ impl Builder {
         }
         self.set_status(status);
         let file = |u: String| format!("{u}index.html");
-        let msg = Reload {
+        self.announce(&Reload {
             r#type: "reload",
             version: Version {
                 boot: self.shared.boot,
@@ -338,10 +347,7 @@ impl Builder {
             removed,
             renamed: renamed.map(|(a, b)| (file(a), file(b))),
             css_only,
-        };
-        if let Ok(json) = serde_json::to_string(&msg) {
-            let _ = self.shared.events.send(Arc::new(json));
-        }
+        });
         let warnings = site
             .diagnostics
             .iter()
@@ -353,6 +359,13 @@ impl Builder {
             changed.len(),
             if warnings == 1 { "" } else { "s" }
         );
+    }
+
+    /// Tells browsers what changed.
+    fn announce(&self, msg: &Reload) {
+        if let Ok(json) = serde_json::to_string(msg) {
+            let _ = self.shared.events.send(Arc::new(json));
+        }
     }
 
     /// Records the status and tells browsers, when it changed.
