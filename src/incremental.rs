@@ -466,7 +466,7 @@ impl Site {
         changed
             .par_iter()
             .map(|p| {
-                let source = self.content.join(p.as_str());
+                let source = scan::disk_path(&self.content, p);
                 if !source.is_file() {
                     return ((*p).clone(), None);
                 }

@@ -16,17 +16,16 @@
 //! `build`. Every problem is a [`diagnostics::Diagnostic`]; a policy from the
 //! configuration decides which ones are errors.
 
+pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod emit;
-pub mod fix;
 pub mod frontmatter;
 pub mod highlight;
 pub mod html;
 pub mod incremental;
 pub mod index;
 pub mod init;
-pub mod lints;
 pub mod markdown;
 pub mod math;
 pub mod memory;
@@ -37,7 +36,6 @@ pub mod output;
 pub mod parse;
 pub mod paths;
 pub mod render;
-pub mod report;
 pub mod resolve;
 pub mod sanitize;
 pub mod scan;
@@ -49,7 +47,7 @@ pub mod templates;
 pub mod view;
 
 use config::Config;
-use diagnostics::{paint, plural, sort_diagnostics, Diagnostic, Kind, Level, Policy};
+use diagnostics::{paint, plural, sort_diagnostics, Diagnostic, Level, Policy};
 use emit::{EmitOptions, Emitted, Sink};
 use index::Index;
 use parse::Note;
@@ -413,52 +411,6 @@ pub fn build_in_memory(
     sort_diagnostics(&mut site.diagnostics);
     let files = sink.files.into_inner().unwrap_or_default();
     Ok((site, files))
-}
-
-/// Stages 1-5 only, without highlighting: every finding a build would
-/// report, and nothing written. [`check`] adds the lints to it.
-pub fn analyze(root: &Path, o: &Overrides) -> Result<Site, Diagnostic> {
-    let config = load_config(root, o)?;
-    templates::Theme::load(root, &config.theme)?;
-    // Highlighting finds nothing to report: skip it.
-    load(root, config, false, RenderMode::Reporting)
-}
-
-/// What `isokb check` is asked for.
-#[derive(Debug, Clone, Default)]
-pub struct CheckOptions {
-    /// The configuration's overrides (`--drafts`, `--strict`).
-    pub overrides: Overrides,
-    /// Kinds whose findings are errors (`--deny`; wins over `warn`).
-    pub deny: Vec<Kind>,
-    /// Kinds whose findings are warnings (`--warn`).
-    pub warn: Vec<Kind>,
-    /// Also report informational findings (`--verbose`).
-    pub verbose: bool,
-}
-
-/// The outcome of `isokb check`.
-pub struct Checked {
-    /// The site as checked, the levels of the options in its configuration.
-    pub site: Site,
-    /// What the command prints.
-    pub report: report::Report,
-}
-
-/// `isokb check`: the findings of [`analyze`] and of the [`lints`], at the
-/// levels of `site.toml` and of the options, as a report.
-pub fn check(root: &Path, opts: &CheckOptions) -> Result<Checked, Diagnostic> {
-    let start = Instant::now();
-    let mut site = analyze(root, &opts.overrides)?;
-    for (kinds, level) in [(&opts.warn, Level::Warning), (&opts.deny, Level::Error)] {
-        for k in kinds {
-            site.config.diagnostics.insert(k.name().to_string(), level);
-        }
-    }
-    lints::apply(&mut site);
-    let mut report = report::Report::new(&site, opts.verbose);
-    report.elapsed = Some(start.elapsed());
-    Ok(Checked { site, report })
 }
 
 /// The findings the policy shows, with their levels.

@@ -1,8 +1,8 @@
 //! The `isokb` command line: parses flags, calls the library, prints, exits.
 
 use clap::{Parser, Subcommand};
+use isokb::check::report::Format;
 use isokb::diagnostics::{Diagnostic, Kind, Level, Printer};
-use isokb::report::Format;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -134,7 +134,7 @@ fn main() -> ExitCode {
             deny,
             warn,
         } => {
-            let opts = isokb::CheckOptions {
+            let opts = isokb::check::Options {
                 overrides: common.overrides(),
                 deny,
                 warn,
@@ -193,10 +193,10 @@ fn run_build(p: &Printer, root: &Path, o: &isokb::Overrides) -> Result<ExitCode,
 fn run_check(
     p: &Printer,
     root: &Path,
-    opts: &isokb::CheckOptions,
+    opts: &isokb::check::Options,
     format: Format,
 ) -> Result<ExitCode, Diagnostic> {
-    let checked = isokb::check(root, opts)?;
+    let checked = isokb::check::run(root, opts)?;
     let printed = checked.report.printed(format, p.color, p.quiet);
     print!("{}", printed.stdout);
     eprint!("{}", printed.stderr);
@@ -207,19 +207,19 @@ fn run_check(
 }
 
 fn run_fix(p: &Printer, root: &Path, dry_run: bool) -> Result<ExitCode, Diagnostic> {
-    let plan = isokb::fix::plan(root, &isokb::Overrides::default())?;
+    let plan = isokb::check::fix::plan(root, &isokb::Overrides::default())?;
     if p.verbose {
         for d in &plan.skipped {
             eprintln!("skipped {}: {}", d.path, d.message);
         }
     }
-    let mut tally = isokb::fix::Tally {
+    let mut tally = isokb::check::fix::Tally {
         dry_run,
         ..Default::default()
     };
     for f in &plan.files {
         print!("{}", f.diff());
-        let outcome = (!dry_run).then(|| isokb::fix::apply(f));
+        let outcome = (!dry_run).then(|| isokb::check::fix::apply(f));
         match tally.add(f, outcome.as_ref()) {
             Some(failure) => p.print(Level::Error, &failure),
             None if !p.quiet => eprintln!("{}", f.done_line(dry_run, p.color)),

@@ -11,6 +11,7 @@ use crate::paths::VaultPath;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use unicode_normalization::UnicodeNormalization;
 use walkdir::WalkDir;
 
 /// A Markdown note's source, as read from disk.
@@ -297,6 +298,31 @@ pub fn decode(mut bytes: Vec<u8>, path: &VaultPath) -> (Option<String>, Option<D
             (Some(String::from_utf8_lossy(bytes).into_owned()), Some(d))
         }
     }
+}
+
+/// The on-disk file of a vault path. Vault paths are NFC; on a filesystem
+/// that keeps NFD names (files from macOS), each component is looked up.
+pub fn disk_path(content: &Path, path: &VaultPath) -> PathBuf {
+    let direct = content.join(path.as_str());
+    if direct.exists() {
+        return direct;
+    }
+    let mut p = content.to_path_buf();
+    for part in path.as_str().split('/') {
+        let exact = p.join(part);
+        if exact.exists() {
+            p = exact;
+            continue;
+        }
+        let found = std::fs::read_dir(&p).ok().and_then(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.file_name())
+                .find(|name| name.to_str().is_some_and(|n| n.nfc().eq(part.chars())))
+        });
+        p = p.join(found.unwrap_or_else(|| part.into()));
+    }
+    p
 }
 
 #[cfg(test)]

@@ -399,7 +399,7 @@ fn check_finds_what_the_full_render_finds() {
     );
     let config = isokb::load_config(dir.path(), &Default::default()).unwrap();
     let full = isokb::load_site(dir.path(), config).unwrap();
-    let checked = isokb::analyze(dir.path(), &Default::default()).unwrap();
+    let checked = isokb::check::analyze(dir.path(), &Default::default()).unwrap();
     let show = |s: &isokb::Site| -> Vec<String> {
         s.diagnostics
             .iter()
@@ -433,12 +433,12 @@ fn the_library_check_applies_levels_and_lints_and_reports_them() {
             ("content/Lonely.md", "# Lonely\n\nNo one links here.\n"),
         ],
     );
-    let opts = isokb::CheckOptions {
+    let opts = isokb::check::Options {
         deny: vec![Kind::BrokenLink],
         verbose: true,
         ..Default::default()
     };
-    let checked = isokb::check(dir.path(), &opts).unwrap();
+    let checked = isokb::check::run(dir.path(), &opts).unwrap();
     let report = &checked.report;
     let levels: Vec<(Kind, Level)> = report
         .findings
@@ -452,7 +452,7 @@ fn the_library_check_applies_levels_and_lints_and_reports_them() {
     // A lint, at its default level, shown because of `verbose`.
     assert!(levels.contains(&(Kind::Orphan, Level::Info)), "{levels:?}");
     assert!(report.failed());
-    let printed = report.printed(isokb::report::Format::Human, false, false);
+    let printed = report.printed(isokb::check::report::Format::Human, false, false);
     assert!(printed.stdout.is_empty());
     assert!(
         printed.stderr.contains("Home.md:3:5: error[broken-link]: "),
@@ -463,11 +463,11 @@ fn the_library_check_applies_levels_and_lints_and_reports_them() {
     let last = printed.stderr.lines().last().unwrap();
     assert!(last.starts_with("checked 2 notes in "), "{last}");
     // Without the option, the same link is the warning it is by default.
-    let plain = isokb::check(dir.path(), &Default::default()).unwrap();
+    let plain = isokb::check::run(dir.path(), &Default::default()).unwrap();
     assert!(!plain.report.failed());
     let json = plain
         .report
-        .printed(isokb::report::Format::Json, false, true);
+        .printed(isokb::check::report::Format::Json, false, true);
     assert!(
         json.stdout.contains("\"kind\": \"broken-link\""),
         "{}",

@@ -441,7 +441,7 @@ fn every_hostile_vault_builds_and_checks_cleanly() {
         let name = case.name;
         let v = vault.clone();
         let checked = bounded(name, move || {
-            isokb::analyze(&v, &isokb::Overrides::default())
+            isokb::check::analyze(&v, &isokb::Overrides::default())
         });
         let site = checked.unwrap_or_else(|d| {
             panic!(

@@ -186,20 +186,23 @@ fn read_only_files_are_reported_and_left_alone() {
 #[test]
 fn files_changed_during_the_run_are_not_overwritten() {
     let dir = link_vault();
-    let plan = isokb::fix::plan(dir.path(), &isokb::Overrides::default()).unwrap();
+    let plan = isokb::check::fix::plan(dir.path(), &isokb::Overrides::default()).unwrap();
     assert_eq!(plan.files.len(), 1);
     let f = &plan.files[0];
     assert_eq!(f.after, LINKS_FIXED.as_bytes());
     // Someone saves the note between the plan and the write.
     let edited = format!("{LINKS}A new line.\r\n");
     std::fs::write(&f.file, &edited).unwrap();
-    assert!(matches!(isokb::fix::apply(f), isokb::fix::Outcome::Changed));
+    assert!(matches!(
+        isokb::check::fix::apply(f),
+        isokb::check::fix::Outcome::Changed
+    ));
     assert_eq!(read(dir.path(), "Links.md"), edited.as_bytes());
     // A fresh plan picks the new text up.
-    let plan = isokb::fix::plan(dir.path(), &isokb::Overrides::default()).unwrap();
+    let plan = isokb::check::fix::plan(dir.path(), &isokb::Overrides::default()).unwrap();
     assert!(matches!(
-        isokb::fix::apply(&plan.files[0]),
-        isokb::fix::Outcome::Written
+        isokb::check::fix::apply(&plan.files[0]),
+        isokb::check::fix::Outcome::Written
     ));
     assert_eq!(
         String::from_utf8(read(dir.path(), "Links.md")).unwrap(),

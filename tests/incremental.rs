@@ -378,3 +378,33 @@ fn edits_on_a_small_site_give_what_a_full_build_gives() {
     let mut run = Run::new(40);
     edits(&mut run, false);
 }
+
+#[test]
+fn a_note_whose_file_name_is_decomposed_is_read_again_after_an_edit() {
+    // Files from macOS keep decomposed (NFD) names; vault paths are NFC.
+    let mut run = Run::new(40);
+    let nfd = "Re\u{301}union.md";
+    let nfc = "R\u{e9}union.md";
+    run.step(
+        "add a note with an NFD name",
+        |c| std::fs::write(c.join(nfd), "# Réunion\n\nPremier texte. [[n001]]\n").unwrap(),
+        &[nfc],
+    );
+    assert!(
+        run.site.notes.iter().any(|n| n.path.as_str() == nfc),
+        "the note was not read"
+    );
+    run.step(
+        "edit it",
+        |c| replace(c, nfd, "Premier texte", "Second texte"),
+        &[nfc],
+    );
+    let i = run
+        .site
+        .notes
+        .iter()
+        .position(|n| n.path.as_str() == nfc)
+        .expect("the note is still there");
+    let html = &run.site.rendered[i].as_ref().unwrap().html;
+    assert!(html.contains("Second texte"), "{html}");
+}

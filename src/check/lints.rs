@@ -336,7 +336,7 @@ fn declared_types(content: &Path) -> BTreeMap<String, PropType> {
 
 /// The typed top-level properties of one note, with the position of each value.
 fn note_properties(content: &Path, path: &VaultPath) -> Vec<(String, PropType, Position, String)> {
-    let file = crate::fix::disk_path(content, path);
+    let file = crate::scan::disk_path(content, path);
     let (Some(src), _) = crate::scan::read_note(path.clone(), &file) else {
         return Vec::new();
     };

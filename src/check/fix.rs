@@ -29,7 +29,6 @@ use std::io::Write;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
-use unicode_normalization::UnicodeNormalization;
 
 /// One repair made in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,31 +253,6 @@ pub fn plan(root: &Path, o: &Overrides) -> Result<Plan, Diagnostic> {
     Ok(plan)
 }
 
-/// The on-disk file of a vault path. Vault paths are NFC; on a filesystem
-/// that keeps NFD names (files from macOS), each component is looked up.
-pub fn disk_path(content: &Path, path: &VaultPath) -> PathBuf {
-    let direct = content.join(path.as_str());
-    if direct.exists() {
-        return direct;
-    }
-    let mut p = content.to_path_buf();
-    for part in path.as_str().split('/') {
-        let exact = p.join(part);
-        if exact.exists() {
-            p = exact;
-            continue;
-        }
-        let found = std::fs::read_dir(&p).ok().and_then(|entries| {
-            entries
-                .flatten()
-                .map(|e| e.file_name())
-                .find(|name| name.to_str().is_some_and(|n| n.nfc().eq(part.chars())))
-        });
-        p = p.join(found.unwrap_or_else(|| part.into()));
-    }
-    p
-}
-
 /// A note's file as read for fixing.
 struct Source {
     path: VaultPath,
@@ -293,7 +267,7 @@ struct Source {
 
 impl Source {
     fn read(content: &Path, path: &VaultPath) -> Result<Source, Diagnostic> {
-        let file = disk_path(content, path);
+        let file = scan::disk_path(content, path);
         let skip = |why: String| Diagnostic::new(crate::diagnostics::Kind::Io, path.as_str(), why);
         let meta = std::fs::symlink_metadata(&file)
             .map_err(|e| skip(format!("cannot read the note: {e}")))?;
