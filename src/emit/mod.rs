@@ -15,7 +15,7 @@ use crate::html::escape;
 use crate::index::Link;
 use crate::markdown::{split_wikilinks, Piece};
 use crate::paths::{name_key, relative_url, LinkStyle, Slug, UrlPath};
-use crate::render::{RenderedNote, TocEntry};
+use crate::render::{link_tags, RenderedNote, TocEntry};
 use crate::templates::{words, Theme};
 pub use crate::view::SiteView;
 use rayon::prelude::*;
@@ -951,28 +951,12 @@ impl<'a> Emitter<'a> {
                 Piece::Text(t) => out.push_str(&escape(&t)),
                 Piece::Link(raw, label) => {
                     let shown = escape(label.as_deref().unwrap_or(&raw.target));
-                    match links.get(*k) {
-                        Some(Link::Note { id, fragment }) => {
-                            let frag = fragment
-                                .as_deref()
-                                .map(|f| format!("#{}", escape(f)))
-                                .unwrap_or_default();
-                            out.push_str(&format!(
-                                "<a class=\"internal\" href=\"{}{frag}\">{shown}</a>",
-                                escape(&self.url(depth, &self.v.index.note_url(*id)))
-                            ));
-                        }
-                        Some(Link::File { id }) => out.push_str(&format!(
-                            "<a class=\"internal file\" href=\"{}\">{shown}</a>",
-                            escape(&self.url(depth, &self.v.index.files[*id].url))
-                        )),
-                        Some(Link::Unpublished) => out
-                            .push_str(&format!("<span class=\"unpublished-link\">{shown}</span>")),
-                        _ => out.push_str(&format!(
-                            "<span class=\"broken-link\" title=\"{}\">{shown}</span>",
-                            escape(&format!("missing: {}", raw.target))
-                        )),
-                    }
+                    let link = links.get(*k).unwrap_or(&Link::Broken);
+                    let (open, close) =
+                        link_tags(self.v.index, link, &raw.target, depth, self.style, None);
+                    out.push_str(&open);
+                    out.push_str(&shown);
+                    out.push_str(close);
                     *k += 1;
                 }
             }

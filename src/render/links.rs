@@ -8,9 +8,9 @@
 use super::{render_range, Page, MAX_EMBED_DEPTH};
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::html::escape;
-use crate::index::Link;
+use crate::index::{Index, Link};
 use crate::markdown::{internal_ref, plain_text, RawRef};
-use crate::paths::UrlPath;
+use crate::paths::{relative_url, LinkStyle, UrlPath};
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// How many internal references are in `events` (to offset a slice).
@@ -114,27 +114,48 @@ fn wiki_label(raw: &RawRef) -> String {
 }
 
 fn link_open(page: &Page, id: usize, link: &Link, raw: &RawRef) -> (String, &'static str) {
-    let index = page.ctx.index;
+    let own = (page.chain.len() == 1).then_some(id);
+    link_tags(
+        page.ctx.index,
+        link,
+        &raw.target,
+        page.depth,
+        page.ctx.style,
+        own,
+    )
+}
+
+/// The tags around a link's text, the one markup of links for note bodies
+/// and property values: `<a>` to a note or a file (URLs relative to a page
+/// `depth` folders down), or a `<span>` for an unpublished or missing
+/// `target`. A link from note `own` to one of its own headings is a bare
+/// `#fragment`.
+pub fn link_tags(
+    index: &Index,
+    link: &Link,
+    target: &str,
+    depth: usize,
+    style: LinkStyle,
+    own: Option<usize>,
+) -> (String, &'static str) {
     match link {
-        Link::Note {
-            id: target,
-            fragment,
-        } => {
+        Link::Note { id: to, fragment } => {
             let frag = fragment
                 .as_deref()
                 .map(|f| format!("#{}", escape(f)))
                 .unwrap_or_default();
-            let href = if *target == id && page.chain.len() == 1 && !frag.is_empty() {
+            let href = if Some(*to) == own && !frag.is_empty() {
                 frag
             } else {
-                format!("{}{frag}", escape(&page.url(&index.note_url(*target))))
+                let url = relative_url(depth, &index.note_url(*to), style);
+                format!("{}{frag}", escape(&url))
             };
             (format!("<a class=\"internal\" href=\"{href}\">"), "</a>")
         }
         Link::File { id: f } => (
             format!(
                 "<a class=\"internal file\" href=\"{}\">",
-                escape(&page.url(&index.files[*f].url))
+                escape(&relative_url(depth, &index.files[*f].url, style))
             ),
             "</a>",
         ),
@@ -142,7 +163,7 @@ fn link_open(page: &Page, id: usize, link: &Link, raw: &RawRef) -> (String, &'st
         Link::Broken => (
             format!(
                 "<span class=\"broken-link\" title=\"{}\">",
-                escape(&format!("missing: {}", raw.target))
+                escape(&format!("missing: {target}"))
             ),
             "</span>",
         ),

@@ -17,6 +17,7 @@ mod footnotes;
 mod headings;
 mod inline;
 mod links;
+pub use links::link_tags;
 mod math;
 mod tasks;
 
