@@ -316,7 +316,7 @@ fn local_graphs(
             let shown = crate::index::graph::local_nodes(g, start);
             if shown
                 .iter()
-                .any(|&(k, _)| retitled_notes.contains(&g.notes[k]))
+                .any(|&(k, _)| retitled_notes.contains(&g.notes[k].0))
             {
                 t.notes.insert(p);
             }
@@ -613,7 +613,7 @@ impl Site {
             for (i, n) in self.notes.iter().enumerate() {
                 for (r, l) in n.links.iter().zip(&self.index.notes[i].links) {
                     if let (true, Link::Note { id, .. }) = (r.raw.embed, l) {
-                        embedded_by.entry(*id).or_default().push(i);
+                        embedded_by.entry(id.0).or_default().push(i);
                     }
                 }
             }

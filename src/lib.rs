@@ -23,6 +23,7 @@ pub mod emit;
 pub mod frontmatter;
 pub mod highlight;
 pub mod html;
+pub mod ids;
 pub mod incremental;
 pub mod index;
 pub mod init;

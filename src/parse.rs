@@ -366,6 +366,8 @@ pub fn value_texts_deep(v: &Value) -> Vec<String> {
     }
 }
 
+crate::indexed_by!(crate::ids::NoteId => Note);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,7 @@
 //! one in the linking note's folder wins, then the shortest path. Used by the
 //! index stage; knows nothing of rendering.
 
+use crate::ids::{FileId, NoteId};
 use crate::paths::{join_relative, name_key, strip_md};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -14,10 +15,10 @@ use std::collections::HashMap;
 /// What a target can name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Target {
-    /// A note, by its index in the vault's note list.
-    Note(usize),
-    /// An attachment, by its index in the vault's attachment list.
-    File(usize),
+    /// A note.
+    Note(NoteId),
+    /// An attachment.
+    File(FileId),
 }
 
 /// How a target was found.
@@ -85,13 +86,13 @@ impl NameTable {
             })
             .collect();
         for (i, (key, aliases)) in keys.into_iter().enumerate() {
-            let idx = t.push(Target::Note(i), key);
+            let idx = t.push(Target::Note(NoteId(i)), key);
             for a in aliases {
                 t.by_alias.entry(a).or_default().push(idx);
             }
         }
         for (i, path) in files.into_iter().enumerate() {
-            t.push(Target::File(i), name_key(path));
+            t.push(Target::File(FileId(i)), name_key(path));
         }
         t
     }
@@ -322,30 +323,30 @@ mod tests {
         use Rule::*;
         use Target::*;
         let cases: Vec<(&str, &str, (Target, Rule, usize))> = vec![
-            ("ISO", "", (Note(1), Suffix, 0)),
-            ("iso", "x", (Note(1), Suffix, 0)),
-            ("ISO.md", "", (Note(1), Suffix, 0)),
-            ("Organisations/ISO", "", (Note(1), Path, 0)),
-            ("/Organisations/ISO.md", "", (Note(1), Path, 0)),
+            ("ISO", "", (Note(NoteId(1)), Suffix, 0)),
+            ("iso", "x", (Note(NoteId(1)), Suffix, 0)),
+            ("ISO.md", "", (Note(NoteId(1)), Suffix, 0)),
+            ("Organisations/ISO", "", (Note(NoteId(1)), Path, 0)),
+            ("/Organisations/ISO.md", "", (Note(NoteId(1)), Path, 0)),
             (
                 "International Organization for Standardization",
                 "",
-                (Note(1), Alias, 0),
+                (Note(NoteId(1)), Alias, 0),
             ),
-            ("qualité/réunion du 3 mai", "", (Note(2), Path, 0)),
-            ("Re\u{301}union du 3 mai", "", (Note(2), Suffix, 0)),
-            ("sub/note", "", (Note(3), Suffix, 0)),
-            ("note", "b", (Note(4), Relative, 0)),
-            ("note", "a/sub", (Note(3), Relative, 0)),
-            ("note", "a", (Note(4), Suffix, 2)),
-            ("note", "z", (Note(4), Suffix, 2)),
-            ("../note", "b/c", (Note(4), Relative, 0)),
-            ("deep/note", "b", (Note(5), Suffix, 0)),
-            ("Org", "", (Note(6), Alias, 1)),
-            ("v1.2", "", (Note(7), Path, 0)),
-            ("Pasted image 1.png", "", (File(0), Suffix, 0)),
-            ("images/Pasted image 1.png", "", (File(0), Path, 0)),
-            ("guide.pdf", "", (File(1), Suffix, 0)),
+            ("qualité/réunion du 3 mai", "", (Note(NoteId(2)), Path, 0)),
+            ("Re\u{301}union du 3 mai", "", (Note(NoteId(2)), Suffix, 0)),
+            ("sub/note", "", (Note(NoteId(3)), Suffix, 0)),
+            ("note", "b", (Note(NoteId(4)), Relative, 0)),
+            ("note", "a/sub", (Note(NoteId(3)), Relative, 0)),
+            ("note", "a", (Note(NoteId(4)), Suffix, 2)),
+            ("note", "z", (Note(NoteId(4)), Suffix, 2)),
+            ("../note", "b/c", (Note(NoteId(4)), Relative, 0)),
+            ("deep/note", "b", (Note(NoteId(5)), Suffix, 0)),
+            ("Org", "", (Note(NoteId(6)), Alias, 1)),
+            ("v1.2", "", (Note(NoteId(7)), Path, 0)),
+            ("Pasted image 1.png", "", (File(FileId(0)), Suffix, 0)),
+            ("images/Pasted image 1.png", "", (File(FileId(0)), Path, 0)),
+            ("guide.pdf", "", (File(FileId(1)), Suffix, 0)),
         ];
         for (target, from, want) in cases {
             assert_eq!(

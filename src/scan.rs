@@ -325,6 +325,8 @@ pub fn disk_path(content: &Path, path: &VaultPath) -> PathBuf {
     p
 }
 
+crate::indexed_by!(crate::ids::FileId => Attachment, VaultPath);
+
 #[cfg(test)]
 mod tests {
     use super::*;

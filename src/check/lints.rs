@@ -10,6 +10,7 @@
 
 use crate::diagnostics::{Diagnostic, Kind, Position};
 use crate::frontmatter::{self, Value};
+use crate::ids::FileId;
 use crate::index::Link;
 use crate::paths::VaultPath;
 use crate::Site;
@@ -118,7 +119,7 @@ fn folder_notes(site: &Site) -> HashSet<usize> {
 
 /// Attachments that no note, published or not, links to or embeds.
 pub fn unused_attachments(site: &Site) -> Vec<Diagnostic> {
-    let used: HashSet<usize> = site
+    let used: HashSet<FileId> = site
         .index
         .notes
         .iter()
@@ -136,7 +137,7 @@ pub fn unused_attachments(site: &Site) -> Vec<Diagnostic> {
     site.attachments
         .iter()
         .enumerate()
-        .filter(|(i, _)| !used.contains(i))
+        .filter(|(i, _)| !used.contains(&FileId(*i)))
         .map(|(_, a)| {
             Diagnostic::new(
                 Kind::UnusedAttachment,

@@ -3,6 +3,7 @@
 //! HTML renderer; unpublished notes are never nodes. What the pages draw of
 //! it is [`crate::nav::graph`].
 
+use crate::ids::NoteId;
 use rayon::prelude::*;
 
 /// Most nodes a local graph shows (the note, then its neighbours by degree).
@@ -12,8 +13,8 @@ const _: () = assert!(LOCAL_MAX_NODES < 255, "positions are kept in a byte");
 /// The link graph of the published notes, undirected.
 #[derive(Debug, Default)]
 pub struct Graph {
-    /// Note index of each node.
-    pub notes: Vec<usize>,
+    /// The note of each node.
+    pub notes: Vec<NoteId>,
     /// Node of each note (`None` when unpublished).
     pub node_of: Vec<Option<usize>>,
     /// Neighbours of each node, sorted, without repeats or self-links.
@@ -104,7 +105,7 @@ impl Graph {
             .collect();
         let (adj, by_rank) = rayon::join(|| Lists::new(&adj), || Lists::new(&by_rank));
         Graph {
-            notes,
+            notes: notes.into_iter().map(NoteId).collect(),
             node_of,
             adj,
             by_rank,

@@ -9,6 +9,7 @@
 pub mod graph;
 
 use crate::diagnostics::{Diagnostic, Kind, Position};
+use crate::ids::{FileId, NoteId};
 use crate::markdown::is_valid_tag;
 use crate::parse::{LinkRef, Note};
 use crate::paths::{name_key, slugify, Slug, UrlPath, VaultPath};
@@ -24,15 +25,15 @@ pub const RESERVED: &[&str] = &["tags", "_static", "graph"];
 pub enum Link {
     /// A published note, with the element id to jump to.
     Note {
-        /// The note's index.
-        id: usize,
+        /// The note.
+        id: NoteId,
         /// The anchor (`role-et-missions`, `^block`), when it exists in the target.
         fragment: Option<String>,
     },
     /// An attachment.
     File {
-        /// The attachment's index.
-        id: usize,
+        /// The attachment.
+        id: FileId,
     },
     /// A note that exists but is not published: shown as plain text.
     Unpublished,
@@ -283,7 +284,8 @@ pub fn anchored_to(index: &Index, notes: &[Note], changed: &BTreeSet<usize>) -> 
             .zip(&note.links)
             .chain(info.property_links.iter().zip(&note.property_links))
             .any(|(l, r)| {
-                matches!(l, Link::Note { id, .. } if changed.contains(id)) && r.raw.anchor.is_some()
+                matches!(l, Link::Note { id, .. } if changed.contains(&id.0))
+                    && r.raw.anchor.is_some()
             });
         if hit {
             redo.insert(i);
@@ -552,7 +554,7 @@ fn outlinks_of(info: &NoteInfo, i: usize) -> Vec<usize> {
         .iter()
         .chain(&info.property_links)
         .filter_map(|l| match l {
-            Link::Note { id, .. } if *id != i => Some(*id),
+            Link::Note { id, .. } if id.0 != i => Some(id.0),
             _ => None,
         })
         .collect();
@@ -570,7 +572,7 @@ fn mark_used_files(index: &mut Index, published: &[bool]) {
         }
         for l in info.links.iter().chain(&info.property_links) {
             if let Link::File { id } = l {
-                if let Some(f) = index.files.get_mut(*id) {
+                if let Some(f) = index.files.get_mut(id.0) {
                     f.used = true;
                 }
             }
@@ -633,7 +635,7 @@ fn resolve_one(
     let note = &notes[from];
     let here = || Diagnostic::new(Kind::BrokenLink, note.path.as_str(), String::new()).at(r.pos);
     let target = if r.raw.target.is_empty() {
-        Target::Note(from)
+        Target::Note(NoteId(from))
     } else {
         match table.resolve_from(&r.raw.target, linking.folder_key) {
             Resolution::Missing => {
@@ -643,7 +645,7 @@ fn resolve_one(
             Resolution::Found { target, others, .. } => {
                 if !others.is_empty() {
                     let name = |t: &Target| match t {
-                        Target::Note(i) => format!("`{}`", notes[*i].path),
+                        Target::Note(i) => format!("`{}`", notes[i.0].path),
                         Target::File(_) => "a file".to_string(),
                     };
                     let list: Vec<String> = others.iter().map(name).collect();
@@ -664,7 +666,7 @@ fn resolve_one(
     };
     let id = match target {
         Target::File(id) => return Link::File { id },
-        Target::Note(id) => id,
+        Target::Note(id) => id.0,
     };
     if !published[id] {
         let mut d = here();
@@ -709,7 +711,10 @@ fn resolve_one(
             }
             found
         });
-    Link::Note { id, fragment }
+    Link::Note {
+        id: NoteId(id),
+        fragment,
+    }
 }
 
 /// Finds the element id of `#Heading`, `#H1#H2` or `#^block` in a note.
@@ -969,6 +974,9 @@ fn collect_aliases(notes: &[Note], index: &mut Index, diags: &mut Vec<Diagnostic
     index.redirects = redirects;
 }
 
+crate::indexed_by!(NoteId => NoteInfo);
+crate::indexed_by!(FileId => FileInfo);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1039,26 +1047,26 @@ mod tests {
         assert_eq!(
             l[0],
             Link::Note {
-                id: 1,
+                id: NoteId(1),
                 fragment: Some("role-et-missions".into())
             }
         );
         assert_eq!(
             l[1],
             Link::Note {
-                id: 1,
+                id: NoteId(1),
                 fragment: Some("^blk".into())
             }
         );
         assert_eq!(
             l[2],
             Link::Note {
-                id: 1,
+                id: NoteId(1),
                 fragment: None
             }
         );
         assert_eq!(l[3], Link::Broken);
-        assert_eq!(l[5], Link::File { id: 0 });
+        assert_eq!(l[5], Link::File { id: FileId(0) });
         assert!(index.files[0].used);
         assert_eq!(index.notes[1].backlinks, [0], "drafts are no backlinks");
         assert_eq!(index.notes[4 - 1].links[0], Link::Unpublished);

@@ -69,7 +69,7 @@ pub fn global_js(v: &SiteView, g: &Graph) -> String {
         .notes
         .iter()
         .map(|&i| {
-            let url = relative_url(0, &idx.note_url(i), style);
+            let url = relative_url(0, &idx.note_url(i.0), style);
             let (p, rest) = prefixes.split(&url);
             (v.notes[i].title.as_str(), p, rest.to_string())
         })
@@ -351,7 +351,7 @@ impl Labels {
     fn get(&self, v: &SiteView, g: &Graph, k: usize) -> &Label {
         self.labels[k].get_or_init(|| {
             let i = g.notes[k];
-            let url = relative_url(0, &v.index.note_url(i), v.config.link_style());
+            let url = relative_url(0, &v.index.note_url(i.0), v.config.link_style());
             let (dir, rest) = split_url(&url);
             let (title, dir, rest) = (json_str(&v.notes[i].title), json_str(dir), json_str(rest));
             let dir_hash = rustc_hash::FxBuildHasher.hash_one(&dir);

@@ -144,10 +144,10 @@ pub fn link_tags(
                 .as_deref()
                 .map(|f| format!("#{}", escape(f)))
                 .unwrap_or_default();
-            let href = if Some(*to) == own && !frag.is_empty() {
+            let href = if Some(to.0) == own && !frag.is_empty() {
                 frag
             } else {
-                let url = relative_url(depth, &index.note_url(*to), style);
+                let url = relative_url(depth, &index.note_url(to.0), style);
                 format!("{}{frag}", escape(&url))
             };
             (format!("<a class=\"internal\" href=\"{href}\">"), "</a>")
@@ -181,7 +181,7 @@ fn embed(page: &mut Page, id: usize, link: &Link, raw: &RawRef, label: &str) -> 
         Link::Note {
             id: target,
             fragment,
-        } => note_embed(page, id, *target, fragment.as_deref(), raw),
+        } => note_embed(page, id, target.0, fragment.as_deref(), raw),
         Link::Unpublished => format!(
             "<span class=\"unpublished-link\">{}</span>",
             escape(&raw.target)
@@ -310,7 +310,7 @@ fn stopped_embed(page: &Page, from: usize, target: usize, raw: &RawRef) -> Diagn
         let links = &ctx.index.notes[a].links;
         (0..links.len())
             .find(|&k| {
-                matches!(links[k], Link::Note { id, .. } if id == b)
+                matches!(links[k], Link::Note { id, .. } if id.0 == b)
                     && ctx.notes[a].links.get(k).is_some_and(|l| l.raw.embed)
             })
             .and_then(|k| ctx.notes[a].links.get(k).map(|l| l.pos))

@@ -206,6 +206,8 @@ pub(crate) fn render_range<'e>(
     html
 }
 
+crate::indexed_by!(crate::ids::NoteId => Option<RenderedNote>);
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
