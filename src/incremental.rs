@@ -8,10 +8,9 @@
 //! keep their rendered HTML.
 
 use crate::diagnostics::Diagnostic;
-use crate::emit::Touched;
+use crate::emit::{Changes, NoteChange, Touched};
 use crate::index::{self, Index, Link};
 use crate::parse::{self, Note};
-use crate::paths::name_key;
 use crate::paths::VaultPath;
 use crate::render::RenderedNote;
 use crate::scan;
@@ -54,29 +53,6 @@ fn face(site: &Site, i: usize) -> Face {
     }
 }
 
-/// The published notes at most `depth` links away from `seeds`, either way.
-fn around(idx: &Index, seeds: &BTreeSet<usize>, depth: u8) -> BTreeSet<usize> {
-    let mut seen: BTreeSet<usize> = seeds
-        .iter()
-        .copied()
-        .filter(|&i| idx.notes.get(i).is_some_and(|n| n.published))
-        .collect();
-    let mut frontier: Vec<usize> = seen.iter().copied().collect();
-    for _ in 0..depth {
-        let mut next = Vec::new();
-        for i in frontier {
-            let n = &idx.notes[i];
-            for &j in n.outlinks.iter().chain(&n.backlinks) {
-                if idx.notes.get(j).is_some_and(|m| m.published) && seen.insert(j) {
-                    next.push(j);
-                }
-            }
-        }
-        frontier = next;
-    }
-    seen
-}
-
 /// Whether the site's shape is the same: the same notes with the same pages,
 /// the same tags, redirects, folders and used attachments.
 fn same_shape(old: &Index, new: &Index) -> bool {
@@ -110,225 +86,48 @@ fn same_shape(old: &Index, new: &Index) -> bool {
             .all(|((pa, a), (pb, b))| pa == pb && a.index_note == b.index_note)
 }
 
-/// The notes of a folder (in order) that the page of the one at `p` lists.
-fn shown_in_window(list: &[usize], p: usize) -> &[usize] {
-    if list.len() <= crate::nav::WINDOW_NOTES {
-        list
-    } else {
-        &list[crate::nav::window(list.len(), p)]
-    }
-}
-
-/// A tag and its ancestors.
-fn with_ancestors(idx: &Index, key: &str, out: &mut BTreeSet<String>) {
-    let mut k = Some(key.to_string());
-    while let Some(cur) = k {
-        k = idx.tags.get(&cur).and_then(|t| t.parent.clone());
-        out.insert(cur);
-    }
-}
-
-/// The pages an edit of the notes in `before` can change (see [`Touched`]).
-/// `dirty` are the notes rendered again. `None` when every page is due.
-fn touched(
+/// What the edit of the notes in `before` changed of them (see
+/// [`Changes`]); `dirty` are the notes rendered again.
+fn changes(
     site: &Site,
     old: &Snapshot,
     before: &HashMap<usize, Face>,
     dirty: &HashSet<usize>,
-) -> Option<Touched> {
+) -> Changes {
     let new = &site.index;
-    let published = new.notes.iter().filter(|n| n.published).count();
-    let full_explorer = published <= crate::nav::FULL_EXPLORER_NOTES;
-    let folder_note = |i: usize| new.folders.values().any(|f| f.index_note == Some(i));
-    let mut t = Touched {
+    let mut c = Changes {
         edited: before.keys().copied().collect(),
-        notes: dirty
+        rendered: dirty
             .iter()
             .copied()
             .filter(|&i| new.notes[i].published)
             .collect(),
-        ..Touched::default()
+        notes: Vec::new(),
+        around_before: old.around.clone(),
     };
-    let mut graph_seeds = BTreeSet::new();
-    let mut retitled_notes = Vec::new();
     for (&x, was) in before {
-        let now = face(site, x);
         let n = &new.notes[x];
-        let (o_outlinks, o_tags) = (&old.outlinks[&x], &old.tags[&x]);
         if !n.published {
             continue;
         }
-        t.notes.insert(x);
-        let retitled = now.title != was.title;
-        if now.aliases != was.aliases {
-            t.redirects_to.insert(x);
-        }
-        if retitled {
-            // The title is in every page's explorer on small sites, and a
-            // folder note's title names its folder everywhere.
-            if full_explorer || Some(x) == new.home || folder_note(x) {
-                return None;
-            }
-            t.redirects_to.insert(x);
-            t.notes.extend(showing_in_folder(site, x, &was.title));
-            retitled_notes.push(x);
-        }
-        let mut old_targets: BTreeSet<usize> = o_outlinks.iter().copied().collect();
+        let now = face(site, x);
+        let old_targets: BTreeSet<usize> = old.outlinks[&x].iter().copied().collect();
         let new_targets: BTreeSet<usize> = n.outlinks.iter().copied().collect();
-        let relinked = old_targets != new_targets;
-        let retagged = *o_tags != n.tags;
-        if now.date != was.date {
-            t.dates = true;
-        }
-        let shown = retitled || now.date != was.date || now.summary != was.summary;
-        old_targets.extend(&new_targets);
-        if shown || relinked || retagged {
-            showing_cards(site, x, &old_targets, o_tags, &mut t);
-        }
-        if relinked {
-            graph_seeds.insert(x);
-            graph_seeds.extend(old_targets.iter().copied());
-        }
-        if retagged {
-            t.tag_index = true;
-            graph_seeds.insert(x);
-            t.notes
-                .extend(carrying_recounted_tags(new, o_tags, &n.tags));
-        }
+        let old_tags = old.tags[&x].clone();
+        c.notes.push(NoteChange {
+            id: x,
+            old_title: (now.title != was.title).then(|| was.title.clone()),
+            date: now.date != was.date,
+            summary: now.summary != was.summary,
+            aliases: now.aliases != was.aliases,
+            relinked: old_targets != new_targets,
+            targets: old_targets.union(&new_targets).copied().collect(),
+            retagged: old_tags != n.tags,
+            old_tags,
+        });
     }
-    local_graphs(site, old, &retitled_notes, &graph_seeds, &mut t);
-    Some(t)
-}
-
-/// The notes whose explorer window or previous/next link shows note `x`,
-/// retitled from `old_title`, before or after it moved in its folder's order.
-fn showing_in_folder(site: &Site, x: usize, old_title: &str) -> Vec<usize> {
-    let new = &site.index;
-    let mut out = Vec::new();
-    let folder = site.notes[x].path.folder();
-    let Some(f) = new.folders.get(folder) else {
-        return out;
-    };
-    let listed: Vec<usize> = f
-        .notes
-        .iter()
-        .copied()
-        .filter(|&i| Some(i) != new.home)
-        .collect();
-    let old_key = name_key(old_title);
-    let order = |key_of_x: &str| {
-        let mut l: Vec<(&str, usize)> = listed
-            .iter()
-            .map(|&i| {
-                let k = if i == x {
-                    key_of_x
-                } else {
-                    new.notes[i].sort_key.as_str()
-                };
-                (k, i)
-            })
-            .collect();
-        l.sort();
-        l.into_iter().map(|(_, i)| i).collect::<Vec<usize>>()
-    };
-    let (before_order, after_order) = (order(&old_key), order(&new.notes[x].sort_key));
-    for (p, &a) in before_order.iter().enumerate() {
-        let pa = after_order.iter().position(|&i| i == a).unwrap_or(p);
-        let old_view = shown_in_window(&before_order, p);
-        let new_view = shown_in_window(&after_order, pa);
-        if old_view != new_view || old_view.contains(&x) || new_view.contains(&x) {
-            out.push(a);
-        }
-    }
-    out
-}
-
-/// The pages showing a card of note `x`: the backlinks on the notes it
-/// links to (`targets`, before and after the edit), its folder's page and
-/// its tags' pages (`old_tags` and its tags now).
-fn showing_cards(
-    site: &Site,
-    x: usize,
-    targets: &BTreeSet<usize>,
-    old_tags: &[String],
-    t: &mut Touched,
-) {
-    let new = &site.index;
-    t.notes.extend(
-        targets
-            .iter()
-            .copied()
-            .filter(|&i| new.notes[i].published && i != x),
-    );
-    let folder = site.notes[x].path.folder();
-    match new.folders.get(folder).and_then(|f| f.index_note) {
-        Some(i) => {
-            t.notes.insert(i);
-        }
-        None if !folder.is_empty() => {
-            t.folders.insert(folder.to_string());
-        }
-        None => {}
-    }
-    for k in old_tags.iter().chain(&new.notes[x].tags) {
-        with_ancestors(new, k, &mut t.tags);
-    }
-}
-
-/// The published notes carrying a tag whose count changed from `old` to
-/// `now` (themes may show it).
-fn carrying_recounted_tags(new: &Index, old: &[String], now: &[String]) -> Vec<usize> {
-    let mut counted = BTreeSet::new();
-    for k in old.iter().chain(now) {
-        if old.contains(k) != now.contains(k) {
-            with_ancestors(new, k, &mut counted);
-        }
-    }
-    (0..new.notes.len())
-        .filter(|&i| {
-            let info = &new.notes[i];
-            info.published && info.tags.iter().any(|k| counted.contains(k))
-        })
-        .collect()
-}
-
-/// The local graphs an edit changes: those showing a retitled note, and,
-/// when links or tags changed around `graph_seeds`, those within two links
-/// of them before and after the edit.
-fn local_graphs(
-    site: &Site,
-    old: &Snapshot,
-    retitled_notes: &[usize],
-    graph_seeds: &BTreeSet<usize>,
-    t: &mut Touched,
-) {
-    let new = &site.index;
-    if !retitled_notes.is_empty() {
-        // Local graphs showing a retitled note show its title.
-        t.graph = true;
-        let g = &new.graph;
-        let candidates = around(new, &retitled_notes.iter().copied().collect(), 2);
-        for p in candidates {
-            if t.notes.contains(&p) {
-                continue;
-            }
-            let Some(start) = g.node_of[p] else { continue };
-            let shown = crate::index::graph::local_nodes(g, start);
-            if shown
-                .iter()
-                .any(|&(k, _)| retitled_notes.contains(&g.notes[k].0))
-            {
-                t.notes.insert(p);
-            }
-        }
-    }
-    if !graph_seeds.is_empty() {
-        // Local graphs show notes two links away, their titles, links and tags.
-        t.graph = true;
-        // Before the edit, within two links of the note or of what it linked to.
-        t.notes.extend(&old.around);
-        t.notes.extend(around(new, graph_seeds, 2));
-    }
+    c.notes.sort_by_key(|n| n.id);
+    c
 }
 
 /// A link as the rendered HTML sees it: where it goes, not how it was written.
@@ -441,7 +240,7 @@ impl Site {
             OldIndex::Snapshot(snap) => {
                 let used = self.index.files.iter().map(|f| f.used);
                 if used.eq(used_before.iter().copied()) {
-                    touched(self, snap, &faces, &dirty)
+                    Touched::of(&self.view(), &changes(self, snap, &faces, &dirty))
                 } else {
                     None
                 }
@@ -449,7 +248,7 @@ impl Site {
             OldIndex::Full(old) => {
                 let snap = Snapshot::of(old, &faces.keys().copied().collect());
                 if same_shape(old, &self.index) {
-                    touched(self, &snap, &faces, &dirty)
+                    Touched::of(&self.view(), &changes(self, &snap, &faces, &dirty))
                 } else {
                     None
                 }
@@ -670,7 +469,7 @@ impl Snapshot {
                 .iter()
                 .map(|&i| (i, idx.notes[i].tags.clone()))
                 .collect(),
-            around: around(idx, &seeds, 2),
+            around: idx.around(&seeds, 2),
         }
     }
 }

@@ -92,7 +92,10 @@ struct Run {
 
 impl Run {
     fn new(notes: usize) -> Run {
-        let dir = vault(notes);
+        Run::on(vault(notes), notes)
+    }
+
+    fn on(dir: tempfile::TempDir, notes: usize) -> Run {
         let site = fresh(dir.path());
         let theme = Theme::load(dir.path(), &site.config.theme).unwrap();
         let sink = MemorySink::default();
@@ -306,6 +309,15 @@ fn edits(run: &mut Run, large: bool) {
         |c| replace(c, "a/n004.md", "tags: [qualite]", "tags: [qualite/audit]"),
         &["a/n004.md"],
     );
+    let moved = run.step(
+        "tag moved to another existing tag (counts change)",
+        |c| replace(c, "a/n016.md", "tags: [qualite]", "tags: [gouvernance]"),
+        &["a/n016.md"],
+    );
+    assert!(
+        moved.is_some(),
+        "a retag between existing tags is selective"
+    );
     run.step(
         "inline tag added",
         |c| {
@@ -407,4 +419,26 @@ fn a_note_whose_file_name_is_decomposed_is_read_again_after_an_edit() {
         .expect("the note is still there");
     let html = &run.site.rendered[i].as_ref().unwrap().html;
     assert!(html.contains("Second texte"), "{html}");
+}
+
+#[test]
+fn edits_under_a_theme_showing_cards_and_counts_give_what_a_full_build_gives() {
+    // A theme may show, on a note's page, the date and summary of the notes
+    // linking to it and the counts of its tags (the default theme shows
+    // titles only): the pages due after an edit must follow.
+    let dir = vault(40);
+    let theme = dir.path().join("themes/default/templates");
+    std::fs::create_dir_all(&theme).unwrap();
+    std::fs::write(
+        theme.join("note.html"),
+        "{{ page.title }}\n{% for b in page.backlinks %}{{ b.title }} / {{ b.date }} / {{ b.summary }}\n{% endfor %}{% for t in page.tags %}#{{ t.name }} {{ t.count }}\n{% endfor %}{{ page.content | safe }}\n",
+    )
+    .unwrap();
+    let mut run = Run::on(dir, 40);
+    let page = String::from_utf8_lossy(&run.files["a/n002/index.html"]).into_owned();
+    assert!(
+        page.starts_with("Note 002\n") && page.contains("\n#iso/casco "),
+        "{page}"
+    );
+    edits(&mut run, false);
 }

@@ -27,6 +27,8 @@ use std::sync::Mutex;
 pub use crate::sink::{DiskSink, FailedWrites, MemorySink, Sink};
 
 mod builtin;
+mod due;
+pub use due::{Changes, NoteChange};
 
 /// The theme's words, by name.
 type Words = BTreeMap<&'static str, &'static str>;

@@ -125,6 +125,38 @@ pub struct Index {
 }
 
 impl Index {
+    /// The published notes at most `depth` links away from `seeds`, either way.
+    pub fn around(&self, seeds: &BTreeSet<usize>, depth: u8) -> BTreeSet<usize> {
+        let mut seen: BTreeSet<usize> = seeds
+            .iter()
+            .copied()
+            .filter(|&i| self.notes.get(i).is_some_and(|n| n.published))
+            .collect();
+        let mut frontier: Vec<usize> = seen.iter().copied().collect();
+        for _ in 0..depth {
+            let mut next = Vec::new();
+            for i in frontier {
+                let n = &self.notes[i];
+                for &j in n.outlinks.iter().chain(&n.backlinks) {
+                    if self.notes.get(j).is_some_and(|m| m.published) && seen.insert(j) {
+                        next.push(j);
+                    }
+                }
+            }
+            frontier = next;
+        }
+        seen
+    }
+
+    /// Adds the tag `key` and its ancestors to `out`.
+    pub fn tag_with_ancestors(&self, key: &str, out: &mut BTreeSet<String>) {
+        let mut k = Some(key.to_string());
+        while let Some(cur) = k {
+            k = self.tags.get(&cur).and_then(|t| t.parent.clone());
+            out.insert(cur);
+        }
+    }
+
     /// The note's page, as a site-relative URL.
     pub fn note_url(&self, id: usize) -> UrlPath {
         self.notes[id].slug.url()

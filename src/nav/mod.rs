@@ -35,6 +35,15 @@ pub fn window(len: usize, at: usize) -> std::ops::Range<usize> {
     start..(start + WINDOW_NOTES).min(len)
 }
 
+/// The notes of a folder (in order) that the page of the one at `p` lists.
+pub fn shown_in_window(list: &[usize], p: usize) -> &[usize] {
+    if list.len() <= WINDOW_NOTES {
+        list
+    } else {
+        &list[window(list.len(), p)]
+    }
+}
+
 /// A link to a note in the explorer or the pager.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct NavLink {
