@@ -8,7 +8,8 @@ Starts `isokb serve --root DIR --port 0` (the process is this script's child, in
 own process group, stopped at the end), reads the address from its
 `serving http://127.0.0.1:PORT/` line, opens the live-reload WebSocket
 ws://127.0.0.1:PORT/__isokb/ws (a minimal RFC 6455 client: handshake, unmasked server
-frames, masked client frames) and waits for the first {"type":"status"} message.
+frames, masked client frames) and waits for the greeting ({"type":"hello"}) and the
+first {"type":"status"} message.
 
 Then, twice --edits times:
   body   the note's body gets a unique marker line;
@@ -504,8 +505,12 @@ def main():
         q = queue.Queue()
         threading.Thread(target=reader, args=(ws, q), daemon=True).start()
         t, msg = q.get(timeout=10)
+        # The server greets with {"type":"hello","version":…} (the version
+        # of the pages it serves), then sends the status.
+        if msg and msg.get("type") == "hello":
+            t, msg = q.get(timeout=10)
         if not msg or msg.get("type") != "status":
-            sys.exit(f"error: the first WebSocket message is not a status: {msg}")
+            sys.exit(f"error: the first WebSocket message after the greeting is not a status: {msg}")
         if msg.get("errors"):
             print(f"note: the server reports {len(msg['errors'])} errors at start")
 
