@@ -120,6 +120,12 @@ impl Default for Config {
 pub const CONFIG_FILE: &str = "site.toml";
 
 impl Config {
+    /// Sets the level of a kind of finding, as `site.toml`'s `[diagnostics]`
+    /// table does (the command line's `--deny` and `--warn`).
+    pub fn set_level(&mut self, kind: Kind, level: Level) {
+        self.diagnostics.insert(kind.name().to_string(), level);
+    }
+
     /// How page URLs are written: `dir/` (pretty) or `dir/index.html`.
     pub fn link_style(&self) -> crate::paths::LinkStyle {
         if self.pretty_urls {

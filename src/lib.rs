@@ -176,6 +176,13 @@ impl Site {
         paths::shown_prefix(&self.content)
     }
 
+    /// Adds findings about the site as a whole (vault-relative paths) and
+    /// gathers the findings again.
+    pub fn add_findings(&mut self, found: Vec<Diagnostic>) {
+        self.global_diagnostics.extend(found);
+        self.assemble_diagnostics();
+    }
+
     /// Gathers every stage's findings into `diagnostics`, sorted.
     pub fn assemble_diagnostics(&mut self) {
         let shown = self.display_prefix();

@@ -422,6 +422,28 @@ pub fn task_marker(text: &str) -> Option<(char, &str)> {
     (spaced && !c.is_whitespace() && c != ']').then(|| (c, after.trim_start()))
 }
 
+/// Number of events in the first top-level block of `events` (to skip a
+/// title's H1, or to find where the block starting at an event ends).
+pub fn first_block_len<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> usize {
+    let mut depth = 0i32;
+    let mut n = 0;
+    for (i, e) in events.into_iter().enumerate() {
+        n = i + 1;
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ if depth == 0 => return i + 1,
+            _ => {}
+        }
+    }
+    n
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,30 +2,9 @@
 //! description meta, listings, link previews): computed at parse, from the
 //! parse's events, below render and every page that shows it.
 
-use crate::markdown::{callout_header, task_marker, trailing_block_id};
+use crate::markdown::{callout_header, first_block_len, task_marker, trailing_block_id};
 use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use std::borrow::Cow;
-
-/// Number of events in the first top-level block (to skip the title's H1).
-pub fn first_block_len<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> usize {
-    let mut depth = 0i32;
-    let mut n = 0;
-    for (i, e) in events.into_iter().enumerate() {
-        n = i + 1;
-        match e {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ if depth == 0 => return i + 1,
-            _ => {}
-        }
-    }
-    n
-}
 
 /// A note's summary: its description, else the start of its text after the
 /// H1 its title came from. Computed once, at parse, from the parse's events.

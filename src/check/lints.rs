@@ -22,8 +22,7 @@ use std::path::Path;
 /// Adds the site-wide findings to `site` and reassembles its diagnostics.
 pub fn apply(site: &mut Site) {
     let found = lint(site);
-    site.global_diagnostics.extend(found);
-    site.assemble_diagnostics();
+    site.add_findings(found);
 }
 
 /// The site-wide findings, with vault-relative paths.

@@ -52,7 +52,7 @@ pub fn run(root: &Path, opts: &Options) -> Result<Checked, Diagnostic> {
     let mut site = analyze(root, &opts.overrides)?;
     for (kinds, level) in [(&opts.warn, Level::Warning), (&opts.deny, Level::Error)] {
         for k in kinds {
-            site.config.diagnostics.insert(k.name().to_string(), level);
+            site.config.set_level(*k, level);
         }
     }
     lints::apply(&mut site);

@@ -7,7 +7,7 @@
 //! ids still leave the text but anchor nothing: the page already has them.
 
 use crate::html::escape;
-use crate::markdown::{is_block_end, trailing_block_id};
+use crate::markdown::{first_block_len, is_block_end, trailing_block_id};
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 fn closes_block(next: Option<&Event>) -> bool {
@@ -124,7 +124,7 @@ pub(crate) fn block_range(events: &[Event<'_>], id: &str) -> Option<(usize, usiz
                         } else {
                             *open.last()?
                         };
-                        return Some((start, matching_end(events, start)));
+                        return Some((start, start + first_block_len(&events[start..])));
                     }
                 }
             }
@@ -151,23 +151,6 @@ fn last_top_before(events: &[Event<'_>], para_text: usize) -> Option<usize> {
         }
     }
     last
-}
-
-fn matching_end(events: &[Event<'_>], start: usize) -> usize {
-    let mut depth = 0i32;
-    for (i, e) in events.iter().enumerate().skip(start) {
-        match e {
-            Event::Start(_) => depth += 1,
-            Event::End(_) => {
-                depth -= 1;
-                if depth == 0 {
-                    return i + 1;
-                }
-            }
-            _ => {}
-        }
-    }
-    events.len()
 }
 
 #[cfg(test)]

@@ -281,7 +281,7 @@ fn note_embed(
         Some(f) => section_range(&events, f),
         None => (
             if note.title_is_h1 {
-                crate::summary::first_block_len(&events)
+                crate::markdown::first_block_len(&events)
             } else {
                 0
             },

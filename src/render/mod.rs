@@ -24,9 +24,9 @@ mod tasks;
 use crate::config::CalloutType;
 use crate::diagnostics::Diagnostic;
 use crate::index::Index;
+use crate::markdown::first_block_len;
 use crate::parse::Note;
 use crate::paths::{relative_url, LinkStyle, UrlPath};
-use crate::summary::first_block_len;
 use pulldown_cmark::Event;
 use std::collections::BTreeMap;
 
