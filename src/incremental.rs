@@ -240,7 +240,7 @@ impl Site {
             OldIndex::Snapshot(snap) => {
                 let used = self.index.files.iter().map(|f| f.used);
                 if used.eq(used_before.iter().copied()) {
-                    Touched::of(&self.view(), &changes(self, snap, &faces, &dirty))
+                    Touched::of(&self.view(), changes(self, snap, &faces, &dirty))
                 } else {
                     None
                 }
@@ -248,7 +248,7 @@ impl Site {
             OldIndex::Full(old) => {
                 let snap = Snapshot::of(old, &faces.keys().copied().collect());
                 if same_shape(old, &self.index) {
-                    Touched::of(&self.view(), &changes(self, &snap, &faces, &dirty))
+                    Touched::of(&self.view(), changes(self, &snap, &faces, &dirty))
                 } else {
                     None
                 }

@@ -67,19 +67,19 @@ impl NoteChange {
 impl Touched {
     /// The pages `changes` can change, kind by kind; `None` when every page
     /// is due.
-    pub fn of(v: &SiteView, changes: &Changes) -> Option<Touched> {
+    pub fn of(v: &SiteView, changes: Changes) -> Option<Touched> {
         Some(Touched {
-            notes: note_pages(v, changes)?,
-            folders: folder_pages(v, changes),
-            tags: tag_pages(v.index, changes),
+            notes: note_pages(v, &changes)?,
+            folders: folder_pages(v, &changes),
+            tags: tag_pages(v.index, &changes),
             tag_index: changes.notes.iter().any(|c| c.retagged),
-            redirects_to: redirect_pages(changes),
+            redirects_to: redirect_pages(&changes),
             graph: changes
                 .notes
                 .iter()
                 .any(|c| c.old_title.is_some() || c.relinked || c.retagged),
-            edited: changes.edited.clone(),
             dates: changes.notes.iter().any(|c| c.date),
+            edited: changes.edited,
         })
     }
 }

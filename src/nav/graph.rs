@@ -196,7 +196,7 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
     out.push_str("],\"e\":[");
     push_edges(&mut out, g, &chosen);
     out.push_str("],\"t\":[");
-    push_tags(&mut out, v, g, labels, id, &labelled);
+    push_tags(&mut out, v, g, labels, (id, start), &labelled);
     out.push_str("]}");
     Some(out)
 }
@@ -255,19 +255,18 @@ fn push_edges(out: &mut String, g: &Graph, chosen: &[(usize, u8)]) {
     });
 }
 
-/// The tags of note `id` in its local graph: name, URL and the places of
-/// the shown nodes (`labelled`) that carry each.
+/// The tags of note `id` (graph node `start`) in its local graph: name, URL
+/// and the places of the shown nodes (`labelled`) that carry each.
 fn push_tags(
     out: &mut String,
     v: &SiteView,
     g: &Graph,
     labels: &Labels,
-    id: usize,
+    (id, start): (usize, usize),
     labelled: &[&Label],
 ) {
     let idx = v.index;
     let mut num = itoa::Buffer::new();
-    let Some(start) = g.node_of[id] else { return };
     let style = v.config.link_style();
     let mut first = true;
     let own = idx.notes[id].tags.iter().filter_map(|k| idx.tags.get(k));
