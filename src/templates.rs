@@ -18,8 +18,6 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/de
 /// A loaded theme: templates ready to render and static files to copy.
 pub struct Theme {
     tera: Tera,
-    /// Templates that are the built-in ones, unchanged.
-    builtin: std::collections::BTreeSet<String>,
     /// Whether a template may read `reader.explorer` (see [`reads_explorer_data`]).
     explorer_data: bool,
     /// Static files by their path under `static/`.
@@ -53,16 +51,8 @@ impl Theme {
         tera.add_raw_templates(sources.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| template_error("themes", &e))?;
         let explorer_data = sources.values().any(|s| reads_explorer_data(s));
-        let builtin = sources
-            .iter()
-            .filter(|(name, src)| {
-                Theme::default_source(&format!("templates/{name}")) == Some(src.as_str())
-            })
-            .map(|(name, _)| name.clone())
-            .collect();
         Ok(Theme {
             tera,
-            builtin,
             explorer_data,
             statics,
         })
@@ -77,11 +67,6 @@ impl Theme {
     /// the built-in templates use only its HTML (`reader.explorer_html`).
     pub fn uses_explorer_data(&self) -> bool {
         self.explorer_data
-    }
-
-    /// Whether `name` is the built-in template, not one of the site's theme.
-    pub fn is_builtin(&self, name: &str) -> bool {
-        self.builtin.contains(name)
     }
 
     /// Whether a template exists (`archetypes/norme.html`).
@@ -303,24 +288,6 @@ pub fn words(lang: crate::config::Language) -> BTreeMap<&'static str, &'static s
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn builtin_templates_are_told_from_the_sites_own() {
-        let dir = tempfile::tempdir().unwrap();
-        let theme = Theme::load(dir.path(), "default").unwrap();
-        assert!(theme.is_builtin("redirect.html") && theme.is_builtin("note.html"));
-        let templates = dir.path().join("themes/default/templates");
-        std::fs::create_dir_all(&templates).unwrap();
-        let same = Theme::default_source("templates/redirect.html").unwrap();
-        std::fs::write(
-            templates.join("redirect.html"),
-            format!("{{# mine #}}{same}"),
-        )
-        .unwrap();
-        let theme = Theme::load(dir.path(), "default").unwrap();
-        assert!(!theme.is_builtin("redirect.html"));
-        assert!(theme.is_builtin("note.html") && !theme.is_builtin("nope.html"));
-    }
 
     #[test]
     fn explorer_data_goes_only_to_themes_that_read_it() {

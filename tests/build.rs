@@ -855,27 +855,40 @@ fn build_to_disk_writes_what_the_full_render_writes() {
     }
 }
 
-/// Builds `root` in memory twice: with the built-in theme (note, tag and
-/// folder pages drawn in Rust) and with a theme whose `note.html`, `tag.html`
-/// and `folder.html` are the built-in ones plus a comment (so Tera draws
-/// them), and compares every page.
-/// Returns the pages of the last build.
-fn note_pages_equal_their_template(
+/// Builds `root` in memory with the built-in theme and with a theme whose
+/// `note.html`, `tag.html`, `folder.html` and `explorer_folder.html` are the
+/// built-in ones plus a mark: the templates are the theme's only source, so
+/// every page of each kind (and every explorer folder) shows the mark, and
+/// the pages are otherwise the same bytes.
+/// Returns the pages of the last build with the built-in theme.
+fn pages_come_from_the_theme_templates(
     root: &std::path::Path,
     at_least: usize,
 ) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut last = Default::default();
     let custom = tempfile::tempdir().unwrap();
     copy_dir(root, custom.path());
-    for name in ["note.html", "tag.html", "folder.html"] {
+    let marks = [
+        ("note.html", "<!--mark:note-->"),
+        ("tag.html", "<!--mark:tag-->"),
+        ("folder.html", "<!--mark:folder-->"),
+        ("explorer_folder.html", "<!--mark:explorer-->"),
+    ];
+    for (name, mark) in marks {
         let template =
             isokb::templates::Theme::default_source(&format!("templates/{name}")).unwrap();
+        let marked = if template.contains("{% block content %}") {
+            template.replacen(
+                "{% block content %}",
+                &format!("{{% block content %}}{mark}"),
+                1,
+            )
+        } else {
+            format!("{mark}{template}")
+        };
         write_files(
             custom.path(),
-            &[(
-                &format!("themes/default/templates/{name}"),
-                &format!("{template}{{# the same #}}"),
-            )],
+            &[(&format!("themes/default/templates/{name}"), &marked)],
         );
     }
     let live = isokb::emit::EmitOptions {
@@ -887,23 +900,43 @@ fn note_pages_equal_their_template(
                 base_url: base_url.map(Into::into),
                 ..Default::default()
             };
-            let (_, rust) = isokb::build_in_memory(root, &o, &opts).unwrap();
-            let (_, tera) = isokb::build_in_memory(custom.path(), &o, &opts).unwrap();
+            let (_, plain) = isokb::build_in_memory(root, &o, &opts).unwrap();
+            let (_, marked) = isokb::build_in_memory(custom.path(), &o, &opts).unwrap();
             assert_eq!(
-                rust.keys().collect::<Vec<_>>(),
-                tera.keys().collect::<Vec<_>>()
+                plain.keys().collect::<Vec<_>>(),
+                marked.keys().collect::<Vec<_>>()
             );
             let mut kinds = std::collections::BTreeMap::new();
-            for (path, bytes) in &rust {
+            for (path, bytes) in &plain {
                 let page = String::from_utf8_lossy(bytes);
+                let other = String::from_utf8_lossy(&marked[path]);
                 for kind in ["note", "tag", "folder"] {
-                    if page.contains(&format!("<body class=\"kind-{kind}")) {
+                    let body = format!("<body class=\"kind-{kind}");
+                    let of_kind = page.match_indices(&body).any(|(i, m)| {
+                        matches!(page.as_bytes().get(i + m.len()), Some(b'"' | b' '))
+                    });
+                    if of_kind {
                         *kinds.entry(kind).or_insert(0) += 1;
+                        let mark = format!("<!--mark:{kind}-->");
+                        assert!(other.contains(&mark), "{path}: no {mark}\n{other}");
                     }
                 }
+                let explorer = page
+                    .split_once("<nav class=\"explorer\"")
+                    .map_or("", |(_, e)| e.split_once("</nav>").map_or(e, |(e, _)| e));
+                let folders = explorer.matches("class=\"folder-link\"").count()
+                    + explorer.matches("<details><summary>").count()
+                    + explorer.matches("<details open><summary>").count();
                 assert_eq!(
-                    page,
-                    String::from_utf8_lossy(&tera[path]),
+                    other.matches("<!--mark:explorer-->").count(),
+                    folders,
+                    "{path}: every explorer folder drawn by explorer_folder.html"
+                );
+                let unmarked = marks
+                    .iter()
+                    .fold(other.to_string(), |t, (_, m)| t.replace(m, ""));
+                assert_eq!(
+                    page, unmarked,
                     "{path} with base URL {base_url:?}, live reload {:?}",
                     opts.live_reload
                 );
@@ -916,14 +949,14 @@ fn note_pages_equal_their_template(
                 kinds.contains_key("tag") && kinds.contains_key("folder"),
                 "{kinds:?}"
             );
-            last = rust;
+            last = plain;
         }
     }
     last
 }
 
 #[test]
-fn note_pages_made_in_rust_equal_the_theme_template() {
+fn note_tag_and_folder_pages_are_drawn_by_the_theme_templates() {
     let dir = tempfile::tempdir().unwrap();
     write_files(
         dir.path(),
@@ -950,7 +983,7 @@ fn note_pages_made_in_rust_equal_the_theme_template() {
             ("content/Sous « dossier »/Petit/Enfant.md", "enfant"),
         ],
     );
-    let pages = note_pages_equal_their_template(dir.path(), 5);
+    let pages = pages_come_from_the_theme_templates(dir.path(), 5);
     let folder_note = String::from_utf8_lossy(&pages["content/sous-dossier/index.html"]);
     assert!(
         folder_note.contains("kind-note") && folder_note.contains("folder-listing"),
@@ -959,10 +992,10 @@ fn note_pages_made_in_rust_equal_the_theme_template() {
 }
 
 #[test]
-fn the_knowledge_base_in_content_made_in_rust_equals_the_theme_template() {
+fn the_knowledge_base_in_content_is_drawn_by_the_theme_templates() {
     let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&repo.join("content"), &dir.path().join("content"));
     std::fs::copy(repo.join("site.toml"), dir.path().join("site.toml")).unwrap();
-    note_pages_equal_their_template(dir.path(), 50);
+    pages_come_from_the_theme_templates(dir.path(), 50);
 }

@@ -11,7 +11,7 @@
 //! Here: the page contexts the templates read and the emit itself. The page
 //! kinds and how each is drawn are in `pages`, what each reads (and so when
 //! it is due after an edit) in `due`, the other files of the site in `files`,
-//! and the built-in theme's pages drawn without Tera in `builtin`.
+//! and the folder explorer every page shows in `explorer`.
 
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::frontmatter::Value;
@@ -30,8 +30,8 @@ use std::sync::Mutex;
 
 pub use crate::sink::{DiskSink, FailedWrites, MemorySink, Sink};
 
-mod builtin;
 mod due;
+mod explorer;
 mod files;
 mod pages;
 pub use due::{Changes, NoteChange};
@@ -174,6 +174,9 @@ struct Ctx<'a> {
     top_tags: Vec<TagLink>,
     live_reload: Option<&'a str>,
     reader: crate::nav::PageNav,
+    /// The explorer, written where `reader.explorer_html`'s marker is.
+    #[serde(skip)]
+    explorer: Option<explorer::Drawn>,
 }
 
 struct Emitter<'a> {
@@ -182,11 +185,9 @@ struct Emitter<'a> {
     site: SiteCtx<'a>,
     t: Words,
     style: LinkStyle,
-    /// Whether note pages are drawn without Tera ([`builtin`]).
-    builtin_notes: bool,
-    /// Whether tag and folder pages are.
-    builtin_tags: bool,
-    builtin_folders: bool,
+    /// The explorer's words and what of it is drawn once per build.
+    explorer_words: explorer::ExplorerWords,
+    explorer: explorer::ExplorerCache,
     opts: &'a EmitOptions,
     dates: Vec<Option<&'a str>>,
     /// Every published note under each tag (children included), by title.
@@ -375,14 +376,13 @@ impl<'a> Emitter<'a> {
                 base_url: c.base_url.as_deref(),
             },
             t: words(c.language),
+            explorer_words: explorer::ExplorerWords::new(&words(c.language)),
+            explorer: explorer::ExplorerCache::default(),
             style: c.link_style(),
             opts,
             dates: v.index.notes.iter().map(|n| n.date.as_deref()).collect(),
             tag_notes: tag_notes(v),
-            reader: crate::nav::SiteNav::new(v).with_explorer_data(theme.uses_explorer_data()),
-            builtin_notes: builtin::draws_notes(theme),
-            builtin_tags: builtin::draws(theme, "tag.html"),
-            builtin_folders: builtin::draws(theme, "folder.html"),
+            reader: crate::nav::SiteNav::new(v),
         }
     }
 
@@ -442,8 +442,24 @@ impl<'a> Emitter<'a> {
         depth: usize,
         page: PageCtx<'b>,
         current: Option<crate::nav::Current>,
-    ) -> Ctx<'b> {
-        Ctx {
+    ) -> Result<Ctx<'b>, Diagnostic> {
+        let mut reader = match current {
+            Some(c) => self.reader.page(depth, c),
+            None => self.reader.bare(depth),
+        };
+        let explorer = match &reader.explorer {
+            Some(root) => Some(self.explorer_html(depth, root)?),
+            None => None,
+        };
+        if explorer.is_some() {
+            reader.explorer_html = Some(self.explorer.marker.clone());
+        }
+        // Serialising the tree for templates that never read it took a
+        // twentieth of a large build.
+        if !self.theme.uses_explorer_data() {
+            reader.explorer = None;
+        }
+        Ok(Ctx {
             site: &self.site,
             t: &self.t,
             root: "../".repeat(depth),
@@ -455,11 +471,18 @@ impl<'a> Emitter<'a> {
             recent: Vec::new(),
             top_tags: Vec::new(),
             live_reload: self.opts.live_reload.as_deref(),
-            reader: match current {
-                Some(c) => self.reader.page(depth, c),
-                None => self.reader.bare(depth),
-            },
-        }
+            reader,
+            explorer,
+        })
+    }
+
+    /// A page drawn by the theme's `template`, its explorer in place.
+    fn render(&self, template: &str, ctx: &Ctx, file: &str) -> Result<Vec<u8>, Diagnostic> {
+        let page = self.theme.render_bytes(template, ctx, file)?;
+        Ok(match &ctx.explorer {
+            Some(e) => e.splice(page, &self.explorer.marker),
+            None => page,
+        })
     }
 
     fn note_page<'b>(&'b self, id: usize, r: Option<&'b RenderedNote>) -> PageCtx<'b> {

@@ -2,7 +2,7 @@
 //! each is due after an edit (from what it reads, in [`super::due`]), and how
 //! each is drawn.
 
-use super::{builtin, Crumb, Emitter, PageCtx, TagCtx, TagLink, Touched, Urls};
+use super::{Crumb, Emitter, PageCtx, TagCtx, TagLink, Touched, Urls};
 use crate::diagnostics::Diagnostic;
 use crate::paths::{Slug, UrlPath};
 use crate::view::SiteView;
@@ -88,7 +88,7 @@ impl Emitter<'_> {
             slug.depth(),
             self.note_page(id, rendered.as_deref()),
             Some(crate::nav::Current::Note(id)),
-        );
+        )?;
         ctx.folder = folder.map(|f| self.folder_ctx(slug.depth(), f));
         let template = self.v.notes[id]
             .front
@@ -99,13 +99,7 @@ impl Emitter<'_> {
             .map(|a| format!("archetypes/{}.html", crate::paths::slugify(&a)))
             .filter(|t| self.theme.has(t))
             .unwrap_or_else(|| "note.html".to_string());
-        if self.builtin_notes && template == "note.html" {
-            return Ok((slug.file(), builtin::note_page(&ctx)));
-        }
-        Ok((
-            slug.file(),
-            self.theme.render_bytes(&template, &ctx, &slug.file())?,
-        ))
+        Ok((slug.file(), self.render(&template, &ctx, &slug.file())?))
     }
 
     /// The home page: the home note (or the site's title), recent notes and top tags.
@@ -125,7 +119,7 @@ impl Emitter<'_> {
         let current = idx
             .home
             .map_or(crate::nav::Current::Folder(""), crate::nav::Current::Note);
-        let mut ctx = self.ctx(0, page, Some(current));
+        let mut ctx = self.ctx(0, page, Some(current))?;
         ctx.folder = idx.folders.get("").map(|f| self.folder_ctx(0, f));
         ctx.recent = self
             .recent_ids(11)
@@ -145,7 +139,7 @@ impl Emitter<'_> {
         ctx.top_tags = top;
         Ok((
             "index.html".into(),
-            self.theme.render_bytes("home.html", &ctx, "index.html")?,
+            self.render("home.html", &ctx, "index.html")?,
         ))
     }
 
@@ -161,17 +155,11 @@ impl Emitter<'_> {
             canonical: self.canonical(&f.slug.url()),
             ..PageCtx::default()
         };
-        let mut ctx = self.ctx(depth, page, Some(crate::nav::Current::Folder(path)));
+        let mut ctx = self.ctx(depth, page, Some(crate::nav::Current::Folder(path)))?;
         ctx.folder = Some(self.folder_ctx(depth, f));
-        if self.builtin_folders {
-            if let Some(page) = builtin::folder_page(&ctx) {
-                return Ok((f.slug.file(), page));
-            }
-        }
         Ok((
             f.slug.file(),
-            self.theme
-                .render_bytes("folder.html", &ctx, &f.slug.file())?,
+            self.render("folder.html", &ctx, &f.slug.file())?,
         ))
     }
 
@@ -207,7 +195,7 @@ impl Emitter<'_> {
             canonical: self.canonical(&t.slug.url()),
             ..PageCtx::default()
         };
-        let mut ctx = self.ctx(depth, page, Some(crate::nav::Current::Other));
+        let mut ctx = self.ctx(depth, page, Some(crate::nav::Current::Other))?;
         ctx.tag = Some(TagCtx {
             name: t.name.clone(),
             children: t
@@ -217,14 +205,9 @@ impl Emitter<'_> {
                 .collect(),
             notes: ids.into_iter().map(|i| self.card(depth, i)).collect(),
         });
-        if self.builtin_tags {
-            if let Some(page) = builtin::tag_page(&ctx) {
-                return Ok((t.slug.file(), page));
-            }
-        }
         Ok((
             t.slug.file(),
-            self.theme.render_bytes("tag.html", &ctx, &t.slug.file())?,
+            self.render("tag.html", &ctx, &t.slug.file())?,
         ))
     }
 
@@ -237,7 +220,7 @@ impl Emitter<'_> {
             canonical: self.canonical(&UrlPath::new("tags/")),
             ..PageCtx::default()
         };
-        let mut ctx = self.ctx(1, page, Some(crate::nav::Current::Other));
+        let mut ctx = self.ctx(1, page, Some(crate::nav::Current::Other))?;
         let mut order = Vec::new();
         let roots: Vec<&String> = idx
             .tags
@@ -253,8 +236,7 @@ impl Emitter<'_> {
         ctx.tags = order.iter().filter_map(|k| self.tag_link(1, k)).collect();
         Ok((
             "tags/index.html".into(),
-            self.theme
-                .render_bytes("tags.html", &ctx, "tags/index.html")?,
+            self.render("tags.html", &ctx, "tags/index.html")?,
         ))
     }
 
@@ -269,14 +251,10 @@ impl Emitter<'_> {
             canonical: self.canonical(&idx.note_url(id)),
             ..PageCtx::default()
         };
-        if self.theme.is_builtin("redirect.html") {
-            return Ok((slug.file(), self.redirect_page(&page)));
-        }
-        let ctx = self.ctx(depth, page, None);
+        let ctx = self.ctx(depth, page, None)?;
         Ok((
             slug.file(),
-            self.theme
-                .render_bytes("redirect.html", &ctx, &slug.file())?,
+            self.render("redirect.html", &ctx, &slug.file())?,
         ))
     }
 
@@ -287,7 +265,7 @@ impl Emitter<'_> {
             title: self.t["not_found"].to_string(),
             ..PageCtx::default()
         };
-        let mut ctx = self.ctx(0, page, Some(crate::nav::Current::Other));
+        let mut ctx = self.ctx(0, page, Some(crate::nav::Current::Other))?;
         if let Some(base) = &self.v.config.base_url {
             // 404 pages are served at any depth: link absolutely when we can.
             let abs = |p: &str| UrlPath::new(p).absolute(base);
@@ -303,7 +281,7 @@ impl Emitter<'_> {
         }
         Ok((
             "404.html".into(),
-            self.theme.render_bytes("404.html", &ctx, "404.html")?,
+            self.render("404.html", &ctx, "404.html")?,
         ))
     }
 
@@ -315,11 +293,8 @@ impl Emitter<'_> {
             canonical: self.canonical(&UrlPath::new("graph/")),
             ..PageCtx::default()
         };
-        let ctx = self.ctx(1, page, Some(crate::nav::Current::Other));
+        let ctx = self.ctx(1, page, Some(crate::nav::Current::Other))?;
         let file = "graph/index.html";
-        Ok((
-            file.into(),
-            self.theme.render_bytes("graph.html", &ctx, file)?,
-        ))
+        Ok((file.into(), self.render("graph.html", &ctx, file)?))
     }
 }

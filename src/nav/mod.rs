@@ -62,6 +62,10 @@ pub struct ExplorerFolder {
     pub name: String,
     /// Its page, relative to the page.
     pub url: String,
+    /// Its vault path (`""` for the top level).
+    pub path: String,
+    /// Whether it is the current page's folder.
+    pub here: bool,
     /// Whether it is the current page's folder or one of its ancestors.
     pub open: bool,
     /// Whether its content is listed (every folder on small sites; on large
@@ -98,117 +102,9 @@ pub struct PageNav {
     pub next: Option<NavLink>,
     /// The note's local graph as JSON (see [`graph::local_json`]).
     pub local_graph: Option<String>,
-    /// The explorer as HTML ([`explorer_html`]): what the `explorer` macro of
-    /// the default theme's `reader.html` draws from `explorer`, made without
-    /// Tera, whose macros took a tenth of a 10,000-note build.
+    /// The explorer as HTML, drawn by the theme's `explorer.html` and
+    /// `explorer_folder.html` (filled in by emit).
     pub explorer_html: Option<String>,
-}
-
-/// Words of the explorer, in the site language.
-#[derive(Debug, Clone, Copy)]
-pub struct ExplorerWords<'a> {
-    /// Its label and heading.
-    pub explorer: &'a str,
-    /// After the count of notes not listed (`12 more`).
-    pub more_notes: &'a str,
-    /// The link to a folder whose notes are not listed.
-    pub all_notes: &'a str,
-}
-
-/// The explorer as HTML: byte for byte what `r::explorer(root, t)` of the
-/// default theme's `reader.html` renders (a test holds them together).
-pub fn explorer_html(root: &ExplorerFolder, t: ExplorerWords) -> String {
-    use crate::html::escape_into as esc;
-    /// `<a class="…" href="…" aria-current="page">`.
-    fn a(out: &mut String, class: Option<&str>, url: &str, current: bool) {
-        out.push_str("<a ");
-        if let Some(c) = class {
-            out.push_str("class=\"");
-            out.push_str(c);
-            out.push_str("\" ");
-        }
-        out.push_str("href=\"");
-        esc(out, url);
-        out.push('"');
-        if current {
-            out.push_str(" aria-current=\"page\"");
-        }
-        out.push('>');
-    }
-    fn link(out: &mut String, class: Option<&str>, n: &NavLink) {
-        out.push_str("<li>");
-        a(out, class, &n.url, n.current);
-        esc(out, &n.title);
-        out.push_str("</a></li>");
-    }
-    fn folder(out: &mut String, f: &ExplorerFolder, t: ExplorerWords) {
-        out.push('\n');
-        if f.expand {
-            out.push_str(if f.open {
-                "<details open><summary>"
-            } else {
-                "<details><summary>"
-            });
-            esc(out, &f.name);
-            out.push_str("</summary>\n<ul>\n");
-            if let Some(h) = &f.home {
-                link(out, Some("folder-home"), h);
-            }
-            out.push('\n');
-            for c in &f.folders {
-                out.push_str("<li>");
-                folder(out, c, t);
-                out.push_str("</li>");
-            }
-            out.push('\n');
-            for n in &f.notes {
-                link(out, None, n);
-            }
-            out.push('\n');
-            if f.more > 0 {
-                out.push_str("<li class=\"more\">");
-                a(out, None, &f.url, f.current);
-                if f.notes.is_empty() {
-                    esc(out, t.all_notes);
-                    out.push_str(&format!(" ({})", f.more));
-                } else {
-                    out.push_str(&format!("{} ", f.more));
-                    esc(out, t.more_notes);
-                }
-                out.push_str("</a></li>");
-            }
-            out.push_str("\n</ul>\n</details>");
-        } else {
-            a(out, Some("folder-link"), &f.url, false);
-            esc(out, &f.name);
-            out.push_str("</a>");
-        }
-        out.push('\n');
-    }
-    let mut out = String::with_capacity(8192);
-    out.push_str("\n<nav class=\"explorer\" aria-label=\"");
-    esc(&mut out, t.explorer);
-    out.push_str("\">\n<h2 class=\"explorer-title\">");
-    esc(&mut out, t.explorer);
-    out.push_str("</h2>\n<ul class=\"explorer-tree\">\n");
-    for c in &root.folders {
-        out.push_str("<li>");
-        folder(&mut out, c, t);
-        out.push_str("</li>");
-    }
-    out.push('\n');
-    for n in &root.notes {
-        link(&mut out, None, n);
-    }
-    out.push('\n');
-    if root.more > 0 {
-        out.push_str("<li class=\"more\">");
-        a(&mut out, None, &root.url, false);
-        esc(&mut out, t.all_notes);
-        out.push_str(&format!(" ({})</a></li>", root.more));
-    }
-    out.push_str("\n</ul>\n</nav>\n");
-    out
 }
 
 /// Which page a [`PageNav`] is for.
@@ -240,14 +136,10 @@ pub struct SiteNav<'a> {
     /// The link graph.
     pub graph: &'a Graph,
     labels: graph::Labels,
-    words: ExplorerWords<'static>,
     folders: BTreeMap<String, FolderNav>,
     /// The folder each folder note introduces.
     folder_of_index: HashMap<usize, String>,
     full: bool,
-    /// Whether pages get the explorer as data (`reader.explorer`) besides
-    /// its HTML: only for themes whose templates read it.
-    explorer_data: bool,
 }
 
 impl<'a> SiteNav<'a> {
@@ -315,18 +207,9 @@ impl<'a> SiteNav<'a> {
             style: v.config.link_style(),
             graph: &idx.graph,
             labels: graph::Labels::new(idx, &idx.graph),
-            words: {
-                let t = crate::templates::words(v.config.language);
-                ExplorerWords {
-                    explorer: t["explorer"],
-                    more_notes: t["more_notes"],
-                    all_notes: t["all_notes"],
-                }
-            },
             folders,
             folder_of_index,
             full: published <= FULL_EXPLORER_NOTES,
-            explorer_data: true,
         }
     }
 
@@ -342,12 +225,10 @@ impl<'a> SiteNav<'a> {
         }
     }
 
-    /// Leaves `reader.explorer` out of the pages (its HTML stays) when
-    /// `wanted` is false: serialising it for templates that never read it
-    /// took a twentieth of a large build.
-    pub fn with_explorer_data(mut self, wanted: bool) -> Self {
-        self.explorer_data = wanted;
-        self
+    /// Whether the explorer is complete (a small site): every folder and
+    /// note listed on every page, each marking the current one.
+    pub fn is_full(&self) -> bool {
+        self.full
     }
 
     /// What a page outside the reading flow (a redirect) gets: the graph's
@@ -405,8 +286,7 @@ impl<'a> SiteNav<'a> {
             .get("")
             .map(|_| self.explorer("", depth, folder, page_folder, note));
         PageNav {
-            explorer_html: explorer.as_ref().map(|e| explorer_html(e, self.words)),
-            explorer: explorer.filter(|_| self.explorer_data),
+            explorer,
             prev,
             next,
             local_graph,
@@ -441,6 +321,8 @@ impl<'a> SiteNav<'a> {
         ExplorerFolder {
             name: f.title.clone(),
             url: self.url(depth, &f.url),
+            path: path.to_string(),
+            here,
             open,
             expand,
             current: page_folder == Some(path),
