@@ -15,6 +15,21 @@ use tera::Tera;
 
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
+/// Template values shared by every page of a build ([`Theme::shared`]).
+/// Values that every page reads (the site, the words) are made into template
+/// values once per build rather than once per page.
+#[derive(Debug, Clone, Default)]
+pub struct Shared(tera::Context);
+
+impl Shared {
+    /// Adds `value` as `key` (a map or a plain value: nothing that fails to
+    /// serialise).
+    pub fn with(mut self, key: &str, value: &impl serde::Serialize) -> Shared {
+        self.0.insert(key, value);
+        self
+    }
+}
+
 /// A loaded theme: templates ready to render and static files to copy.
 pub struct Theme {
     tera: Tera,
@@ -77,6 +92,23 @@ impl Theme {
     /// Renders a template with a serialisable context, as the bytes of the
     /// page: Tera writes them without checking again that its output is
     /// UTF-8 (it always is: templates and values are strings).
+    /// [`Theme::render_bytes`] with `shared` beside `ctx`'s own values.
+    pub fn render_shared(
+        &self,
+        name: &str,
+        shared: &Shared,
+        ctx: &impl serde::Serialize,
+        page: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut all = shared.0.clone();
+        all.extend(tera::Context::from_serialize(ctx).map_err(|e| template_error(page, &e))?);
+        let mut out = Vec::with_capacity(16 * 1024);
+        self.tera
+            .render_to(name, &all, &mut out)
+            .map_err(|e| template_error(page, &e))?;
+        Ok(out)
+    }
+
     pub fn render_bytes(
         &self,
         name: &str,

@@ -162,8 +162,6 @@ struct TagCtx<'a> {
 
 #[derive(Serialize)]
 struct Ctx<'a> {
-    site: &'a SiteCtx<'a>,
-    t: &'a Words,
     root: String,
     urls: Urls,
     page: PageCtx<'a>,
@@ -179,10 +177,27 @@ struct Ctx<'a> {
     explorer: Option<explorer::Drawn>,
 }
 
+/// What `redirect.html` reads: a page at an alias that sends the reader on.
+#[derive(Serialize)]
+struct RedirectCtx<'a> {
+    root: String,
+    page: RedirectPage<'a>,
+}
+
+#[derive(Serialize)]
+struct RedirectPage<'a> {
+    kind: &'static str,
+    title: &'a str,
+    /// The note, relative to the page.
+    target: String,
+    canonical: Option<String>,
+}
+
 struct Emitter<'a> {
     v: &'a SiteView<'a>,
     theme: &'a Theme,
-    site: SiteCtx<'a>,
+    /// `site` and `t`, the same on every page.
+    shared: crate::templates::Shared,
     t: Words,
     style: LinkStyle,
     /// The explorer's words and what of it is drawn once per build.
@@ -369,12 +384,17 @@ impl<'a> Emitter<'a> {
         Emitter {
             v,
             theme,
-            site: SiteCtx {
-                title: &c.title,
-                description: &c.description,
-                lang: c.language.code(),
-                base_url: c.base_url.as_deref(),
-            },
+            shared: crate::templates::Shared::default()
+                .with(
+                    "site",
+                    &SiteCtx {
+                        title: &c.title,
+                        description: &c.description,
+                        lang: c.language.code(),
+                        base_url: c.base_url.as_deref(),
+                    },
+                )
+                .with("t", &words(c.language)),
             t: words(c.language),
             explorer_words: explorer::ExplorerWords::new(&words(c.language)),
             explorer: explorer::ExplorerCache::default(),
@@ -460,8 +480,6 @@ impl<'a> Emitter<'a> {
             reader.explorer = None;
         }
         Ok(Ctx {
-            site: &self.site,
-            t: &self.t,
             root: "../".repeat(depth),
             urls: self.urls(depth),
             page,
@@ -478,7 +496,9 @@ impl<'a> Emitter<'a> {
 
     /// A page drawn by the theme's `template`, its explorer in place.
     fn render(&self, template: &str, ctx: &Ctx, file: &str) -> Result<Vec<u8>, Diagnostic> {
-        let page = self.theme.render_bytes(template, ctx, file)?;
+        let page = self
+            .theme
+            .render_shared(template, &self.shared, ctx, file)?;
         Ok(match &ctx.explorer {
             Some(e) => e.splice(page, &self.explorer.marker),
             None => page,

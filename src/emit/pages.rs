@@ -244,17 +244,21 @@ impl Emitter<'_> {
     fn redirect_file(&self, slug: &Slug, id: usize) -> Result<(String, Vec<u8>), Diagnostic> {
         let idx = self.v.index;
         let depth = slug.depth();
-        let page = PageCtx {
-            kind: "redirect",
-            title: self.v.notes[id].title.clone(),
-            target: Some(self.url(depth, &idx.note_url(id))),
-            canonical: self.canonical(&idx.note_url(id)),
-            ..PageCtx::default()
+        // A page of its own kind: no explorer, pager or navigation, so its
+        // template reads only what it shows (there is one per alias).
+        let ctx = super::RedirectCtx {
+            root: "../".repeat(depth),
+            page: super::RedirectPage {
+                kind: "redirect",
+                title: &self.v.notes[id].title,
+                target: self.url(depth, &idx.note_url(id)),
+                canonical: self.canonical(&idx.note_url(id)),
+            },
         };
-        let ctx = self.ctx(depth, page, None)?;
         Ok((
             slug.file(),
-            self.render("redirect.html", &ctx, &slug.file())?,
+            self.theme
+                .render_shared("redirect.html", &self.shared, &ctx, &slug.file())?,
         ))
     }
 
