@@ -71,6 +71,7 @@ kinds! {
     AliasCollision = "alias-collision", Warning, "an alias is used by several notes, or shadows a note name.";
     DuplicateSlug = "duplicate-slug", Warning, "two pages would have the same URL; one was renamed.";
     InvalidTag = "invalid-tag", Warning, "a tag in the front matter is not a valid tag.";
+    TablePipe = "table-pipe", Warning, "a `|` inside a wikilink in a table row is not escaped (`[[Note\\|label]]`): other Markdown tools split the cell there.";
     InvalidDate = "invalid-date", Warning, "a date property is not a calendar date `YYYY-MM-DD`; the file's time is used instead.";
     Template = "template", Error, "a theme template failed to render.";
     EmbedCycle = "embed-cycle", Warning, "embeds form a cycle or nest too deeply.";

@@ -142,6 +142,147 @@ pub fn strip_comments(text: &str) -> (String, Vec<(usize, usize)>) {
     (out, shifts)
 }
 
+/// Obsidian reads `[[Note|label]]` in a table row as one link, where GFM
+/// splits the cell at its `|` (the link is lost and the row loses its last
+/// cell). Escapes each such pipe (`[[Note\|label]]`, as Obsidian's own
+/// docs write it) in the header and body rows of tables, outside code
+/// blocks and code spans, in quotes and callouts too. Returns `None` when
+/// nothing changes, else the new text and the offsets, in `text`, of the
+/// pipes escaped (a backslash was inserted before each).
+pub fn escape_table_pipes(text: &str) -> Option<(String, Vec<usize>)> {
+    if !text.contains("[[") || !text.contains('|') {
+        return None;
+    }
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for line in text.split_inclusive('\n') {
+        lines.push((start, line));
+        start += line.len();
+    }
+    let mut pipes = Vec::new();
+    let mut fence: Option<(char, usize)> = None;
+    let mut in_table = false;
+    for (i, &(at, line)) in lines.iter().enumerate() {
+        let inner = quote_content(line);
+        let trimmed = inner.trim_start();
+        if let Some((c, n)) = fence {
+            let run = trimmed.chars().take_while(|&x| x == c).count();
+            if run >= n && trimmed[run * c.len_utf8()..].trim().is_empty() {
+                fence = None;
+            }
+            continue;
+        }
+        if let Some(c) = trimmed.chars().next().filter(|c| *c == '`' || *c == '~') {
+            let run = trimmed.chars().take_while(|&x| x == c).count();
+            if run >= 3 {
+                fence = Some((c, run));
+                in_table = false;
+                continue;
+            }
+        }
+        if trimmed.trim().is_empty() || !inner.contains('|') {
+            in_table = false;
+            continue;
+        }
+        if is_delimiter_row(inner) {
+            if !in_table {
+                // The header is the row above, when it is one.
+                if let Some(&(hat, header)) = i.checked_sub(1).and_then(|h| lines.get(h)) {
+                    let h = quote_content(header);
+                    if h.contains('|') && !is_delimiter_row(h) {
+                        link_pipes(header, hat, &mut pipes);
+                    }
+                }
+            }
+            in_table = true;
+            continue;
+        }
+        if in_table {
+            link_pipes(line, at, &mut pipes);
+        }
+    }
+    if pipes.is_empty() {
+        return None;
+    }
+    pipes.sort_unstable();
+    pipes.dedup();
+    let mut out = String::with_capacity(text.len() + pipes.len());
+    let mut from = 0;
+    for &p in &pipes {
+        out.push_str(&text[from..p]);
+        out.push('\\');
+        from = p;
+    }
+    out.push_str(&text[from..]);
+    Some((out, pipes))
+}
+
+/// Maps an offset in text from [`escape_table_pipes`] back to the text it
+/// was given (`pipes`: the offsets it returned).
+pub fn unescaped_offset(pipes: &[usize], offset: usize) -> usize {
+    // The backslash before pipe k is at `pipes[k] + k` in the new text.
+    let before = pipes
+        .iter()
+        .enumerate()
+        .take_while(|&(k, &p)| p + k < offset)
+        .count();
+    offset - before
+}
+
+/// A line without its blockquote markers (`> > text` → `text`).
+fn quote_content(line: &str) -> &str {
+    let mut rest = line;
+    loop {
+        let t = rest.trim_start_matches([' ', '\t']);
+        match t.strip_prefix('>') {
+            Some(r) if rest.len() - t.len() <= 3 => rest = r,
+            _ => return rest,
+        }
+    }
+}
+
+/// A table's delimiter row: `| --- | :-: |`, `---|---`.
+fn is_delimiter_row(line: &str) -> bool {
+    let t = line.trim();
+    t.contains('|')
+        && t.contains('-')
+        && t.chars().all(|c| matches!(c, '|' | '-' | ':' | ' ' | '\t'))
+}
+
+/// The offsets of the unescaped `|` inside `[[…]]` on one line (starting at
+/// `at` in the text), outside code spans.
+fn link_pipes(line: &str, at: usize, out: &mut Vec<usize>) {
+    let b = line.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'`' {
+            let run = line[i..].bytes().take_while(|&x| x == b'`').count();
+            let ticks = &line[i..i + run];
+            i = match line[i + run..].find(ticks) {
+                Some(j) => i + run + j + run,
+                None => i + run,
+            };
+        } else if b[i..].starts_with(b"[[") {
+            let Some(len) = line[i + 2..].find("]]") else {
+                return;
+            };
+            let inner = &line[i + 2..i + 2 + len];
+            if !inner.contains("[[") {
+                for (j, c) in inner.char_indices() {
+                    if c == '|' && (j == 0 || inner.as_bytes()[j - 1] != b'\\') {
+                        out.push(at + i + 2 + j);
+                    }
+                }
+            }
+            i += 2 + len + 2;
+        } else if b[i] == b'\\' {
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+}
+
 /// Maps an offset in comment-stripped text back to the original text.
 pub fn original_offset(shifts: &[(usize, usize)], offset: usize) -> usize {
     let idx = shifts.partition_point(|&(at, _)| at <= offset);
@@ -490,6 +631,31 @@ mod tests {
         assert_eq!(s, "x\n\n\n\n\n\n[[Kept]]\n");
         let (s, _) = strip_comments("```\n%%code%%\n```\n`%%inline%%` %%gone%%");
         assert_eq!(s, "```\n%%code%%\n```\n`%%inline%%` ");
+    }
+
+    #[test]
+    fn wikilink_pipes_in_table_rows_are_escaped() {
+        let text = "| Norme | Rôle |\n| --- | --- |\n| [[ISO 9001|La 9001]] | a \\| b `[[x|y]]` |\n\nHors [[A|b]] | c\n";
+        let (out, pipes) = escape_table_pipes(text).unwrap();
+        assert_eq!(
+            out,
+            "| Norme | Rôle |\n| --- | --- |\n| [[ISO 9001\\|La 9001]] | a \\| b `[[x|y]]` |\n\nHors [[A|b]] | c\n"
+        );
+        assert_eq!(pipes, vec![text.find("|La").unwrap()]);
+        // Offsets in the new text map back: the link, the escape, the label.
+        let at = out.find("\\|La").unwrap();
+        assert_eq!(unescaped_offset(&pipes, at), pipes[0]);
+        assert_eq!(unescaped_offset(&pipes, at + 1), pipes[0]);
+        assert_eq!(unescaped_offset(&pipes, at + 2), pipes[0] + 1);
+        assert_eq!(unescaped_offset(&pipes, 3), 3);
+        // The header row, tables in callouts, code blocks left alone.
+        let text = "> [!note] T\n> | [[A|a]] | b |\n> |---|---|\n> | [[B|b]] | c |\n\n```\n| [[C|c]] |\n|---|\n```\n";
+        let (out, pipes) = escape_table_pipes(text).unwrap();
+        assert_eq!(pipes.len(), 2, "{out}");
+        assert!(out.contains("[[A\\|a]]") && out.contains("[[B\\|b]]") && out.contains("[[C|c]]"));
+        // Not a table; an escaped pipe; multibyte text around a backslash.
+        assert!(escape_table_pipes("[[A|b]] | c\n---\n").is_none());
+        assert!(escape_table_pipes("| [[A\\|b]] |\n|---|\n| é\\é [[C\\|d]] |\n").is_none());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! headings with their anchor ids, block ids, inline tags and every internal
 //! reference with its position. It resolves nothing and touches no file.
 
-use crate::diagnostics::{Diagnostic, LineIndex, Position};
+use crate::diagnostics::{Diagnostic, Kind, LineIndex, Position};
 use crate::frontmatter::{self, FrontMatter, Value};
 use crate::markdown::{self, RawRef};
 use crate::paths::{slugify, VaultPath};
@@ -184,8 +184,24 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     }
     let body = &text[body_offset..];
     let (stripped, shifts) = markdown::strip_comments(body);
-    let pos_of =
+    let at =
         |offset: usize| lines.position(body_offset + markdown::original_offset(&shifts, offset));
+    let (stripped, pipes) = match markdown::escape_table_pipes(&stripped) {
+        Some((escaped, pipes)) => (escaped, pipes),
+        None => (stripped, Vec::new()),
+    };
+    for &p in &pipes {
+        diags.push(
+            Diagnostic::new(
+                Kind::TablePipe,
+                src.path.as_str(),
+                "a `|` inside a wikilink in a table row: Obsidian reads one link, other Markdown tools split the cell there",
+            )
+            .at(at(p))
+            .help("escape it as `\\|` (`[[Note\\|label]]`), as Obsidian writes it; the site shows the link either way"),
+        );
+    }
+    let pos_of = |offset: usize| at(markdown::unescaped_offset(&pipes, offset));
 
     let mut note = Note {
         path: src.path.clone(),

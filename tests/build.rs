@@ -999,3 +999,49 @@ fn the_knowledge_base_in_content_is_drawn_by_the_theme_templates() {
     std::fs::copy(repo.join("site.toml"), dir.path().join("site.toml")).unwrap();
     pages_come_from_the_theme_templates(dir.path(), 50);
 }
+
+/// `[[Note|label]]` in a table row (the pipe not escaped, as Obsidian users
+/// write it): the link renders, the row keeps every cell, and `table-pipe`
+/// says where the pipe is.
+#[test]
+fn an_aliased_wikilink_in_a_table_row_keeps_the_link_and_every_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"Normes\"\nlanguage = \"fr\"\n"),
+            ("content/ISO 9001.md", "# ISO 9001\n"),
+            (
+                "content/Normes.md",
+                "# Normes\n\n| Norme | Rôle | Année |\n| --- | --- | --- |\n| [[ISO 9001|La 9001]] | qualité | 2015 |\n| [[ISO 9001\\|échappée]] | b | c |\n\n> [!note] Dans un encadré\n> | [[ISO 9001|Encadrée]] | x |\n> |---|---|\n",
+            ),
+        ],
+    );
+    let (site, files) = build(dir.path());
+    let page = main_of(&text(&files, "normes/index.html"));
+    let rows: Vec<&str> = page.split("<tr>").skip(1).collect();
+    assert_eq!(rows.len(), 4, "{page}");
+    for row in &rows[1..3] {
+        assert_eq!(row.matches("<td").count(), 3, "{row}");
+    }
+    assert!(
+        rows[1].contains("href=\"../iso-9001/index.html\">La 9001</a>"),
+        "{}",
+        rows[1]
+    );
+    assert!(rows[1].contains(">qualité</td>") && rows[1].contains(">2015</td>"));
+    assert!(rows[2].contains(">échappée</a>"), "{}", rows[2]);
+    assert!(page.contains(">Encadrée</a>"), "{page}");
+    assert!(!page.contains("[[") && !page.contains("]]"), "{page}");
+    let pipes: Vec<String> = site
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::TablePipe)
+        .map(|d| d.location())
+        .collect();
+    assert_eq!(pipes.len(), 2, "{:?}", site.diagnostics);
+    assert!(
+        pipes[0].ends_with("Normes.md:5:13") && pipes[1].ends_with("Normes.md:9:15"),
+        "{pipes:?}"
+    );
+}
