@@ -54,6 +54,29 @@ pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
             ev => ev,
         };
         if let Event::Text(t) = &ev {
+            // `\#word` is text, not a tag: the escaped `#` joins the text
+            // before it (across the backslash) and what follows it starts a
+            // run of its own, so no run has a tag there.
+            if t.starts_with('#') && range.start > 0 && text.as_bytes()[range.start - 1] == b'\\' {
+                let hash = range.start..range.start + 1;
+                match out.last_mut() {
+                    Some((Event::Text(prev), prev_range)) if prev_range.end + 1 == range.start => {
+                        let mut s = prev.to_string();
+                        s.push('#');
+                        *prev = CowStr::from(s);
+                        prev_range.end = hash.end;
+                    }
+                    _ => out.push((Event::Text(CowStr::Borrowed(&text[hash.clone()])), hash)),
+                }
+                if t.len() > 1 {
+                    let rest = match t {
+                        CowStr::Borrowed(b) => CowStr::Borrowed(&b[1..]),
+                        other => CowStr::from(other[1..].to_string()),
+                    };
+                    out.push((Event::Text(rest), range.start + 1..range.end));
+                }
+                continue;
+            }
             if let Some((Event::Text(prev), prev_range)) = out.last_mut() {
                 if prev_range.end == range.start {
                     let mut s = prev.to_string();
@@ -631,6 +654,36 @@ mod tests {
         assert_eq!(s, "x\n\n\n\n\n\n[[Kept]]\n");
         let (s, _) = strip_comments("```\n%%code%%\n```\n`%%inline%%` %%gone%%");
         assert_eq!(s, "```\n%%code%%\n```\n`%%inline%%` ");
+    }
+
+    #[test]
+    fn an_escaped_hash_is_text_not_a_tag() {
+        let tags = |text: &str| -> Vec<String> {
+            events(text)
+                .iter()
+                .filter_map(|(e, _)| match e {
+                    Event::Text(t) => Some(t.to_string()),
+                    _ => None,
+                })
+                .flat_map(|t| {
+                    find_tags(&t)
+                        .into_iter()
+                        .map(|(_, g)| g.to_string())
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        assert_eq!(tags("a \\#mot et #vrai"), vec!["vrai"]);
+        assert_eq!(tags("\\#mot au début"), Vec::<String>::new());
+        assert_eq!(tags("> \\#cité\n\n- \\#liste #oui"), vec!["oui"]);
+        let text: String = events("a \\#mot b")
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) => Some(t.to_string()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(text, "a #mot b");
     }
 
     #[test]

@@ -1045,3 +1045,33 @@ fn an_aliased_wikilink_in_a_table_row_keeps_the_link_and_every_cell() {
         "{pipes:?}"
     );
 }
+
+/// `\#mot` is the text `#mot`, not a tag (Obsidian's escape); `#vrai` beside
+/// it stays a tag.
+#[test]
+fn an_escaped_hash_is_text_and_makes_no_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"T\"\n"),
+            (
+                "content/Note.md",
+                "# Note\n\nLe numéro \\#42b et \\#mot, puis #vrai.\n\n\\#début\n",
+            ),
+        ],
+    );
+    let (_, files) = build(dir.path());
+    let page = main_of(&text(&files, "note/index.html"));
+    assert!(
+        page.contains("Le numéro #42b et #mot, puis <a") && page.contains("<p>#début</p>"),
+        "{page}"
+    );
+    assert!(files.contains_key("tags/vrai/index.html"));
+    let tags: Vec<&String> = files.keys().filter(|k| k.starts_with("tags/")).collect();
+    assert_eq!(
+        tags,
+        vec!["tags/index.html", "tags/vrai/index.html"],
+        "{tags:?}"
+    );
+}
