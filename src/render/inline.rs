@@ -40,7 +40,8 @@ pub(crate) fn pass<'e>(events: Vec<Event<'e>>, page: &Page) -> Vec<Event<'e>> {
                 marking = false;
             }
             Event::Text(t) if code == 0 => {
-                split_text(t, link == 0 && heading == 0, page, &mut marking, &mut out);
+                let (tags, urls) = (link == 0 && heading == 0, link == 0);
+                split_text(t, tags, urls, page, &mut marking, &mut out);
                 continue;
             }
             _ => {}
@@ -53,13 +54,14 @@ pub(crate) fn pass<'e>(events: Vec<Event<'e>>, page: &Page) -> Vec<Event<'e>> {
 fn split_text<'e>(
     text: &str,
     tags: bool,
+    urls: bool,
     page: &Page,
     marking: &mut bool,
     out: &mut Vec<Event<'e>>,
 ) {
     let found = if tags { find_tags(text) } else { Vec::new() };
     let mut last = 0;
-    let push_plain = |s: &str, out: &mut Vec<Event<'e>>, marking: &mut bool| {
+    let push_marked = |s: &str, out: &mut Vec<Event<'e>>, marking: &mut bool| {
         let mut parts = s.split("==");
         if let Some(first) = parts.next() {
             if !first.is_empty() {
@@ -73,6 +75,35 @@ fn split_text<'e>(
             ));
             if !p.is_empty() {
                 out.push(Event::Text(p.to_string().into()));
+            }
+        }
+    };
+    let push_plain = |s: &str, out: &mut Vec<Event<'e>>, marking: &mut bool| {
+        if !urls || !(s.contains("://") || s.contains("www.")) {
+            return push_marked(s, out, marking);
+        }
+        for span in bare_urls().spans(s) {
+            let shown = span.as_str();
+            // GFM's extended autolinks: http, https and www. only (no
+            // `javascript:` or other scheme a note could slip in).
+            let starts = |p: &str| {
+                shown
+                    .get(..p.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(p))
+            };
+            let gfm = starts("http://") || starts("https://") || starts("www.");
+            match span.kind() {
+                Some(linkify::LinkKind::Url) if gfm => {
+                    let href = if !starts("www.") {
+                        shown.to_string()
+                    } else {
+                        format!("http://{shown}")
+                    };
+                    out.push(Event::Html(
+                        format!("<a href=\"{}\">{}</a>", escape(&href), escape(shown)).into(),
+                    ));
+                }
+                _ => push_marked(span.as_str(), out, marking),
             }
         }
     };
@@ -96,6 +127,16 @@ fn split_text<'e>(
     push_plain(&text[last..], out, marking);
 }
 
+/// Finds bare URLs as GFM's extended autolinks do: with a scheme
+/// (`https://…`) or starting with `www.`; trailing punctuation and unmatched
+/// closing brackets stay outside the link.
+fn bare_urls() -> linkify::LinkFinder {
+    let mut f = linkify::LinkFinder::new();
+    f.kinds(&[linkify::LinkKind::Url])
+        .url_must_have_scheme(false);
+    f
+}
+
 #[cfg(test)]
 mod tests {
     use super::super::tests::render_first;
@@ -113,5 +154,20 @@ mod tests {
             !html.contains("==") && !html.contains("tag\">#lien"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn bare_urls_become_links() {
+        let (html, _) = render_first(&[(
+            "d/a.md",
+            "Voir https://www.iso.org/fr/normes.html, puis (www.iec.ch) et https://a.example/?q=1&r=2 fichier.md.\n\njavascript://%0aalert(1) `https://code.example` [https://lien.example](https://x.example) ftp.example.com",
+        )]);
+        assert!(
+            html.contains("Voir <a href=\"https://www.iso.org/fr/normes.html\">https://www.iso.org/fr/normes.html</a>, puis (<a href=\"http://www.iec.ch\">www.iec.ch</a>) et <a href=\"https://a.example/?q=1&amp;r=2\">https://a.example/?q=1&amp;r=2</a> fichier.md."),
+            "{html}"
+        );
+        assert!(html.contains("<code>https://code.example</code>"), "{html}");
+        assert_eq!(html.matches("<a ").count(), 4, "{html}");
+        assert!(html.contains(" ftp.example.com"), "{html}");
     }
 }
