@@ -247,13 +247,28 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     (note, diags)
 }
 
+/// The ids the default theme gives its own elements (its templates and
+/// scripts): a heading never takes one, so `## Content` gets `content-1` and
+/// `[[Note#Content]]` reaches the heading, not the page's `<main>`.
+pub const THEME_IDS: &[&str] = &[
+    "backlinks-title",
+    "content",
+    "isokb-preview",
+    "local-graph-title",
+    "recent-title",
+    "search-input",
+    "search-results",
+    "search-status",
+    "top-tags-title",
+];
+
 /// Walks the events once: headings and their ids, links, tags, block ids, text.
 fn collect<'e>(
     note: &mut Note,
     events: &[(Event<'e>, std::ops::Range<usize>)],
     pos_of: &dyn Fn(usize) -> Position,
 ) {
-    let mut used_ids = HashSet::new();
+    let mut used_ids: HashSet<String> = THEME_IDS.iter().map(|s| s.to_string()).collect();
     let mut heading_start: Option<usize> = None;
     let mut in_code = 0usize;
     let mut hidden = markdown::HiddenHtml::default();
@@ -386,6 +401,36 @@ crate::indexed_by!(crate::ids::NoteId => Note);
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_id_of_the_default_theme_is_kept_from_headings() {
+        let mut ids = std::collections::BTreeSet::new();
+        for text in crate::templates::Theme::default_texts() {
+            for pat in ["id=\"", ".id = \""] {
+                for (i, _) in text.match_indices(pat) {
+                    let rest = &text[i + pat.len()..];
+                    let id = &rest[..rest.find('"').unwrap_or(0)];
+                    // Made per item at run time (`search-result-3`) or from
+                    // data (`{{ h.id }}`).
+                    if !id.is_empty() && !id.contains("{{") && !id.ends_with('-') {
+                        ids.insert(id);
+                    }
+                }
+            }
+        }
+        assert!(ids.contains("content") && ids.len() >= 8, "{ids:?}");
+        assert_eq!(ids, super::THEME_IDS.iter().copied().collect());
+    }
+
+    #[test]
+    fn a_heading_never_takes_an_id_of_the_theme() {
+        let (note, _) = super::parse_note(&crate::scan::SourceNote {
+            path: crate::paths::VaultPath::new("n.md"),
+            text: "# Content\n\n## Search input\n\n## Content\n".into(),
+            modified: 0,
+        });
+        let ids: Vec<&str> = note.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["content-1", "search-input-1", "content-2"]);
+    }
     use super::*;
 
     fn note(text: &str) -> (Note, Vec<Diagnostic>) {

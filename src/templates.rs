@@ -78,6 +78,17 @@ impl Theme {
         DEFAULT_THEME.get_file(path).and_then(|f| f.contents_utf8())
     }
 
+    /// Every text file of the built-in theme (templates, scripts, styles).
+    pub fn default_texts() -> Vec<&'static str> {
+        let mut out = Vec::new();
+        let mut stack = vec![&DEFAULT_THEME];
+        while let Some(dir) = stack.pop() {
+            out.extend(dir.files().filter_map(|f| f.contents_utf8()));
+            stack.extend(dir.dirs());
+        }
+        out
+    }
+
     /// Whether a template may read the explorer as data (`reader.explorer`);
     /// the built-in templates use only its HTML (`reader.explorer_html`).
     pub fn uses_explorer_data(&self) -> bool {

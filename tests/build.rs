@@ -1075,3 +1075,24 @@ fn an_escaped_hash_is_text_and_makes_no_tag() {
         "{tags:?}"
     );
 }
+
+/// A heading named like an element of the theme (`## Content` and the
+/// page's `<main id="content">`) gets an id of its own, and links reach it.
+#[test]
+fn a_heading_named_like_a_theme_element_is_reachable() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"T\"\n"),
+            ("content/A.md", "# A\n\n## Content\n\ntexte\n"),
+            ("content/B.md", "# B\n\n[[A#Content]]\n"),
+        ],
+    );
+    let (_, files) = build(dir.path());
+    let a = text(&files, "a/index.html");
+    assert_eq!(a.matches("id=\"content\"").count(), 1, "{a}");
+    assert!(a.contains("id=\"content-1\""), "{a}");
+    let b = main_of(&text(&files, "b/index.html"));
+    assert!(b.contains("href=\"../a/index.html#content-1\""), "{b}");
+}
