@@ -198,7 +198,7 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
                 "a `|` inside a wikilink in a table row: Obsidian reads one link, other Markdown tools split the cell there",
             )
             .at(at(p))
-            .help("escape it as `\\|` (`[[Note\\|label]]`), as Obsidian writes it; the site shows the link either way"),
+            .help("escape it as `\\|` (`[[Note\\|label]]`), as Obsidian writes it, or run `isokb fix`; the site shows the link either way"),
         );
     }
     let pos_of = |offset: usize| at(markdown::unescaped_offset(&pipes, offset));

@@ -209,3 +209,38 @@ fn files_changed_during_the_run_are_not_overwritten() {
         format!("{LINKS_FIXED}A new line.\r\n")
     );
 }
+
+/// The pipe of a labelled wikilink in a table row is escaped, in the rows of
+/// tables only (not in prose, code or an already escaped link); the site and
+/// `check` then agree that nothing is left.
+#[test]
+fn wikilink_pipes_in_table_rows_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = "---\r\ntitle: \"a | b\"\r\n---\r\n| Norme | Rôle |\r\n|---|---|\r\n| [[Cible|La cible]] | [[Cible\\|déjà]] |\r\n\r\nHors table [[Cible|texte]] | x\r\n\r\n```\r\n| [[Cible|code]] |\r\n|---|\r\n```\r\n";
+    let after = "---\r\ntitle: \"a | b\"\r\n---\r\n| Norme | Rôle |\r\n|---|---|\r\n| [[Cible\\|La cible]] | [[Cible\\|déjà]] |\r\n\r\nHors table [[Cible|texte]] | x\r\n\r\n```\r\n| [[Cible|code]] |\r\n|---|\r\n```\r\n";
+    write_files(
+        dir.path(),
+        &[("Cible.md", "# Cible\n"), ("Table.md", before)],
+    );
+    let out = fix(dir.path(), &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(
+        String::from_utf8(read(dir.path(), "Table.md")).unwrap(),
+        after
+    );
+    assert!(
+        err.contains("6:10: `|` in a table row's wikilink → `\\|`"),
+        "{err}"
+    );
+    let check = Command::new(bin())
+        .args(["check", "--root"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let report = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        check.status.success() && !report.contains("table-pipe"),
+        "{report}"
+    );
+}

@@ -8,7 +8,9 @@
 //! - wikilinks whose only match differs from them by case only
 //!   (`[[iso 9001]]` → `[[ISO 9001]]`);
 //! - wikilinks that resolve only through a unique alias, rewritten in
-//!   Obsidian's own form (`[[Org]]` → `[[ISO|Org]]`, an existing `|text` kept).
+//!   Obsidian's own form (`[[Org]]` → `[[ISO|Org]]`, an existing `|text` kept);
+//! - the pipe of a labelled wikilink in a table row, escaped
+//!   (`| [[ISO|Org]] |` → `| [[ISO\|Org]] |`: the `table-pipe` finding).
 //!
 //! A [`Plan`] is computed without writing anything; [`apply`] then writes one
 //! file atomically (a temporary file in the same folder, renamed over the
@@ -49,6 +51,11 @@ pub enum Repair {
         /// The link after.
         to: String,
     },
+    /// A wikilink's pipe in a table row, escaped.
+    TablePipe {
+        /// Where the pipe is.
+        pos: Position,
+    },
     /// A link that resolved only through an alias.
     Alias {
         /// Where the link is.
@@ -70,6 +77,13 @@ impl fmt::Display for Repair {
             ),
             Repair::Case { pos, from, to } => {
                 write!(f, "{}:{}: case of `{from}` → `{to}`", pos.line, pos.col)
+            }
+            Repair::TablePipe { pos } => {
+                write!(
+                    f,
+                    "{}:{}: `|` in a table row's wikilink → `\\|`",
+                    pos.line, pos.col
+                )
             }
             Repair::Alias { pos, from, to } => {
                 write!(f, "{}:{}: alias link `{from}` → `{to}`", pos.line, pos.col)
@@ -305,6 +319,24 @@ impl Source {
         })
     }
 
+    /// A backslash before each unescaped pipe of a wikilink in a table row
+    /// of the body (a link rewritten in the same run keeps its pipe: the
+    /// next run escapes it).
+    fn table_pipes(&self) -> Vec<(Range<usize>, String, Repair)> {
+        let body = crate::frontmatter::split(&self.text).map_or(0, |s| s.body_offset);
+        let Some((_, pipes)) = crate::markdown::escape_table_pipes(&self.text[body..]) else {
+            return Vec::new();
+        };
+        pipes
+            .into_iter()
+            .map(|p| {
+                let at = body + p;
+                let pos = Position::of_offset(&self.text, at);
+                (at..at, "\\".to_string(), Repair::TablePipe { pos })
+            })
+            .collect()
+    }
+
     /// Applies the link repairs to the (mojibake-repaired) text.
     fn fix(self, note: &Note, ctx: &Ctx<'_>, shown: &str) -> Option<FileFix> {
         let mut edits: Vec<(Range<usize>, String, Repair)> = note
@@ -312,6 +344,7 @@ impl Source {
             .iter()
             .chain(&note.property_links)
             .filter_map(|r| ctx.link_edit(&self.text, note, r))
+            .chain(self.table_pipes())
             .collect();
         edits.sort_by_key(|e| (e.0.start, e.0.end));
         edits.dedup_by(|b, a| b.0.start < a.0.end);
