@@ -102,27 +102,12 @@ pub fn strip_comments(text: &str) -> (String, Vec<(usize, usize)>) {
     let mut out = String::with_capacity(text.len());
     let mut shifts = Vec::new();
     let mut removed = 0;
-    let mut fence: Option<(char, usize)> = None;
+    let mut fence = Fence::default();
     let mut in_comment = false;
     for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        if !in_comment {
-            if let Some((c, n)) = fence {
-                let run = trimmed.chars().take_while(|&x| x == c).count();
-                if run >= n && trimmed[run * c.len_utf8()..].trim().is_empty() {
-                    fence = None;
-                }
-                out.push_str(line);
-                continue;
-            }
-            if let Some(c) = trimmed.chars().next().filter(|c| *c == '`' || *c == '~') {
-                let run = trimmed.chars().take_while(|&x| x == c).count();
-                if run >= 3 {
-                    fence = Some((c, run));
-                    out.push_str(line);
-                    continue;
-                }
-            }
+        if !in_comment && fence.is_code(line.trim_start()) {
+            out.push_str(line);
+            continue;
         }
         let bytes = line.as_bytes();
         let mut i = 0;
@@ -183,25 +168,14 @@ pub fn escape_table_pipes(text: &str) -> Option<(String, Vec<usize>)> {
         start += line.len();
     }
     let mut pipes = Vec::new();
-    let mut fence: Option<(char, usize)> = None;
+    let mut fence = Fence::default();
     let mut in_table = false;
     for (i, &(at, line)) in lines.iter().enumerate() {
         let inner = quote_content(line);
         let trimmed = inner.trim_start();
-        if let Some((c, n)) = fence {
-            let run = trimmed.chars().take_while(|&x| x == c).count();
-            if run >= n && trimmed[run * c.len_utf8()..].trim().is_empty() {
-                fence = None;
-            }
+        if fence.is_code(trimmed) {
+            in_table = false;
             continue;
-        }
-        if let Some(c) = trimmed.chars().next().filter(|c| *c == '`' || *c == '~') {
-            let run = trimmed.chars().take_while(|&x| x == c).count();
-            if run >= 3 {
-                fence = Some((c, run));
-                in_table = false;
-                continue;
-            }
         }
         if trimmed.trim().is_empty() || !inner.contains('|') {
             in_table = false;
@@ -303,6 +277,32 @@ fn link_pipes(line: &str, at: usize, out: &mut Vec<usize>) {
         } else {
             i += 1;
         }
+    }
+}
+
+/// Fenced code blocks met line by line (the raw-text steps leave them alone).
+#[derive(Default)]
+struct Fence(Option<(char, usize)>);
+
+impl Fence {
+    /// Whether `line` (its indentation removed) opens, is inside or closes
+    /// a fenced code block.
+    fn is_code(&mut self, line: &str) -> bool {
+        if let Some((c, n)) = self.0 {
+            let run = line.chars().take_while(|&x| x == c).count();
+            if run >= n && line[run * c.len_utf8()..].trim().is_empty() {
+                self.0 = None;
+            }
+            return true;
+        }
+        if let Some(c) = line.chars().next().filter(|c| *c == '`' || *c == '~') {
+            let run = line.chars().take_while(|&x| x == c).count();
+            if run >= 3 {
+                self.0 = Some((c, run));
+                return true;
+            }
+        }
+        false
     }
 }
 

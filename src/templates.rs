@@ -103,6 +103,15 @@ impl Theme {
     /// Renders a template with a serialisable context, as the bytes of the
     /// page: Tera writes them without checking again that its output is
     /// UTF-8 (it always is: templates and values are strings).
+    pub fn render_bytes(
+        &self,
+        name: &str,
+        ctx: &impl serde::Serialize,
+        page: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        self.render_shared(name, &Shared::default(), ctx, page)
+    }
+
     /// [`Theme::render_bytes`] with `shared` beside `ctx`'s own values.
     pub fn render_shared(
         &self,
@@ -116,20 +125,6 @@ impl Theme {
         let mut out = Vec::with_capacity(16 * 1024);
         self.tera
             .render_to(name, &all, &mut out)
-            .map_err(|e| template_error(page, &e))?;
-        Ok(out)
-    }
-
-    pub fn render_bytes(
-        &self,
-        name: &str,
-        ctx: &impl serde::Serialize,
-        page: &str,
-    ) -> Result<Vec<u8>, Diagnostic> {
-        let ctx = tera::Context::from_serialize(ctx).map_err(|e| template_error(page, &e))?;
-        let mut out = Vec::with_capacity(16 * 1024);
-        self.tera
-            .render_to(name, &ctx, &mut out)
             .map_err(|e| template_error(page, &e))?;
         Ok(out)
     }

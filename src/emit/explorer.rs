@@ -116,14 +116,12 @@ pub(super) struct ExplorerCache {
 impl Default for ExplorerCache {
     fn default() -> Self {
         use std::hash::{BuildHasher, Hasher};
-        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-        h.write_u128(
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos()),
-        );
+        // A `RandomState` is seeded anew for each build.
+        let nonce = std::collections::hash_map::RandomState::new()
+            .build_hasher()
+            .finish();
         ExplorerCache {
-            marker: format!("<!--isokb:explorer:{:016x}-->", h.finish()),
+            marker: format!("<!--isokb:explorer:{nonce:016x}-->"),
             links: Mutex::default(),
             frames: Mutex::default(),
         }

@@ -143,7 +143,6 @@ struct PageCtx<'a> {
     path: &'a str,
     breadcrumbs: Vec<Crumb>,
     canonical: Option<String>,
-    target: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -381,6 +380,7 @@ fn tag_notes<'a>(v: &'a SiteView) -> HashMap<&'a str, Vec<usize>> {
 impl<'a> Emitter<'a> {
     fn new(v: &'a SiteView<'a>, theme: &'a Theme, opts: &'a EmitOptions) -> Emitter<'a> {
         let c = v.config;
+        let t = words(c.language);
         Emitter {
             v,
             theme,
@@ -394,9 +394,9 @@ impl<'a> Emitter<'a> {
                         base_url: c.base_url.as_deref(),
                     },
                 )
-                .with("t", &words(c.language)),
-            t: words(c.language),
-            explorer_words: explorer::ExplorerWords::new(&words(c.language)),
+                .with("t", &t),
+            explorer_words: explorer::ExplorerWords::new(&t),
+            t,
             explorer: explorer::ExplorerCache::default(),
             style: c.link_style(),
             opts,
@@ -455,18 +455,14 @@ impl<'a> Emitter<'a> {
         self.v.config.base_url.as_ref().map(|b| url.absolute(b))
     }
 
-    /// A page's context; `current` places it in the explorer, and `None`
-    /// (a redirect) gives it no explorer or local graph.
+    /// A page's context; `current` places it in the explorer.
     fn ctx<'b>(
         &'b self,
         depth: usize,
         page: PageCtx<'b>,
-        current: Option<crate::nav::Current>,
+        current: crate::nav::Current,
     ) -> Result<Ctx<'b>, Diagnostic> {
-        let mut reader = match current {
-            Some(c) => self.reader.page(depth, c),
-            None => self.reader.bare(depth),
-        };
+        let mut reader = self.reader.page(depth, current);
         let explorer = match &reader.explorer {
             Some(root) => Some(self.explorer_html(depth, root)?),
             None => None,
@@ -549,7 +545,6 @@ impl<'a> Emitter<'a> {
             path: n.path.as_str(),
             breadcrumbs: self.breadcrumbs(depth, n.path.folder(), true),
             canonical: self.canonical(&info.slug.url()),
-            target: None,
         }
     }
 

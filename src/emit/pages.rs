@@ -87,7 +87,7 @@ impl Emitter<'_> {
         let mut ctx = self.ctx(
             slug.depth(),
             self.note_page(id, rendered.as_deref()),
-            Some(crate::nav::Current::Note(id)),
+            crate::nav::Current::Note(id),
         )?;
         ctx.folder = folder.map(|f| self.folder_ctx(slug.depth(), f));
         let template = self.v.notes[id]
@@ -119,7 +119,7 @@ impl Emitter<'_> {
         let current = idx
             .home
             .map_or(crate::nav::Current::Folder(""), crate::nav::Current::Note);
-        let mut ctx = self.ctx(0, page, Some(current))?;
+        let mut ctx = self.ctx(0, page, current)?;
         ctx.folder = idx.folders.get("").map(|f| self.folder_ctx(0, f));
         ctx.recent = self
             .recent_ids(11)
@@ -155,7 +155,7 @@ impl Emitter<'_> {
             canonical: self.canonical(&f.slug.url()),
             ..PageCtx::default()
         };
-        let mut ctx = self.ctx(depth, page, Some(crate::nav::Current::Folder(path)))?;
+        let mut ctx = self.ctx(depth, page, crate::nav::Current::Folder(path))?;
         ctx.folder = Some(self.folder_ctx(depth, f));
         Ok((
             f.slug.file(),
@@ -195,7 +195,7 @@ impl Emitter<'_> {
             canonical: self.canonical(&t.slug.url()),
             ..PageCtx::default()
         };
-        let mut ctx = self.ctx(depth, page, Some(crate::nav::Current::Other))?;
+        let mut ctx = self.ctx(depth, page, crate::nav::Current::Other)?;
         ctx.tag = Some(TagCtx {
             name: t.name.clone(),
             children: t
@@ -220,7 +220,7 @@ impl Emitter<'_> {
             canonical: self.canonical(&UrlPath::new("tags/")),
             ..PageCtx::default()
         };
-        let mut ctx = self.ctx(1, page, Some(crate::nav::Current::Other))?;
+        let mut ctx = self.ctx(1, page, crate::nav::Current::Other)?;
         let mut order = Vec::new();
         let roots: Vec<&String> = idx
             .tags
@@ -269,7 +269,7 @@ impl Emitter<'_> {
             title: self.t["not_found"].to_string(),
             ..PageCtx::default()
         };
-        let mut ctx = self.ctx(0, page, Some(crate::nav::Current::Other))?;
+        let mut ctx = self.ctx(0, page, crate::nav::Current::Other)?;
         if let Some(base) = &self.v.config.base_url {
             // 404 pages are served at any depth: link absolutely when we can.
             let abs = |p: &str| UrlPath::new(p).absolute(base);
@@ -297,7 +297,7 @@ impl Emitter<'_> {
             canonical: self.canonical(&UrlPath::new("graph/")),
             ..PageCtx::default()
         };
-        let ctx = self.ctx(1, page, Some(crate::nav::Current::Other))?;
+        let ctx = self.ctx(1, page, crate::nav::Current::Other)?;
         let file = "graph/index.html";
         Ok((file.into(), self.render("graph.html", &ctx, file)?))
     }
