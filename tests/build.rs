@@ -856,9 +856,10 @@ fn build_to_disk_writes_what_the_full_render_writes() {
 }
 
 /// Builds `root` in memory with the built-in theme and with a theme whose
-/// `note.html`, `tag.html`, `folder.html` and `explorer_folder.html` are the
-/// built-in ones plus a mark: the templates are the theme's only source, so
-/// every page of each kind (and every explorer folder) shows the mark, and
+/// `note.html`, `tag.html`, `folder.html`, `explorer_folder.html` and
+/// `explorer_note.html` are the built-in ones plus a mark: the templates are
+/// the theme's only source, so every page of each kind (and every explorer
+/// folder and note) shows the mark, and
 /// the pages are otherwise the same bytes.
 /// Returns the pages of the last build with the built-in theme.
 fn pages_come_from_the_theme_templates(
@@ -873,6 +874,7 @@ fn pages_come_from_the_theme_templates(
         ("tag.html", "<!--mark:tag-->"),
         ("folder.html", "<!--mark:folder-->"),
         ("explorer_folder.html", "<!--mark:explorer-->"),
+        ("explorer_note.html", "<!--mark:explorer-note-->"),
     ];
     for (name, mark) in marks {
         let template =
@@ -931,6 +933,11 @@ fn pages_come_from_the_theme_templates(
                     other.matches("<!--mark:explorer-->").count(),
                     folders,
                     "{path}: every explorer folder drawn by explorer_folder.html"
+                );
+                assert_eq!(
+                    other.matches("<!--mark:explorer-note-->").count(),
+                    explorer.matches("<li><a href=").count(),
+                    "{path}: every note of the explorer drawn by explorer_note.html"
                 );
                 let unmarked = marks
                     .iter()

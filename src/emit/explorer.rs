@@ -111,6 +111,8 @@ pub(super) struct ExplorerCache {
     links: Mutex<HashMap<String, Vec<Option<Arc<str>>>>>,
     /// Frames by here folder and depth.
     frames: Mutex<HashMap<(Option<String>, usize), Frame>>,
+    /// Note links that are not the current page, by note id and depth.
+    notes: Mutex<HashMap<(usize, usize), Arc<str>>>,
 }
 
 impl Default for ExplorerCache {
@@ -124,6 +126,7 @@ impl Default for ExplorerCache {
             marker: format!("<!--isokb:explorer:{nonce:016x}-->"),
             links: Mutex::default(),
             frames: Mutex::default(),
+            notes: Mutex::default(),
         }
     }
 }
@@ -139,7 +142,7 @@ struct Node<'a> {
     current: bool,
     here: bool,
     home: Option<&'a NavLink>,
-    notes: &'a [NavLink],
+    listed: usize,
     more: usize,
     count: usize,
 }
@@ -155,7 +158,7 @@ impl<'a> Node<'a> {
             current: f.current,
             here: f.here,
             home: f.home.as_ref(),
-            notes: &f.notes,
+            listed: f.notes.len(),
             more: f.more,
             count: f.count,
         }
@@ -166,6 +169,7 @@ impl<'a> Node<'a> {
 struct FolderCtx<'a> {
     f: Node<'a>,
     folders: Vec<String>,
+    notes: String,
     t: ExplorerWords,
 }
 
@@ -173,7 +177,13 @@ struct FolderCtx<'a> {
 struct RootCtx<'a> {
     root: Node<'a>,
     folders: Vec<String>,
+    notes: String,
     t: ExplorerWords,
+}
+
+#[derive(Serialize)]
+struct NoteCtx<'a> {
+    n: &'a NavLink,
 }
 
 /// The folder the page is in, if it is below the top level.
@@ -251,6 +261,7 @@ impl Emitter<'_> {
         let ctx = RootCtx {
             root: Node::of(root),
             folders,
+            notes: self.draw_notes(depth, &root.notes)?,
             t: self.explorer_words,
         };
         Ok(text(self.theme.render_bytes(
@@ -296,6 +307,7 @@ impl Emitter<'_> {
         let ctx = FolderCtx {
             f: Node::of(f),
             folders: self.draw_folders(depth, &f.folders, marked)?,
+            notes: self.draw_notes(depth, &f.notes)?,
             t: self.explorer_words,
         };
         let html = text(self.theme.render_bytes(
@@ -313,5 +325,46 @@ impl Emitter<'_> {
             }
         }
         Ok(html)
+    }
+
+    /// The notes a folder lists, each drawn by `explorer_note.html`: a link
+    /// to another page is drawn once per note and depth, the current page's
+    /// for its page.
+    fn draw_notes(&self, depth: usize, notes: &[NavLink]) -> Result<String, Diagnostic> {
+        let mut drawn: Vec<Option<Arc<str>>> = match self.explorer.notes.lock() {
+            Ok(m) => notes
+                .iter()
+                .map(|n| match n.current {
+                    true => None,
+                    false => m.get(&(n.id, depth)).cloned(),
+                })
+                .collect(),
+            Err(_) => vec![None; notes.len()],
+        };
+        let mut new = Vec::new();
+        for (n, d) in notes.iter().zip(&mut drawn) {
+            if d.is_none() {
+                let html: Arc<str> = text(self.theme.render_bytes(
+                    "explorer_note.html",
+                    &NoteCtx { n },
+                    "explorer_note.html",
+                )?)
+                .into();
+                if !n.current {
+                    new.push(((n.id, depth), html.clone()));
+                }
+                *d = Some(html);
+            }
+        }
+        if !new.is_empty() {
+            if let Ok(mut m) = self.explorer.notes.lock() {
+                m.extend(new);
+            }
+        }
+        let mut out = String::with_capacity(drawn.iter().flatten().map(|d| d.len()).sum());
+        for d in drawn.iter().flatten() {
+            out.push_str(d);
+        }
+        Ok(out)
     }
 }

@@ -53,6 +53,9 @@ pub struct NavLink {
     pub url: String,
     /// Whether it is the page being shown.
     pub current: bool,
+    /// The note's id (not given to templates).
+    #[serde(skip)]
+    pub id: usize,
 }
 
 /// A folder of the explorer.
@@ -222,6 +225,7 @@ impl<'a> SiteNav<'a> {
             title: self.v.notes[id].title.clone(),
             url: self.url(depth, &self.v.index.note_url(id)),
             current: current == Some(id),
+            id,
         }
     }
 
