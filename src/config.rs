@@ -75,10 +75,11 @@ pub struct Config {
     pub line_breaks: bool,
     /// Copy every attachment, even those no note links to. Default: false.
     pub publish_all_attachments: bool,
-    /// Sanitise the HTML of notes (scripts, event handlers, iframes and
-    /// styles written by authors are removed; isokb's own markup stays), for
-    /// vaults with untrusted authors. Default: false (raw HTML passes through,
-    /// as Obsidian shows it).
+    /// Sanitise the HTML of notes as Obsidian does: scripts, event handlers,
+    /// `javascript:` URLs and the like written by authors are removed, the
+    /// rest (styles, iframes, `<details>`, `<kbd>`, `<font>` …) stays, and
+    /// isokb's own markup is untouched. Default: true; `false` lets an
+    /// author's HTML through as written, scripts included.
     pub sanitize: bool,
     /// syntect theme for code in light mode. Default: `InspiredGitHub`.
     pub highlight_theme: String,
@@ -107,7 +108,7 @@ impl Default for Config {
             pretty_urls: false,
             line_breaks: true,
             publish_all_attachments: false,
-            sanitize: false,
+            sanitize: true,
             highlight_theme: "InspiredGitHub".into(),
             highlight_theme_dark: "base16-ocean.dark".into(),
             diagnostics: BTreeMap::new(),
