@@ -5,7 +5,7 @@
 //! Resolved links get relative `href`s; broken and unpublished ones become
 //! visibly marked text; embeds become images, players or transcluded notes.
 
-use super::{render_range, Page, MAX_EMBED_DEPTH};
+use super::{render_range, Page, Part, MAX_EMBED_DEPTH};
 use crate::diagnostics::{Diagnostic, Kind};
 use crate::html::escape;
 use crate::index::{Index, Link};
@@ -268,14 +268,6 @@ fn note_embed(
     let ctx = page.ctx;
     let note = &ctx.notes[target];
     let href = escape(&page.url(&ctx.index.note_url(target)));
-    if page.chain.contains(&target) || page.chain.len() > MAX_EMBED_DEPTH {
-        let d = stopped_embed(page, from, target, raw);
-        page.diags.push(d);
-        return format!(
-            "<a class=\"internal embed-stopped\" href=\"{href}\">{}</a>",
-            escape(&note.title)
-        );
-    }
     let events = note.events();
     let (start, end) = match fragment {
         Some(f) => section_range(&events, f),
@@ -288,9 +280,28 @@ fn note_embed(
             events.len(),
         ),
     };
+    let part = Part {
+        range: (start, end),
+        fragment: fragment.map(str::to_string),
+    };
+    // Another section of a note already shown is no cycle; the same one is.
+    let again = (page.chain.iter().zip(&page.parts)).position(|(&n, p)| n == target && *p == part);
+    if again.is_some() || page.chain.len() > MAX_EMBED_DEPTH {
+        let d = stopped_embed(page, from, (target, part), raw, again);
+        page.diags.push(d);
+        return format!(
+            "<a class=\"internal embed-stopped\" href=\"{href}{}\">{}</a>",
+            fragment
+                .map(|f| format!("#{}", escape(f)))
+                .unwrap_or_default(),
+            escape(&note.title)
+        );
+    }
     page.chain.push(target);
+    page.parts.push(part);
     let body = render_range(page, target, events, start, end);
     page.chain.pop();
+    page.parts.pop();
     format!(
         "<div class=\"embed\" data-embed=\"{}\"><div class=\"embed-title\"><a class=\"internal\" href=\"{href}{}\">{}</a></div><div class=\"embed-content\">{body}</div></div>",
         escape(note.path.as_str()),
@@ -299,28 +310,37 @@ fn note_embed(
     )
 }
 
-/// The finding for an embed that would loop or nest too deep. A cycle is
-/// named from its first note by path and reported at the embed that closes
-/// it, so every page that meets the same cycle reports the same finding
-/// (and the site reports it once).
-fn stopped_embed(page: &Page, from: usize, target: usize, raw: &RawRef) -> Diagnostic {
+/// The finding for an embed that would loop or nest too deep. A cycle (the
+/// same part of a note met again at `again` in the chain) is named from its
+/// first note by path and reported at the embed that closes it, so every
+/// page that meets the same cycle reports the same finding (and the site
+/// reports it once).
+fn stopped_embed(
+    page: &Page,
+    from: usize,
+    (target, part): (usize, Part),
+    raw: &RawRef,
+    again: Option<usize>,
+) -> Diagnostic {
     let ctx = page.ctx;
     let path = |i: usize| ctx.notes[i].path.as_str();
-    let embed_pos = |a: usize, b: usize| {
+    let name = |i: usize, p: &Part| match &p.fragment {
+        Some(f) => format!("`{}#{f}`", path(i)),
+        None => format!("`{}`", path(i)),
+    };
+    let embed_pos = |a: usize, b: usize, frag: &Option<String>| {
         let links = &ctx.index.notes[a].links;
         (0..links.len())
             .find(|&k| {
-                matches!(links[k], Link::Note { id, .. } if id.0 == b)
+                matches!(&links[k], Link::Note { id, fragment } if id.0 == b && fragment == frag)
                     && ctx.notes[a].links.get(k).is_some_and(|l| l.raw.embed)
             })
             .and_then(|k| ctx.notes[a].links.get(k).map(|l| l.pos))
     };
-    let Some(at) = page.chain.iter().position(|&i| i == target) else {
-        let names: Vec<String> = page
-            .chain
-            .iter()
-            .chain([&target])
-            .map(|&i| format!("`{}`", path(i)))
+    let Some(at) = again else {
+        let names: Vec<String> = (page.chain.iter().zip(&page.parts))
+            .map(|(&i, p)| name(i, p))
+            .chain([name(target, &part)])
             .collect();
         let mut d = Diagnostic::new(
             Kind::EmbedCycle,
@@ -337,16 +357,20 @@ fn stopped_embed(page: &Page, from: usize, target: usize, raw: &RawRef) -> Diagn
             .map(|l| l.pos);
         return d;
     };
-    let mut cycle: Vec<usize> = page.chain[at..].to_vec();
+    let mut cycle: Vec<(usize, &Part)> = page.chain[at..]
+        .iter()
+        .copied()
+        .zip(&page.parts[at..])
+        .collect();
     let first = (0..cycle.len())
-        .min_by_key(|&i| path(cycle[i]))
+        .min_by_key(|&i| name(cycle[i].0, cycle[i].1))
         .unwrap_or(0);
     cycle.rotate_left(first);
-    let last = cycle[cycle.len() - 1];
+    let (last, _) = cycle[cycle.len() - 1];
     let names: Vec<String> = cycle
         .iter()
         .chain(cycle.first())
-        .map(|&i| format!("`{}`", path(i)))
+        .map(|&(i, p)| name(i, p))
         .collect();
     let mut d = Diagnostic::new(
         Kind::EmbedCycle,
@@ -356,7 +380,7 @@ fn stopped_embed(page: &Page, from: usize, target: usize, raw: &RawRef) -> Diagn
             names.join(" → ")
         ),
     );
-    d.pos = embed_pos(last, cycle[0]);
+    d.pos = embed_pos(last, cycle[0].0, &cycle[0].1.fragment);
     d
 }
 
@@ -539,6 +563,58 @@ mod tests {
         assert!(
             !html.contains("<p><div") && !html.contains("<p></p>"),
             "{html}"
+        );
+    }
+
+    #[test]
+    fn a_note_embeds_other_sections_of_itself_and_only_the_same_one_is_a_cycle() {
+        let note = "# Title\n\nIntro.\n\n![[#Other heading]]\n\n![[a#Second]]\n\n## Other heading\n\nOther text.\n\n## Second\n\nSecond text.\n\n## Loop\n\nLoop text.\n\n![[#Loop]]\n";
+        let (html, diags) = render_nth(&[("a.md", note)], 0);
+        for text in ["Other text.", "Second text."] {
+            assert_eq!(
+                html.matches(text).count(),
+                2,
+                "{text} shown and embedded: {html}"
+            );
+        }
+        assert_eq!(
+            html.matches("<div class=\"embed\" data-embed=\"a.md\">")
+                .count(),
+            3,
+            "two sections embedded, and the loop once: {html}"
+        );
+        assert_eq!(html.matches("Loop text.").count(), 2, "{html}");
+        assert!(
+            html.contains("<a class=\"internal embed-stopped\" href=\"../a/index.html#loop\">"),
+            "{html}"
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].kind, Kind::EmbedCycle);
+        assert!(
+            diags[0].message.contains("`a.md#loop` → `a.md#loop`"),
+            "{}",
+            diags[0].message
+        );
+        assert_eq!(diags[0].pos.map(|p| p.line), Some(21));
+        // A section holding an embed of the whole note is a cycle through
+        // it (reported at `![[#S]]`), besides the note embedding itself.
+        let (_, diags) = render_nth(&[("b.md", "Top.\n\n![[#S]]\n\n## S\n\n![[b]]\n")], 0);
+        let found: Vec<_> = diags
+            .iter()
+            .map(|d| (d.pos.map(|p| p.line), d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Some(3),
+                    "an embed cycle: `b.md#s` → `b.md` → `b.md#s`; the embed is shown as a link"
+                ),
+                (
+                    Some(7),
+                    "an embed cycle: `b.md` → `b.md`; the embed is shown as a link"
+                )
+            ]
         );
     }
 

@@ -72,12 +72,24 @@ pub struct RenderedNote {
 /// Embeds nest at most this deep.
 pub const MAX_EMBED_DEPTH: usize = 5;
 
+/// Part of a note being rendered, in the embed chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Part {
+    pub range: (usize, usize),
+    pub fragment: Option<String>,
+}
+
 /// State of one page being rendered: where it lives (for relative URLs), the
 /// embed chain (for cycle detection) and the findings so far.
 pub(crate) struct Page<'a> {
     pub ctx: &'a RenderContext<'a>,
     pub depth: usize,
     pub chain: Vec<usize>,
+    /// For each note of `chain`, the events rendered (`start..end`) and the
+    /// section or block they are (`None` for the whole note): a note may
+    /// embed another part of itself, and only the same part again is a
+    /// cycle.
+    pub parts: Vec<Part>,
     pub diags: Vec<Diagnostic>,
     /// Markup isokb generated (MathML, SVG, players) held out of sanitising.
     pub own: Vec<String>,
@@ -132,21 +144,25 @@ pub fn may_report(note: &crate::parse::Note) -> bool {
 /// Renders note `id` for its own page.
 pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnostic>) {
     let note = &ctx.notes[id];
-    let mut page = Page {
-        ctx,
-        depth: ctx.index.notes[id].slug.depth(),
-        chain: vec![id],
-        diags: Vec::new(),
-        own: Vec::new(),
-        diagrams: 0,
-        footnote_scopes: 0,
-        raw_html: false,
-    };
     let events = note.events();
     let skip_h1 = if note.title_is_h1 {
         first_block_len(&events)
     } else {
         0
+    };
+    let mut page = Page {
+        ctx,
+        depth: ctx.index.notes[id].slug.depth(),
+        chain: vec![id],
+        parts: vec![Part {
+            range: (skip_h1, events.len()),
+            fragment: None,
+        }],
+        diags: Vec::new(),
+        own: Vec::new(),
+        diagrams: 0,
+        footnote_scopes: 0,
+        raw_html: false,
     };
     let mut html = render_events(&mut page, id, events, skip_h1);
     if ctx.sanitize {
