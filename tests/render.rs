@@ -118,7 +118,7 @@ fn callouts_every_type_alias_nesting_and_custom_types() {
     for (kind, fold) in [
         ("note", ""),
         ("warning", ""),
-        ("question", " data-callout-fold=\"-\""),
+        ("faq", " data-callout-fold=\"-\""),
         ("tip", " data-callout-fold=\"+\" open"),
         ("goal", ""),
         ("shield", ""),
@@ -147,8 +147,11 @@ fn callouts_every_type_alias_nesting_and_custom_types() {
     );
 }
 
+/// As in Obsidian, an alias keeps its own name in `data-callout` (lower
+/// case: `FAQ` is `faq`) and is drawn as its type: the type's icon, and the
+/// type's colour in the stylesheet.
 #[test]
-fn callout_aliases_fold_to_their_type_case_insensitively() {
+fn callout_aliases_keep_their_name_and_take_their_type_s_look() {
     let aliases = [
         ("summary", "abstract"),
         ("TLDR", "abstract"),
@@ -170,24 +173,54 @@ fn callout_aliases_fold_to_their_type_case_insensitively() {
         ("example", "example"),
         ("Theorem", "theorem"),
     ];
-    let note: String = aliases
-        .iter()
-        .map(|(a, _)| format!("> [!{a}]\n> body\n\n"))
-        .collect();
+    let callouts = |names: &mut dyn Iterator<Item = &str>| -> String {
+        names.map(|a| format!("> [!{a}]\n> body\n\n")).collect()
+    };
     let dir = tempfile::tempdir().unwrap();
-    write_files(dir.path(), &[("index.md", &note)]);
+    write_files(
+        dir.path(),
+        &[
+            ("index.md", &callouts(&mut aliases.iter().map(|(a, _)| *a))),
+            ("types.md", &callouts(&mut aliases.iter().map(|(_, t)| *t))),
+        ],
+    );
     let (_, files) = build(dir.path());
     let main = stable_main(&text(&files, "index.html"));
-    let found: Vec<&str> = main
-        .match_indices("data-callout=\"")
-        .map(|(i, m)| {
-            let rest = &main[i + m.len()..];
-            &rest[..rest.find('"').unwrap()]
-        })
-        .collect();
-    let expected: Vec<&str> = aliases.iter().map(|(_, c)| *c).collect();
+    let between = |page: &str, open: &str, close: char| -> Vec<String> {
+        page.match_indices(open)
+            .map(|(i, m)| {
+                let rest = &page[i + m.len()..];
+                rest[..rest.find(close).unwrap()].to_string()
+            })
+            .collect()
+    };
+    let found = between(&main, "data-callout=\"", '"');
+    let expected: Vec<String> = aliases.iter().map(|(a, _)| a.to_lowercase()).collect();
     assert_eq!(found, expected);
+    let types = stable_main(&text(&files, "types/index.html"));
+    let icons = |page: &str| between(page, "<span class=\"callout-icon\">", '/');
+    assert_eq!(
+        icons(&main),
+        icons(&types),
+        "each alias has its type's icon"
+    );
     assert!(main.contains(">TLDR</span>") && main.contains(">Theorem</span>"));
+    let css = text(&files, "_static/style.css");
+    for (alias, kind) in aliases {
+        let alias = alias.to_lowercase();
+        let rule = |name: &str| {
+            css.split('}')
+                .find(|r| r.contains(&format!("[data-callout=\"{name}\"]")))
+                .map(str::to_string)
+        };
+        match rule(kind) {
+            Some(r) => assert!(
+                r.contains(&format!("[data-callout=\"{alias}\"]")),
+                "{alias} coloured as {kind}: {r}"
+            ),
+            None => assert!(rule(&alias).is_none(), "{alias}"),
+        }
+    }
 }
 
 #[test]

@@ -1,11 +1,13 @@
 //! Render pass: callouts (`> [!type]+ Title`).
 //!
 //! A blockquote whose first text is `[!type]` becomes what Obsidian emits: an
-//! element with `class="callout"` and `data-callout="type"` (the canonical type
-//! for aliases, the written name for custom types), a title with an inline SVG
-//! icon, and the content. Foldable callouts use `<details>`/`<summary>` so they
-//! fold without JavaScript. Nested callouts work because each blockquote
-//! decides for itself.
+//! element with `class="callout"` and `data-callout="type"` (the name as
+//! written, lower case: `faq` stays `faq`, drawn as its canonical type
+//! `question` by the icon and the stylesheet), a title with an inline SVG
+//! icon, and the content, if there is any (a title-only callout has no
+//! content box). Foldable callouts use `<details>`/`<summary>` so they fold
+//! without JavaScript. Nested callouts work because each blockquote decides
+//! for itself.
 
 use super::Page;
 use crate::config::CalloutType;
@@ -98,8 +100,8 @@ fn open_html<'e>(
     };
     let open = if fold == Some('+') { " open" } else { "" };
     format!(
-        "<{tag} class=\"callout\" data-callout=\"{}\"{}{open}><{title_tag} class=\"callout-title\"><span class=\"callout-icon\">{}</span><span class=\"callout-title-inner\">{title_html}</span></{title_tag}><div class=\"callout-content\">\n",
-        escape(&canon),
+        "<{tag} class=\"callout\" data-callout=\"{}\"{}{open}><{title_tag} class=\"callout-title\"><span class=\"callout-icon\">{}</span><span class=\"callout-title-inner\">{title_html}</span></{title_tag}>",
+        escape(&kind.to_lowercase()),
         fold.map(|f| format!(" data-callout-fold=\"{f}\"")).unwrap_or_default(),
         page.own(icon(&canon, page.ctx.callouts)),
     )
@@ -137,20 +139,25 @@ pub(crate) fn pass<'e>(page: &mut Page, events: Vec<Event<'e>>) -> Vec<Event<'e>
                     title_events.push(events[j].clone());
                     j += 1;
                 }
-                let html = open_html(page, &kind, fold, &title, title_events);
-                out.push(Event::Html(html.into()));
-                stack.push(Some(if fold.is_some() {
-                    "</div></details>\n"
-                } else {
-                    "</div></div>\n"
-                }));
+                let mut html = open_html(page, &kind, fold, &title, title_events);
                 // Skip the header; reopen a paragraph if the first one goes on.
-                if matches!(events.get(j), Some(Event::End(TagEnd::Paragraph))) {
-                    i = j + 1;
-                } else {
-                    out.push(Event::Start(Tag::Paragraph));
-                    i = j + 1;
+                let goes_on = !matches!(events.get(j), Some(Event::End(TagEnd::Paragraph)));
+                let content = goes_on
+                    || !matches!(events.get(j + 1), Some(Event::End(TagEnd::BlockQuote(_))));
+                if content {
+                    html.push_str("<div class=\"callout-content\">\n");
                 }
+                out.push(Event::Html(html.into()));
+                stack.push(Some(match (fold.is_some(), content) {
+                    (true, true) => "</div></details>\n",
+                    (true, false) => "</details>\n",
+                    (false, true) => "</div></div>\n",
+                    (false, false) => "</div>\n",
+                }));
+                if goes_on {
+                    out.push(Event::Start(Tag::Paragraph));
+                }
+                i = j + 1;
             }
             Event::End(TagEnd::BlockQuote(_)) => {
                 match stack.pop().flatten() {
@@ -201,7 +208,16 @@ mod tests {
         assert!(html.contains("Fiche d&#39;Identité</span>"), "{html}");
         let (rich, _) = render_first(&[("a.md", "> [!tip] Un *titre* riche  \n> corps")]);
         assert!(rich.contains(">Un <em>titre</em> riche</span>"), "{rich}");
-        assert!(html.contains("<details class=\"callout\" data-callout=\"question\" data-callout-fold=\"-\"><summary"), "{html}");
+        assert!(
+            html.contains(
+                "<details class=\"callout\" data-callout=\"faq\" data-callout-fold=\"-\"><summary"
+            ),
+            "{html}"
+        );
+        assert!(
+            html.contains(&icon("question", &BTreeMap::new())),
+            "an alias keeps its name and takes its type's icon: {html}"
+        );
         assert!(html.contains("<p>Réponse</p>"), "{html}");
         assert!(
             html.contains("data-callout=\"success\" data-callout-fold=\"+\" open>"),
@@ -213,6 +229,29 @@ mod tests {
             "plain quotes stay quotes: {html}"
         );
         assert!(!html.contains("[!"), "{html}");
+    }
+
+    #[test]
+    fn a_title_only_callout_has_no_content_box() {
+        let (html, _) = render_first(&[(
+            "a.md",
+            "> [!note] Only a title\n\n> [!tip]- Folded title\n\n> [!info] Title\n> and text\n",
+        )]);
+        assert!(
+            html.contains("<span class=\"callout-title-inner\">Only a title</span></div></div>"),
+            "{html}"
+        );
+        assert!(
+            html.contains(
+                "<span class=\"callout-title-inner\">Folded title</span></summary></details>"
+            ),
+            "{html}"
+        );
+        assert_eq!(html.matches("callout-content").count(), 1, "{html}");
+        assert!(
+            html.contains("<div class=\"callout-content\">\n<p>and text</p>\n</div></div>"),
+            "{html}"
+        );
     }
 
     #[test]
