@@ -58,9 +58,9 @@ pub fn summary_text<'a>(
                 wiki_label = matches!(link_type, LinkType::WikiLink { has_pothole: false });
             }
             Event::End(TagEnd::Link) => wiki_label = false,
-            // `[[Note#Heading]]` reads `Note › Heading`, as the link shows it.
+            // `[[Note#Heading]]` reads `Note > Heading`, as the link shows it.
             Event::Text(t) if code == 0 && wiki_label && in_note == 0 => {
-                out.push_str(&t.trim_start_matches('#').replace('#', " › "));
+                out.push_str(&t.trim_start_matches('#').replace('#', " > "));
             }
             Event::Text(t) if code == 0 && in_note > 0 => {
                 out.push_str(&without_inline_notes(t, &mut in_note));

@@ -741,7 +741,10 @@ fn resolve_one(
                 }
                 diags.push(d);
             }
-            found
+            // The title heading is the top of the page, where its title is.
+            let title = notes[id].title_is_h1
+                && notes[id].headings.first().map(|h| &h.id) == found.as_ref();
+            found.filter(|_| !title)
         });
     Link::Note {
         id: NoteId(id),

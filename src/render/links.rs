@@ -49,7 +49,7 @@ pub(crate) fn pass<'e>(
                         ..
                     } = tag
                     {
-                        // `[[Note#Heading]]` reads "Note › Heading"; skip the raw text.
+                        // `[[Note#Heading]]` reads "Note > Heading"; skip the raw text.
                         for e in iter.by_ref() {
                             if matches!(e, Event::End(TagEnd::Link)) {
                                 break;
@@ -98,17 +98,18 @@ pub(crate) fn pass<'e>(
     out
 }
 
-/// Link text for a wikilink without `|text`: `Note`, `Note › Heading`, `Heading`.
+/// Link text for a wikilink without `|text`, as Obsidian shows it: `Note`,
+/// `Note > Heading`, `Heading`.
 fn wiki_label(raw: &RawRef) -> String {
     let anchor = raw.anchor.as_deref().map(|a| {
         a.split('#')
             .filter(|s| !s.is_empty())
             .collect::<Vec<_>>()
-            .join(" › ")
+            .join(" > ")
     });
     match (raw.target.is_empty(), anchor) {
         (true, Some(a)) => a,
-        (false, Some(a)) if !a.is_empty() => format!("{} › {}", raw.target, a),
+        (false, Some(a)) if !a.is_empty() => format!("{} > {}", raw.target, a),
         _ => raw.target.clone(),
     }
 }
@@ -297,6 +298,16 @@ fn note_embed(
             escape(&note.title)
         );
     }
+    // A list item comes in its list, numbered as there.
+    let (events, end) = match super::blocks::list_of_item(&events, start) {
+        Some(first) => {
+            let mut events = events;
+            events.insert(end, Event::End(TagEnd::List(first.is_some())));
+            events.insert(start, Event::Start(Tag::List(first)));
+            (events, end + 2)
+        }
+        None => (events, end),
+    };
     page.chain.push(target);
     page.parts.push(part);
     let body = render_range(page, target, events, start, end);
@@ -474,7 +485,9 @@ mod tests {
             "{html}"
         );
         assert!(
-            html.contains("href=\"../../b/index.html#role-et-missions\">b › Rôle et missions</a>"),
+            html.contains(
+                "href=\"../../b/index.html#role-et-missions\">b &gt; Rôle et missions</a>"
+            ),
             "{html}"
         );
         assert!(html.contains(">texte</a>"));

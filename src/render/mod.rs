@@ -217,9 +217,10 @@ pub(crate) fn render_range<'e>(
         before.iter().filter(|e| math::is_math(e)).count(),
         evs,
     );
+    let anchors = page.chain.len() == 1;
+    let evs = blocks::quote_ids(evs, anchors);
     let evs = callouts::pass(page, evs);
     let evs = links::unwrap_block_embeds(evs);
-    let anchors = page.chain.len() == 1;
     let evs = blocks::pass(evs, anchors);
     let evs = tasks::pass(evs);
     let evs = inline::pass(evs, page);
@@ -388,7 +389,7 @@ pub(crate) mod tests {
         let text = summary_text(&events[first_block_len(&events)..], None);
         assert_eq!(
             text.split_whitespace().collect::<Vec<_>>().join(" "),
-            "Pourquoi ? Parce que x tâche N › Rôle code fin"
+            "Pourquoi ? Parce que x tâche N > Rôle code fin"
         );
     }
 
