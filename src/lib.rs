@@ -158,6 +158,7 @@ impl Site {
             callouts: &self.config.callouts,
             sanitize: self.config.sanitize,
             highlight: self.highlight,
+            language: self.config.language,
         }
     }
 

@@ -73,6 +73,7 @@ pub fn render(data: &[u8]) {
         callouts: &callouts,
         sanitize: false,
         highlight: true,
+        language: isokb::config::Language::En,
     };
     for i in 0..notes.len() {
         let _ = isokb::render::render_note(&ctx, i);

@@ -99,6 +99,8 @@ pub struct FolderInfo {
 pub struct FileInfo {
     /// Where it is published.
     pub url: UrlPath,
+    /// Its own file name (`Brochure 2024.pdf`), shown for it.
+    pub name: String,
     /// Whether a published note links to or embeds it.
     pub used: bool,
 }
@@ -547,6 +549,12 @@ fn file_urls(files: &[VaultPath]) -> Vec<FileInfo> {
             }
             FileInfo {
                 url: UrlPath::new(url),
+                name: f
+                    .as_str()
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
                 used: false,
             }
         })

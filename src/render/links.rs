@@ -10,7 +10,7 @@ use crate::diagnostics::{Diagnostic, Kind};
 use crate::html::escape;
 use crate::index::{Index, Link};
 use crate::markdown::{internal_ref, plain_text, RawRef};
-use crate::paths::{relative_url, LinkStyle, UrlPath};
+use crate::paths::{relative_url, LinkStyle};
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// How many internal references are in `events` (to offset a slice).
@@ -85,11 +85,14 @@ pub(crate) fn pass<'e>(
                         let label = plain_text(&inner);
                         out.push(Event::Html(embed(page, id, &link, &raw, &label).into()));
                     }
-                    None => {
-                        out.push(Event::Start(tag));
-                        out.extend(inner);
-                        out.push(Event::End(TagEnd::Image));
-                    }
+                    None => match web_embed(page, &tag, &plain_text(&inner)) {
+                        Some(html) => out.push(Event::Html(html.into())),
+                        None => {
+                            out.push(Event::Start(tag));
+                            out.extend(inner);
+                            out.push(Event::End(TagEnd::Image));
+                        }
+                    },
                 }
             }
             e => out.push(e),
@@ -177,7 +180,7 @@ fn embed(page: &mut Page, id: usize, link: &Link, raw: &RawRef, label: &str) -> 
     match link {
         Link::File { id: f } => {
             let url = page.url(&index.files[*f].url);
-            file_embed(page, &url, &index.files[*f].url, raw, label)
+            file_embed(page, &url, &index.files[*f], raw, label)
         }
         Link::Note {
             id: target,
@@ -195,50 +198,175 @@ fn embed(page: &mut Page, id: usize, link: &Link, raw: &RawRef, label: &str) -> 
     }
 }
 
-fn file_embed(page: &mut Page, url: &str, file: &UrlPath, raw: &RawRef, label: &str) -> String {
+fn file_embed(
+    page: &mut Page,
+    url: &str,
+    file: &crate::index::FileInfo,
+    raw: &RawRef,
+    label: &str,
+) -> String {
     let ext = file
+        .url
         .as_str()
         .rsplit('.')
         .next()
         .unwrap_or("")
         .to_ascii_lowercase();
     let href = escape(url);
-    let name = escape(file.as_str().rsplit('/').next().unwrap_or(""));
+    let name = escape(&file.name);
     match ext.as_str() {
         "png" | "jpg" | "jpeg" | "gif" | "webp" | "svg" | "avif" | "bmp" => {
             let (alt, size) = image_size(label);
-            let size_attrs = match size {
-                Some((w, Some(h))) => format!(" width=\"{w}\" height=\"{h}\""),
-                Some((w, None)) => format!(" width=\"{w}\""),
-                None => String::new(),
+            // Obsidian's alt text for an image embedded without one: its name.
+            let alt = if alt.trim().is_empty() {
+                &name
+            } else {
+                &escape(alt)
             };
             format!(
-                "<img src=\"{href}\" alt=\"{}\"{size_attrs} loading=\"lazy\">",
-                escape(alt)
+                "<img src=\"{href}\" alt=\"{alt}\"{} loading=\"lazy\">",
+                size_attrs(size)
             )
         }
         "pdf" => {
-            let page_frag = raw
-                .anchor
-                .as_deref()
-                .filter(|a| a.starts_with("page="))
-                .map(|a| format!("#{}", escape(a)))
-                .unwrap_or_default();
+            // `#page=3` opens the viewer there, `#height=400` sets its height.
+            let mut page_frag = String::new();
+            let mut height = String::new();
+            for part in raw.anchor.as_deref().unwrap_or("").split('&') {
+                match part.split_once('=') {
+                    Some(("page", n)) if n.parse::<u32>().is_ok() => {
+                        page_frag = format!("#page={n}");
+                    }
+                    Some(("height", n)) if n.parse::<u32>().is_ok() => {
+                        height = format!(" height=\"{n}\"");
+                    }
+                    _ => {}
+                }
+            }
             let viewer = page.own(format!(
-                "<iframe src=\"{href}{page_frag}\" title=\"{name}\" loading=\"lazy\"></iframe>"
+                "<iframe src=\"{href}{page_frag}\" title=\"{name}\"{height} loading=\"lazy\"></iframe>"
             ));
             format!(
                 "<div class=\"embed-pdf\">{viewer}<a href=\"{href}{page_frag}\">{name}</a></div>"
             )
         }
         "mp3" | "wav" | "m4a" | "ogg" | "flac" | "3gp" => {
-            format!("<audio controls preload=\"metadata\" src=\"{href}\"></audio>")
+            format!("<audio controls preload=\"metadata\" src=\"{href}\" title=\"{name}\"></audio>")
         }
         "mp4" | "webm" | "ogv" | "mov" | "mkv" => {
-            format!("<video controls preload=\"metadata\" src=\"{href}\"></video>")
+            format!("<video controls preload=\"metadata\" src=\"{href}\" title=\"{name}\"></video>")
         }
         _ => format!("<a class=\"internal file\" href=\"{href}\">{name}</a>"),
     }
+}
+
+fn size_attrs(size: Option<(u32, Option<u32>)>) -> String {
+    match size {
+        Some((w, Some(h))) => format!(" width=\"{w}\" height=\"{h}\""),
+        Some((w, None)) => format!(" width=\"{w}\""),
+        None => String::new(),
+    }
+}
+
+/// What Obsidian makes of an external image (`![alt](https://…)`) other
+/// than a plain image: a size written after a pipe or alone
+/// (`![alt|100x145](url)`, `![250](url)`); a YouTube video, played from
+/// YouTube's no-cookie domain and loaded only when scrolled to; a post on X
+/// (Twitter), a link card to it (its script is not loaded). `None`: the
+/// image as pulldown-cmark writes it.
+fn web_embed(page: &mut Page, tag: &Tag, label: &str) -> Option<String> {
+    let Tag::Image {
+        dest_url, title, ..
+    } = tag
+    else {
+        return None;
+    };
+    let url = dest_url.as_ref();
+    if let Some(id) = youtube_id(url) {
+        let alt = if label.trim().is_empty() {
+            "YouTube"
+        } else {
+            label
+        };
+        let player = page.own(format!(
+            "<iframe src=\"https://www.youtube-nocookie.com/embed/{}\" title=\"{}\" loading=\"lazy\" referrerpolicy=\"strict-origin-when-cross-origin\" allow=\"encrypted-media; picture-in-picture; fullscreen\" allowfullscreen></iframe>",
+            escape(&id),
+            escape(alt)
+        ));
+        return Some(format!("<span class=\"embed-video\">{player}</span>"));
+    }
+    if let Some(who) = x_post(url) {
+        let text = if label.trim().is_empty() {
+            format!("@{who} on X")
+        } else {
+            label.to_string()
+        };
+        return Some(format!(
+            "<a class=\"embed-web embed-post\" href=\"{}\">{}</a>",
+            escape(url),
+            escape(&text)
+        ));
+    }
+    let (alt, size) = image_size(label);
+    size?;
+    let title = if title.is_empty() {
+        String::new()
+    } else {
+        format!(" title=\"{}\"", escape(title))
+    };
+    Some(format!(
+        "<img src=\"{}\" alt=\"{}\"{title}{}>",
+        escape(url),
+        escape(alt),
+        size_attrs(size)
+    ))
+}
+
+/// The video id of a YouTube URL (`watch?v=`, `youtu.be/`, `shorts/`,
+/// `embed/`), when it is one.
+fn youtube_id(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    if !matches!(u.scheme(), "http" | "https") {
+        return None;
+    }
+    let host = u
+        .host_str()?
+        .trim_start_matches("www.")
+        .trim_start_matches("m.");
+    let id = match host {
+        "youtu.be" => u.path_segments()?.next()?.to_string(),
+        "youtube.com" | "music.youtube.com" | "youtube-nocookie.com" => {
+            let mut seg = u.path_segments()?;
+            match seg.next()? {
+                "watch" => u.query_pairs().find(|(k, _)| k == "v")?.1.into_owned(),
+                "shorts" | "embed" | "live" => seg.next()?.to_string(),
+                _ => return None,
+            }
+        }
+        _ => return None,
+    };
+    let valid = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    valid.then_some(id)
+}
+
+/// The author of a post on X (Twitter): `https://x.com/user/status/123`.
+fn x_post(url: &str) -> Option<String> {
+    let u = url::Url::parse(url).ok()?;
+    let host = u
+        .host_str()?
+        .trim_start_matches("www.")
+        .trim_start_matches("mobile.");
+    if !matches!(u.scheme(), "http" | "https") || !matches!(host, "twitter.com" | "x.com") {
+        return None;
+    }
+    let mut seg = u.path_segments()?;
+    let who = seg.next()?;
+    (seg.next()? == "status" && seg.next()?.chars().all(|c| c.is_ascii_digit()))
+        .then(|| who.to_string())
 }
 
 /// `300` → width, `640x480` → both; anything else is alt text.
@@ -269,6 +397,28 @@ fn note_embed(
     let ctx = page.ctx;
     let note = &ctx.notes[target];
     let href = escape(&page.url(&ctx.index.note_url(target)));
+    // A section or block that is not there (the index reported it): shown
+    // as Obsidian does, not as the whole note.
+    let missing = raw
+        .anchor
+        .as_deref()
+        .filter(|a| !a.is_empty() && fragment.is_none())
+        .filter(|a| crate::index::find_anchor(note, a).is_none());
+    if let Some(anchor) = missing {
+        let words = match ctx.language {
+            crate::config::Language::En => ("Unable to find section", "in"),
+            crate::config::Language::Fr => ("Impossible de trouver la section", "dans"),
+        };
+        return format!(
+            "<div class=\"embed embed-missing\" data-embed=\"{}\"><div class=\"embed-title\"><a class=\"internal\" href=\"{href}\">{}</a></div><div class=\"embed-content\"><p>{} #{} {} {}</p></div></div>",
+            escape(note.path.as_str()),
+            escape(&note.title),
+            words.0,
+            escape(anchor),
+            words.1,
+            escape(&note.title),
+        );
+    }
     let events = note.events();
     let (start, end) = match fragment {
         Some(f) => section_range(&events, f),
@@ -524,7 +674,7 @@ mod tests {
         )]);
         assert!(
             html.contains(
-                "<img src=\"../../img/photo-1.png\" alt=\"\" width=\"300\" loading=\"lazy\">"
+                "<img src=\"../../img/photo-1.png\" alt=\"Photo 1.png\" width=\"300\" loading=\"lazy\">"
             ),
             "{html}"
         );
@@ -534,6 +684,58 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("<audio controls"));
+    }
+
+    #[test]
+    fn media_embeds_as_obsidian_shows_them() {
+        let (html, _) = render_first(&[(
+            "a.md",
+            "![[Photo 1.png]] ![[Photo 1.png|Une photo|200]] ![[doc.pdf#height=400]] ![[doc.pdf#page=2&height=300]] [[doc.pdf]]\n\n![Logo|100x145](https://example.org/logo.png) ![250](https://example.org/w.png) ![plain](https://example.org/p.png)\n\n![](https://www.youtube.com/watch?v=NnTvZWp5Q7o) ![Clip](https://youtu.be/NnTvZWp5Q7o?t=3) ![](https://www.youtube.com/shorts/abc_DEF-123)\n\n![](https://twitter.com/obsdmd/status/1580548874246443010) ![](https://x.com/obsdmd/status/1)\n",
+        )]);
+        for want in [
+            "<img src=\"../img/photo-1.png\" alt=\"Photo 1.png\" loading=\"lazy\">",
+            "<img src=\"../img/photo-1.png\" alt=\"Une photo\" width=\"200\" loading=\"lazy\">",
+            "<iframe src=\"../doc.pdf\" title=\"doc.pdf\" height=\"400\" loading=\"lazy\"></iframe>",
+            "<iframe src=\"../doc.pdf#page=2\" title=\"doc.pdf\" height=\"300\" loading=\"lazy\"></iframe>",
+            "<img src=\"https://example.org/logo.png\" alt=\"Logo\" width=\"100\" height=\"145\">",
+            "<img src=\"https://example.org/w.png\" alt=\"\" width=\"250\">",
+            "<img src=\"https://example.org/p.png\" alt=\"plain\" />",
+            "<span class=\"embed-video\"><iframe src=\"https://www.youtube-nocookie.com/embed/NnTvZWp5Q7o\" title=\"YouTube\" loading=\"lazy\"",
+            "<iframe src=\"https://www.youtube-nocookie.com/embed/NnTvZWp5Q7o\" title=\"Clip\"",
+            "<iframe src=\"https://www.youtube-nocookie.com/embed/abc_DEF-123\"",
+            "<a class=\"embed-web embed-post\" href=\"https://twitter.com/obsdmd/status/1580548874246443010\">@obsdmd on X</a>",
+            "<a class=\"embed-web embed-post\" href=\"https://x.com/obsdmd/status/1\">@obsdmd on X</a>",
+        ] {
+            assert!(html.contains(want), "{want}\n{html}");
+        }
+        assert!(!html.contains("youtube.com/watch"), "{html}");
+        assert!(!html.contains("<img src=\"https://twitter"), "{html}");
+    }
+
+    #[test]
+    fn an_embed_of_a_missing_section_says_so() {
+        let (html, diags) = render_first(&[
+            ("a.md", "![[b#Nowhere]] ![[b#^gone]] ![[b#B]]"),
+            ("b.md", "# B\n\nBody of b.\n"),
+        ]);
+        assert!(
+            html.contains("<div class=\"embed embed-missing\" data-embed=\"b.md\">"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>Unable to find section #Nowhere in B</p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>Unable to find section #^gone in B</p>"),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("Body of b.").count(),
+            1,
+            "the title heading embeds the note: {html}"
+        );
+        assert!(diags.is_empty(), "the index reports the anchors: {diags:?}");
     }
 
     #[test]

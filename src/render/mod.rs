@@ -47,6 +47,8 @@ pub struct RenderContext<'a> {
     pub sanitize: bool,
     /// Highlight code (off for `isokb check`, which writes no HTML).
     pub highlight: bool,
+    /// The site's language, for the few words render writes.
+    pub language: crate::config::Language,
 }
 
 /// A table-of-contents entry.
@@ -317,6 +319,7 @@ pub(crate) mod tests {
             callouts: &callouts,
             sanitize,
             highlight: true,
+            language: crate::config::Language::En,
         };
         let (r, d) = render_note(&ctx, n);
         (r.html, d)
