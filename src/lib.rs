@@ -18,6 +18,7 @@
 
 pub mod check;
 pub mod config;
+pub mod dates;
 pub mod diagnostics;
 pub mod emit;
 pub mod frontmatter;

@@ -194,6 +194,51 @@ fn real_world_front_matter_forms() {
     );
 }
 
+/// Property values as Obsidian shows them: URLs are links, booleans
+/// read-only checkboxes, dates in the site's language, lists lists, and
+/// `[[links]]` resolved; a `javascript:` value stays text.
+#[test]
+fn properties_show_links_checkboxes_dates_and_lists() {
+    for (lang, date, when) in [
+        ("fr", "15 mars 2024", "31 décembre 2024 à 09:05"),
+        ("en", "March 15, 2024", "December 31, 2024, 09:05"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let toml = format!("language = \"{lang}\"\ncontent_dir = \".\"\n");
+        write_files(
+            dir.path(),
+            &[
+                ("site.toml", &toml),
+                (
+                    "a.md",
+                    "---\nsource: https://www.iso.org/fr/normes.html\nsite: \"Voir www.iec.ch et [[b]]\"\nbad: \"javascript:alert(1)\"\napproved: true\narchived: false\npublished_on: 2024-03-15\nmeeting: 2024-12-31T09:05\nnot_a_date: ISO 9001:2015\nreviewers: [Alice, \"[[b]]\"]\n---\n# A\n",
+                ),
+                ("b.md", "# B\n"),
+            ],
+        );
+        let (_, files) = build(dir.path());
+        let page = text(&files, "a/index.html");
+        let yes_no = if lang == "fr" {
+            ("oui", "non")
+        } else {
+            ("yes", "no")
+        };
+        for want in [
+            "<dd><a href=\"https://www.iso.org/fr/normes.html\">https://www.iso.org/fr/normes.html</a></dd>".to_string(),
+            "<dd>Voir <a href=\"http://www.iec.ch\">www.iec.ch</a> et <a class=\"internal\" href=\"../b/index.html\">b</a></dd>".to_string(),
+            "<dd>javascript:alert(1)</dd>".to_string(),
+            format!("<dd><input type=\"checkbox\" class=\"prop-checkbox\" disabled checked aria-label=\"{}\"></dd>", yes_no.0),
+            format!("<dd><input type=\"checkbox\" class=\"prop-checkbox\" disabled aria-label=\"{}\"></dd>", yes_no.1),
+            format!("<dd><time datetime=\"2024-03-15\">{date}</time></dd>"),
+            format!("<dd><time datetime=\"2024-12-31T09:05\">{when}</time></dd>"),
+            "<dd>ISO 9001:2015</dd>".to_string(),
+            "<dd><ul class=\"prop-list\"><li>Alice</li><li><a class=\"internal\" href=\"../b/index.html\">b</a></li></ul></dd>".to_string(),
+        ] {
+            assert!(page.contains(&want), "{lang}: {want}\n{page}");
+        }
+    }
+}
+
 #[test]
 fn nfd_file_names_resolve_from_nfc_links() {
     let dir = tempfile::tempdir().unwrap();

@@ -638,8 +638,22 @@ impl<'a> Emitter<'a> {
     ) -> String {
         match v {
             Value::Null => String::new(),
-            Value::Bool(b) => escape(self.t[if *b { "yes" } else { "no" }]),
+            // A checkbox, as Obsidian shows it, that cannot be changed.
+            Value::Bool(b) => format!(
+                "<input type=\"checkbox\" class=\"prop-checkbox\" disabled{} aria-label=\"{}\">",
+                if *b { " checked" } else { "" },
+                escape(self.t[if *b { "yes" } else { "no" }])
+            ),
             Value::Number(s) => escape(s),
+            Value::Text(s) if crate::dates::IsoDate::parse(s).is_some() => {
+                let shown =
+                    crate::dates::IsoDate::parse(s).map(|d| d.shown(self.v.config.language));
+                format!(
+                    "<time datetime=\"{}\">{}</time>",
+                    escape(s.trim()),
+                    escape(&shown.unwrap_or_default())
+                )
+            }
             Value::Text(s) => self.text_html(s, depth, links, k),
             Value::List(items) => {
                 let parts: Vec<String> = items
@@ -680,7 +694,7 @@ impl<'a> Emitter<'a> {
         let mut out = String::new();
         for piece in split_wikilinks(s) {
             match piece {
-                Piece::Text(t) => out.push_str(&escape(&t)),
+                Piece::Text(t) => out.push_str(&crate::render::text_with_urls(&t)),
                 Piece::Link(raw, label) => {
                     let shown = escape(label.as_deref().unwrap_or(&raw.target));
                     let link = links.get(*k).unwrap_or(&Link::Broken);

@@ -84,26 +84,13 @@ fn split_text<'e>(
         }
         for span in bare_urls().spans(s) {
             let shown = span.as_str();
-            // GFM's extended autolinks: http, https and www. only (no
-            // `javascript:` or other scheme a note could slip in).
-            let starts = |p: &str| {
-                shown
-                    .get(..p.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(p))
-            };
-            let gfm = starts("http://") || starts("https://") || starts("www.");
-            match span.kind() {
-                Some(linkify::LinkKind::Url) if gfm => {
-                    let href = if !starts("www.") {
-                        shown.to_string()
-                    } else {
-                        format!("http://{shown}")
-                    };
+            match gfm_href(shown).filter(|_| span.kind() == Some(&linkify::LinkKind::Url)) {
+                Some(href) => {
                     out.push(Event::Html(
                         format!("<a href=\"{}\">{}</a>", escape(&href), escape(shown)).into(),
                     ));
                 }
-                _ => push_marked(span.as_str(), out, marking),
+                None => push_marked(span.as_str(), out, marking),
             }
         }
     };
@@ -125,6 +112,45 @@ fn split_text<'e>(
         last = range.end;
     }
     push_plain(&text[last..], out, marking);
+}
+
+/// Plain text as HTML, its bare URLs made links as in a note's text (for
+/// property values).
+pub fn text_with_urls(text: &str) -> String {
+    if !(text.contains("://") || text.contains("www.")) {
+        return escape(text);
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    for span in bare_urls().spans(text) {
+        let shown = span.as_str();
+        match gfm_href(shown).filter(|_| span.kind() == Some(&linkify::LinkKind::Url)) {
+            Some(href) => out.push_str(&format!(
+                "<a href=\"{}\">{}</a>",
+                escape(&href),
+                escape(shown)
+            )),
+            None => out.push_str(&escape(shown)),
+        }
+    }
+    out
+}
+
+/// Where a bare URL leads, if it is one of GFM's extended autolinks
+/// (`http://`, `https://`, `www.`: no `javascript:` or other scheme a note
+/// could slip in).
+fn gfm_href(shown: &str) -> Option<String> {
+    let starts = |p: &str| {
+        shown
+            .get(..p.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(p))
+    };
+    if starts("http://") || starts("https://") {
+        Some(shown.to_string())
+    } else if starts("www.") {
+        Some(format!("http://{shown}"))
+    } else {
+        None
+    }
 }
 
 /// Finds bare URLs as GFM's extended autolinks do: with a scheme

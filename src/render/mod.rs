@@ -16,6 +16,7 @@ mod code;
 mod footnotes;
 mod headings;
 mod inline;
+pub use inline::text_with_urls;
 mod links;
 pub use links::link_tags;
 mod math;
