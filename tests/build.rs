@@ -1148,3 +1148,54 @@ fn a_heading_named_like_a_theme_element_is_reachable() {
     let b = main_of(&text(&files, "b/index.html"));
     assert!(b.contains("href=\"../a/index.html#content-1\""), "{b}");
 }
+
+/// `scripts/fidelity.py` (the scan of a built site for Obsidian syntax a
+/// reader would see raw) finds nothing on `content/` and on the note with
+/// every construct, and does find text written raw on purpose.
+#[test]
+fn the_fidelity_scan_finds_no_raw_syntax() {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/fidelity.py");
+    let run = |root: &std::path::Path| {
+        let out = tempfile::tempdir().unwrap();
+        let site = out.path().join("site");
+        isokb::build(
+            root,
+            &isokb::Overrides {
+                output: Some(site.clone()),
+                ..Default::default()
+            },
+        )
+        .expect("build");
+        let o = std::process::Command::new("python3")
+            .arg(&script)
+            .arg(&site)
+            .output()
+            .expect("python3");
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let content = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/render-all");
+    for root in [content.to_path_buf(), all] {
+        let (code, out, err) = run(&root);
+        assert_eq!(code, Some(0), "{}: {out}{err}", root.display());
+        assert!(!err.starts_with("0 note pages"), "{err}");
+    }
+    let raw = tempfile::tempdir().unwrap();
+    write_files(
+        raw.path(),
+        &[(
+            "index.md",
+            "# Raw\n\nWritten raw: \\[\\[Note\\]\\] and \\%\\%.\n",
+        )],
+    );
+    let (code, out, _) = run(raw.path());
+    assert_eq!(code, Some(1), "{out}");
+    assert!(
+        out.contains("wikilink: ") && out.contains("comment: "),
+        "{out}"
+    );
+}
