@@ -26,6 +26,9 @@ pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
     let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(text.len() / 16 + 8);
     // Inside a wikilink with no target (`[[ ]]`), kept as the text written.
     let mut skip_depth = 0usize;
+    // The index in `out` of an escaped `=` (`\==text==`), a run of its own
+    // that no text joins, so no `==` is made across it.
+    let mut escaped_eq: Option<usize> = None;
     for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
         if skip_depth > 0 {
             match ev {
@@ -77,7 +80,21 @@ pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
                 }
                 continue;
             }
-            if let Some((Event::Text(prev), prev_range)) = out.last_mut() {
+            if t.starts_with('=') && range.start > 0 && text.as_bytes()[range.start - 1] == b'\\' {
+                let eq = range.start..range.start + 1;
+                out.push((Event::Text(CowStr::Borrowed(&text[eq.clone()])), eq));
+                escaped_eq = Some(out.len() - 1);
+                if t.len() > 1 {
+                    let rest = match t {
+                        CowStr::Borrowed(b) => CowStr::Borrowed(&b[1..]),
+                        other => CowStr::from(other[1..].to_string()),
+                    };
+                    out.push((Event::Text(rest), range.start + 1..range.end));
+                }
+                continue;
+            }
+            let joins = escaped_eq != Some(out.len().wrapping_sub(1));
+            if let Some((Event::Text(prev), prev_range)) = out.last_mut().filter(|_| joins) {
                 if prev_range.end == range.start {
                     let mut s = prev.to_string();
                     s.push_str(t);

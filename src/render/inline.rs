@@ -10,6 +10,50 @@ use crate::markdown::find_tags;
 use crate::paths::name_key;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
+/// Whether an event starts or ends a block a highlight cannot cross.
+fn block_edge(e: &Event) -> bool {
+    matches!(
+        e,
+        Event::Start(Tag::Paragraph | Tag::Item | Tag::TableCell | Tag::Heading { .. })
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::Heading(_))
+    )
+}
+
+/// For each `==` in the text of `events` (outside code), in order, whether
+/// it opens or closes a highlight. As in Obsidian, a `==` opens one only
+/// before a non-space and closes one only after a non-space, within one
+/// block: `a == b`, an `==` left alone, or `\==escaped==` stays text.
+fn highlight_delimiters(events: &[Event]) -> Vec<bool> {
+    let mut active = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut code = 0usize;
+    for e in events {
+        match e {
+            Event::Start(Tag::CodeBlock(_)) => code += 1,
+            Event::End(TagEnd::CodeBlock) => code = code.saturating_sub(1),
+            e if block_edge(e) => open.clear(),
+            Event::Text(t) if code == 0 => {
+                for (i, _) in t.match_indices("==") {
+                    let before = t[..i].chars().next_back();
+                    let after = t[i + 2..].chars().next();
+                    let k = active.len();
+                    active.push(false);
+                    if !before.is_some_and(char::is_whitespace) && !open.is_empty() {
+                        if let Some(o) = open.pop() {
+                            active[o] = true;
+                            active[k] = true;
+                        }
+                    } else if !after.is_some_and(char::is_whitespace) {
+                        open.push(k);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    active
+}
+
 /// Splits text events into tags, highlights and plain text.
 pub(crate) fn pass<'e>(events: Vec<Event<'e>>, page: &Page) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len());
@@ -17,6 +61,8 @@ pub(crate) fn pass<'e>(events: Vec<Event<'e>>, page: &Page) -> Vec<Event<'e>> {
     let mut link = 0usize;
     let mut heading = 0usize;
     let mut marking = false;
+    let delimiters = highlight_delimiters(&events);
+    let mut next = delimiters.iter().copied();
     for ev in events {
         match &ev {
             Event::Start(Tag::CodeBlock(_)) => code += 1,
@@ -41,7 +87,11 @@ pub(crate) fn pass<'e>(events: Vec<Event<'e>>, page: &Page) -> Vec<Event<'e>> {
             }
             Event::Text(t) if code == 0 => {
                 let (tags, urls) = (link == 0 && heading == 0, link == 0);
-                split_text(t, tags, urls, page, &mut marking, &mut out);
+                let mut mark = Marks {
+                    on: &mut marking,
+                    delimiters: &mut next,
+                };
+                split_text(t, tags, urls, page, &mut mark, &mut out);
                 continue;
             }
             _ => {}
@@ -51,34 +101,46 @@ pub(crate) fn pass<'e>(events: Vec<Event<'e>>, page: &Page) -> Vec<Event<'e>> {
     out
 }
 
+/// Whether a highlight is open, and whether each `==` still to come opens or
+/// closes one.
+struct Marks<'a, 'd> {
+    on: &'a mut bool,
+    delimiters: &'a mut std::iter::Copied<std::slice::Iter<'d, bool>>,
+}
+
 fn split_text<'e>(
     text: &str,
     tags: bool,
     urls: bool,
     page: &Page,
-    marking: &mut bool,
+    marking: &mut Marks<'_, '_>,
     out: &mut Vec<Event<'e>>,
 ) {
     let found = if tags { find_tags(text) } else { Vec::new() };
     let mut last = 0;
-    let push_marked = |s: &str, out: &mut Vec<Event<'e>>, marking: &mut bool| {
+    let push_marked = |s: &str, out: &mut Vec<Event<'e>>, marking: &mut Marks<'_, '_>| {
         let mut parts = s.split("==");
-        if let Some(first) = parts.next() {
-            if !first.is_empty() {
-                out.push(Event::Text(first.to_string().into()));
-            }
-        }
+        let mut text = parts.next().unwrap_or_default().to_string();
         for p in parts {
-            *marking = !*marking;
-            out.push(Event::Html(
-                if *marking { "<mark>" } else { "</mark>" }.into(),
-            ));
-            if !p.is_empty() {
-                out.push(Event::Text(p.to_string().into()));
+            if marking.delimiters.next() != Some(true) {
+                text.push_str("==");
+                text.push_str(p);
+                continue;
             }
+            if !text.is_empty() {
+                out.push(Event::Text(std::mem::take(&mut text).into()));
+            }
+            *marking.on = !*marking.on;
+            out.push(Event::Html(
+                if *marking.on { "<mark>" } else { "</mark>" }.into(),
+            ));
+            text.push_str(p);
+        }
+        if !text.is_empty() {
+            out.push(Event::Text(text.into()));
         }
     };
-    let push_plain = |s: &str, out: &mut Vec<Event<'e>>, marking: &mut bool| {
+    let push_plain = |s: &str, out: &mut Vec<Event<'e>>, marking: &mut Marks<'_, '_>| {
         if !urls || !(s.contains("://") || s.contains("www.")) {
             return push_marked(s, out, marking);
         }
@@ -86,6 +148,10 @@ fn split_text<'e>(
             let shown = span.as_str();
             match gfm_href(shown).filter(|_| span.kind() == Some(&linkify::LinkKind::Url)) {
                 Some(href) => {
+                    // A `==` inside the URL is no delimiter.
+                    for _ in shown.matches("==") {
+                        marking.delimiters.next();
+                    }
                     out.push(Event::Html(
                         format!("<a href=\"{}\">{}</a>", escape(&href), escape(shown)).into(),
                     ));
@@ -180,6 +246,23 @@ mod tests {
             !html.contains("==") && !html.contains("tag\">#lien"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn a_highlight_needs_both_ends_and_an_escape_stays_text() {
+        let (html, _) = render_first(&[(
+            "a.md",
+            "A \\==literal== text, a == b, and ==marked==.\n\n==open only\n\n`==code==` and ==x *y* z== then x==y==z.\n\n- ==item== and a == b\n\n| ==c== | d == e |\n|---|---|\n",
+        )]);
+        for want in [
+            "<p>A ==literal== text, a == b, and <mark>marked</mark>.</p>",
+            "<p>==open only</p>",
+            "<p><code>==code==</code> and <mark>x <em>y</em> z</mark> then x<mark>y</mark>z.</p>",
+            "<li><mark>item</mark> and a == b</li>",
+            "<th><mark>c</mark></th><th>d == e</th>",
+        ] {
+            assert!(html.contains(want), "{want}\n{html}");
+        }
     }
 
     #[test]
