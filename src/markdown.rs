@@ -429,16 +429,20 @@ pub fn find_tags(text: &str) -> Vec<(Range<usize>, &str)> {
     out
 }
 
+/// What Obsidian lets into a tag: anything but white space, the ASCII
+/// punctuation other than `_`, `-` and `/`, and the general and
+/// supplemental punctuation blocks (`’`, `…`, `—`, `“`): letters of any
+/// script, digits, emoji and other symbols (`#🚀launch`, `#done✅`).
 fn is_tag_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '_' | '-' | '/') || is_combining(c)
+    !(c.is_whitespace()
+        || (c.is_ascii_punctuation() && !matches!(c, '_' | '-' | '/'))
+        || matches!(c as u32, 0x2000..=0x206F | 0x2E00..=0x2E7F)
+        || c.is_control())
 }
 
-fn is_combining(c: char) -> bool {
-    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
-}
-
-/// A tag is letters (any script), digits, `_`, `-` and `/`, with at least
-/// one character that is not a digit, and no empty `/` segment.
+/// A tag is what [`is_tag_char`] allows (letters of any script, digits,
+/// `_`, `-`, `/`, emoji and symbols), with at least one character that is
+/// not a digit, and no empty `/` segment.
 pub fn is_valid_tag(tag: &str) -> bool {
     !tag.is_empty()
         && tag.chars().all(is_tag_char)
@@ -744,6 +748,26 @@ mod tests {
             .map(|(_, t)| t)
             .collect();
         assert_eq!(found, ["iso", "norme/iso-9001", "été", "a"]);
+        let found: Vec<&str> =
+            find_tags("#🚀launch, #done✅ #c++ #l’été #fin… #x:y #q? #日本語 #a.b #«x»")
+                .into_iter()
+                .map(|(_, t)| t)
+                .collect();
+        assert_eq!(
+            found,
+            [
+                "🚀launch",
+                "done✅",
+                "c",
+                "l",
+                "fin",
+                "x",
+                "q",
+                "日本語",
+                "a",
+                "«x»"
+            ]
+        );
         assert!(!is_valid_tag("1984"));
         assert!(is_valid_tag("y1984"));
         assert!(!is_valid_tag("a//b"));

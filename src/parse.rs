@@ -318,7 +318,8 @@ fn collect<'e>(
             }
             Event::End(TagEnd::Link | TagEnd::Image) => in_link = in_link.saturating_sub(1),
             Event::Text(t) if in_code == 0 && !in_hidden => {
-                if in_link == 0 && heading_start.is_none() {
+                // Tags in headings count, as in Obsidian.
+                if in_link == 0 {
                     for (r, tag) in markdown::find_tags(t) {
                         note.inline_tags
                             .push((tag.to_string(), pos_of(range.start + r.start)));

@@ -1,8 +1,9 @@
 //! Render pass: inline `#tags` and `==highlights==` in text.
 //!
 //! Tags become links to their tag page (found with the same
-//! `markdown::find_tags` that parse used); `==text==` becomes `<mark>`.
-//! Text inside code blocks and links is left alone.
+//! `markdown::find_tags` that parse used, headings included, as Obsidian
+//! counts them); `==text==` becomes `<mark>`. Text inside code blocks and
+//! links is left alone.
 
 use super::Page;
 use crate::html::escape;
@@ -59,7 +60,6 @@ pub(crate) fn pass<'e>(events: Vec<Event<'e>>, page: &Page) -> Vec<Event<'e>> {
     let mut out = Vec::with_capacity(events.len());
     let mut code = 0usize;
     let mut link = 0usize;
-    let mut heading = 0usize;
     let mut marking = false;
     let delimiters = highlight_delimiters(&events);
     let mut next = delimiters.iter().copied();
@@ -79,14 +79,12 @@ pub(crate) fn pass<'e>(events: Vec<Event<'e>>, page: &Page) -> Vec<Event<'e>> {
             Event::Html(h) if h.as_ref() == "</a>" || h.as_ref() == "</span>" => {
                 link = link.saturating_sub(1)
             }
-            Event::Start(Tag::Heading { .. }) => heading += 1,
-            Event::End(TagEnd::Heading(_)) => heading = heading.saturating_sub(1),
             Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) if marking => {
                 out.push(Event::Html("</mark>".into()));
                 marking = false;
             }
             Event::Text(t) if code == 0 => {
-                let (tags, urls) = (link == 0 && heading == 0, link == 0);
+                let (tags, urls) = (link == 0, link == 0);
                 let mut mark = Marks {
                     on: &mut marking,
                     delimiters: &mut next,
