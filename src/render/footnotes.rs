@@ -35,7 +35,11 @@ pub(crate) fn pass<'e>(page: &mut Page, events: Vec<Event<'e>>) -> Vec<Event<'e>
         page.footnote_scopes += 1;
         page.footnote_scopes
     };
-    layout(events, scope)
+    let back = match page.ctx.language {
+        crate::config::Language::En => "back to the text",
+        crate::config::Language::Fr => "retour au texte",
+    };
+    layout(events, scope, back)
 }
 
 /// Rewrites `^[…]` into references and appends their definitions.
@@ -116,13 +120,15 @@ fn take_note<'e>(queue: &mut VecDeque<Event<'e>>) -> Option<(Vec<Event<'e>>, Str
 }
 
 /// Numbers references, moves definitions to a list at the end.
-fn layout<'e>(events: Vec<Event<'e>>, scope: usize) -> Vec<Event<'e>> {
+fn layout<'e>(events: Vec<Event<'e>>, scope: usize, back: &str) -> Vec<Event<'e>> {
     let prefix = if scope == 0 {
         String::new()
     } else {
         format!("e{scope}-")
     };
     let mut order: Vec<CowStr<'e>> = Vec::new();
+    // How many times each footnote (in `order`) is cited.
+    let mut cited: Vec<usize> = Vec::new();
     let mut defs: Vec<(CowStr<'e>, Vec<Event<'e>>)> = Vec::new();
     let mut out = Vec::with_capacity(events.len());
     let mut iter = events.into_iter();
@@ -152,33 +158,42 @@ fn layout<'e>(events: Vec<Event<'e>>, scope: usize) -> Vec<Event<'e>> {
                     Some(i) => i + 1,
                     None => {
                         order.push(label);
+                        cited.push(0);
                         order.len()
                     }
                 };
+                cited[n - 1] += 1;
+                // A footnote cited again gets a reference id of its own.
+                let id = match cited[n - 1] {
+                    1 => format!("fnref-{prefix}{n}"),
+                    k => format!("fnref-{prefix}{n}-{k}"),
+                };
                 out.push(Event::Html(
-                    format!("<sup class=\"footnote-ref\"><a href=\"#fn-{prefix}{n}\" id=\"fnref-{prefix}{n}\">{n}</a></sup>").into(),
+                    format!("<sup class=\"footnote-ref\"><a href=\"#fn-{prefix}{n}\" id=\"{id}\">{n}</a></sup>").into(),
                 ));
             }
             e => out.push(e),
         }
     }
-    // Definitions nobody refers to are still shown, after the others.
+    // Definitions nobody refers to are still shown, after the others,
+    // with no link back.
     for (label, _) in &defs {
         if !order.contains(label) {
             order.push(label.clone());
+            cited.push(0);
         }
     }
-    list(&mut out, &order, defs, &prefix);
+    list(&mut out, (&order, &cited), defs, (&prefix, back));
     out
 }
 
 /// The `<section class="footnotes">` list, in reference order, each with a
-/// link back to its first reference.
+/// link back to each of its references (`↩`, `↩²` …).
 fn list<'e>(
     out: &mut Vec<Event<'e>>,
-    order: &[CowStr<'e>],
+    (order, cited): (&[CowStr<'e>], &[usize]),
     defs: Vec<(CowStr<'e>, Vec<Event<'e>>)>,
-    prefix: &str,
+    (prefix, back_label): (&str, &str),
 ) {
     out.push(Event::Html("<section class=\"footnotes\">\n<ol>\n".into()));
     for (i, label) in order.iter().enumerate() {
@@ -189,7 +204,13 @@ fn list<'e>(
             .map(|(_, b)| b.clone())
             .unwrap_or_default();
         out.push(Event::Html(format!("<li id=\"fn-{prefix}{n}\">\n").into()));
-        let back = Event::Html(format!(" <a class=\"footnote-backref\" href=\"#fnref-{prefix}{n}\" aria-label=\"back to the text\">↩</a>").into());
+        let back: String = (1..=cited.get(i).copied().unwrap_or(0))
+            .map(|k| match k {
+                1 => format!(" <a class=\"footnote-backref\" href=\"#fnref-{prefix}{n}\" aria-label=\"{back_label}\">↩</a>"),
+                k => format!(" <a class=\"footnote-backref\" href=\"#fnref-{prefix}{n}-{k}\" aria-label=\"{back_label} ({k})\">↩<sup>{k}</sup></a>"),
+            })
+            .collect();
+        let back = Event::Html(back.into());
         match body
             .iter()
             .rposition(|e| matches!(e, Event::End(TagEnd::Paragraph)))
@@ -212,6 +233,43 @@ fn list<'e>(
 #[cfg(test)]
 mod tests {
     use super::super::tests::{render_first, render_nth};
+
+    #[test]
+    fn a_footnote_cited_twice_has_two_ids_and_an_unreferenced_one_no_dead_link() {
+        let (html, _) = render_first(&[(
+            "a.md",
+            "One[^a] and again[^a], also[^b].\n\n[^a]: Note A.\n[^b]: Note B.\n[^c]: Never cited.\n",
+        )]);
+        assert!(
+            html.contains("<a href=\"#fn-1\" id=\"fnref-1\">1</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"#fn-1\" id=\"fnref-1-2\">1</a>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<p>Note A. <a class=\"footnote-backref\" href=\"#fnref-1\" aria-label=\"back to the text\">↩</a> <a class=\"footnote-backref\" href=\"#fnref-1-2\" aria-label=\"back to the text (2)\">↩<sup>2</sup></a></p>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<li id=\"fn-3\">\n<p>Never cited.</p>"),
+            "{html}"
+        );
+        let mut ids: Vec<&str> = html
+            .split(" id=\"")
+            .skip(1)
+            .map(|s| &s[..s.find('"').unwrap()])
+            .collect();
+        let all = ids.len();
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), all, "ids unique: {html}");
+        for href in html.split("href=\"#").skip(1) {
+            let target = &href[..href.find('"').unwrap()];
+            assert!(ids.contains(&target), "#{target} has no element: {html}");
+        }
+    }
 
     #[test]
     fn references_are_numbered_and_definitions_listed_at_the_end() {
