@@ -168,6 +168,21 @@ impl Index {
 /// A broken link: the name's key, where it is, the name as written.
 type Broken = (String, Position, String);
 
+impl Index {
+    /// The published note a name written in a note of `from_folder` leads
+    /// to, as a link `[[name]]` there would (Mermaid's `internal-link`
+    /// nodes name notes this way).
+    pub fn note_named(&self, name: &str, from_folder: &str) -> Option<usize> {
+        match self.memo.table.resolve(name, from_folder) {
+            Resolution::Found {
+                target: Target::Note(id),
+                ..
+            } if self.memo.published.get(id.0).copied().unwrap_or(true) => Some(id.0),
+            _ => None,
+        }
+    }
+}
+
 /// What an incremental update of the index reuses: the name table, and the
 /// findings of each part, kept apart so that the parts done again can replace
 /// theirs.

@@ -61,7 +61,10 @@ fn diagram(page: &mut Page, id: usize, k: usize, code: &str) -> String {
     page.diagrams += 1;
     let dom_id = format!("mermaid-{}-{}", page.chain[0], page.diagrams);
     match crate::mermaid::to_svg(code, &dom_id) {
-        Ok(svg) => format!("<div class=\"mermaid\">{}</div>\n", page.own(svg)),
+        Ok(svg) => {
+            let svg = link_nodes(page, id, svg);
+            format!("<div class=\"mermaid\">{}</div>\n", page.own(svg))
+        }
         Err(e) => {
             let note = &page.ctx.notes[id];
             // The fence is line 1 of the block; the diagram starts on the next.
@@ -88,6 +91,96 @@ fn diagram(page: &mut Page, id: usize, k: usize, code: &str) -> String {
     }
 }
 
+/// Nodes of class `internal-link` (`class A,B internal-link`) link to the
+/// note their text names, as in Obsidian; a name that leads nowhere stays
+/// a plain node.
+fn link_nodes(page: &Page, id: usize, svg: String) -> String {
+    const NODE: &str = "<g class=\"node ";
+    if !svg.contains("internal-link") {
+        return svg;
+    }
+    let folder = page.ctx.notes[id].path.folder();
+    let mut out = String::with_capacity(svg.len() + 256);
+    let mut rest = svg.as_str();
+    while let Some(at) = rest.find(NODE) {
+        let Some(open_end) = rest[at..].find('>').map(|i| at + i + 1) else {
+            break;
+        };
+        let open = &rest[at..open_end];
+        let class = open[NODE.len() - 1..].split('"').next().unwrap_or("");
+        let close = group_end(&rest[open_end..]).map(|i| open_end + i);
+        let target = close
+            .filter(|_| class.split(' ').any(|c| c == "internal-link"))
+            .and_then(|c| {
+                let label = node_text(&rest[open_end..c]);
+                page.ctx.index.note_named(&label, folder)
+            });
+        match (target, close) {
+            (Some(t), Some(c)) => {
+                let href = page.url(&page.ctx.index.note_url(t));
+                out.push_str(&rest[..open_end]);
+                out.push_str(&format!(
+                    "<a class=\"internal-link\" href=\"{}\">",
+                    escape(&href)
+                ));
+                out.push_str(&rest[open_end..c]);
+                out.push_str("</a>");
+                rest = &rest[c..];
+            }
+            _ => {
+                out.push_str(&rest[..open_end]);
+                rest = &rest[open_end..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Where the `<g>` whose content starts `svg` closes.
+fn group_end(svg: &str) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut i = 0;
+    while let Some(j) = svg[i..].find('<') {
+        let at = i + j;
+        let tail = &svg[at..];
+        if tail.starts_with("</g>") {
+            depth -= 1;
+            if depth == 0 {
+                return Some(at);
+            }
+        } else if tail.starts_with("<g ") || tail.starts_with("<g>") {
+            let end = tail.find('>')?;
+            if !tail[..end].ends_with('/') {
+                depth += 1;
+            }
+        }
+        i = at + 1;
+    }
+    None
+}
+
+/// The text of a drawn node: its labels' text, entities read back.
+fn node_text(svg: &str) -> String {
+    let mut text = String::new();
+    let mut inside = false;
+    for c in svg.chars() {
+        match c {
+            '<' => inside = true,
+            '>' => inside = false,
+            c if !inside => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 fn block(code: &str, lang: &str, highlight: bool) -> String {
     let body = highlight
         .then(|| highlight::highlight(code, lang))
@@ -108,6 +201,36 @@ fn block(code: &str, lang: &str, highlight: bool) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn mermaid_internal_link_nodes_link_to_their_notes() {
+        let (html, diags) = super::super::tests::render_first(&[
+            (
+                "a.md",
+                "```mermaid\ngraph TD\nBiology --> C[Chemistry & co]\nD --> E\nclass Biology,C internal-link;\n```\n",
+            ),
+            ("Biology.md", "# Biology\n"),
+        ]);
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            html.matches("<a class=\"internal-link\" href=\"../biology/index.html\">")
+                .count(),
+            1,
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("<a class=\"internal-link\"").count(),
+            1,
+            "no note named Chemistry & co: {html}"
+        );
+        assert_eq!(
+            super::node_text("<text><tspan>Chemistry &amp;</tspan> <tspan>co</tspan></text>"),
+            "Chemistry & co"
+        );
+        assert_eq!(super::group_end("<rect/><g><t/></g>x</g>tail"), Some(19));
+        assert_eq!(super::group_end("<g/></g>"), Some(4));
+    }
+
     use super::super::tests::{render_first, render_nth};
     use crate::diagnostics::{Kind, Position};
 
