@@ -474,56 +474,131 @@ pub fn plain_text<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> String
     s
 }
 
-/// A piece of a plain string that may hold wikilinks (property values).
+/// A piece of a plain string that may hold links (property values).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Piece {
     /// Text as written.
     Text(String),
-    /// `[[target#anchor|label]]`.
+    /// `[[target#anchor|label]]`, or `[label](target.md#anchor)`.
     Link(RawRef, Option<String>),
+    /// `[label](https://…)`: a web address (its `target`), not resolved.
+    External(String, RawRef),
 }
 
-/// Splits a plain string (not Markdown) into text and `[[wikilinks]]`.
+/// Splits a plain string (not Markdown: a property value) into text,
+/// `[[wikilinks]]` and Markdown links `[text](Note.md)` or
+/// `[text](https://…)`, as Obsidian reads property values.
 pub fn split_wikilinks(s: &str) -> Vec<Piece> {
     let mut out = Vec::new();
     let mut rest = s;
-    while let Some(start) = rest.find("[[") {
-        let Some(len) = rest[start + 2..].find("]]") else {
-            break;
+    let mut text = String::new();
+    while let Some(start) = rest.find('[') {
+        let found = if rest[start..].starts_with("[[") {
+            wikilink_at(&rest[start + 2..])
+        } else {
+            markdown_link_at(&rest[start + 1..])
         };
-        let inner = &rest[start + 2..start + 2 + len];
-        if !rest[..start].is_empty() {
-            out.push(Piece::Text(rest[..start].to_string()));
-        }
-        let (dest, label) = match inner.split_once('|') {
-            Some((d, l)) => (d, Some(l.trim().to_string())),
-            None => (inner, None),
+        let Some((mut piece, used)) = found else {
+            text.push_str(&rest[..start + 1]);
+            rest = &rest[start + 1..];
+            continue;
         };
-        let (target, anchor) = match dest.split_once('#') {
-            Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string())),
-            None => (dest.trim().to_string(), None),
-        };
-        let embed = start > 0 && rest[..start].ends_with('!');
-        if embed {
-            if let Some(Piece::Text(t)) = out.last_mut() {
-                t.pop();
+        text.push_str(&rest[..start]);
+        if let Piece::Link(raw, _) | Piece::External(_, raw) = &mut piece {
+            if text.ends_with('!') {
+                text.pop();
+                raw.embed = true;
             }
         }
-        out.push(Piece::Link(
-            RawRef {
-                target,
-                anchor,
-                embed,
-                wiki: true,
-            },
-            label,
-        ));
-        rest = &rest[start + 2 + len + 2..];
+        if !text.is_empty() {
+            out.push(Piece::Text(std::mem::take(&mut text)));
+        }
+        out.push(piece);
+        let skip = if rest[start..].starts_with("[[") {
+            2
+        } else {
+            1
+        };
+        rest = &rest[start + skip + used..];
     }
-    if !rest.is_empty() {
-        out.push(Piece::Text(rest.to_string()));
+    text.push_str(rest);
+    if !text.is_empty() {
+        out.push(Piece::Text(text));
     }
     out
+}
+
+/// `target#anchor|label]]` at the start of `s`, and the bytes it takes.
+fn wikilink_at(s: &str) -> Option<(Piece, usize)> {
+    let len = s.find("]]")?;
+    let inner = &s[..len];
+    let (dest, label) = match inner.split_once('|') {
+        Some((d, l)) => (d, Some(l.trim().to_string())),
+        None => (inner, None),
+    };
+    let (target, anchor) = match dest.split_once('#') {
+        Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string())),
+        None => (dest.trim().to_string(), None),
+    };
+    let raw = RawRef {
+        target,
+        anchor,
+        embed: false,
+        wiki: true,
+    };
+    Some((Piece::Link(raw, label), len + 2))
+}
+
+/// `text](destination)` at the start of `s` (the destination maybe in
+/// `<…>`), as a Markdown link in a property value (Obsidian 1.11): a note
+/// or file, or a web address. The bytes it takes.
+fn markdown_link_at(s: &str) -> Option<(Piece, usize)> {
+    let close = s.find("](")?;
+    let label = &s[..close];
+    if label.contains(['[', ']', '\n']) {
+        return None;
+    }
+    let after = &s[close + 2..];
+    let (dest, used) = match after.strip_prefix('<') {
+        Some(a) => {
+            let end = a.find('>')?;
+            a[end + 1..]
+                .starts_with(')')
+                .then_some((&a[..end], end + 3))?
+        }
+        None => {
+            let end = after.find(')')?;
+            let d = &after[..end];
+            (!d.contains(char::is_whitespace)).then_some((d, end + 1))?
+        }
+    };
+    let dest = dest.trim();
+    if dest.is_empty() {
+        return None;
+    }
+    let label = label.trim().to_string();
+    let used = close + 2 + used;
+    if has_scheme(dest) || dest.starts_with("//") {
+        let raw = RawRef {
+            target: dest.to_string(),
+            anchor: None,
+            embed: false,
+            wiki: false,
+        };
+        return Some((Piece::External(label, raw), used));
+    }
+    let decoded = crate::paths::decode_percent(dest);
+    let (target, anchor) = match decoded.split_once('#') {
+        Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string())),
+        None => (decoded.trim().to_string(), None),
+    };
+    let raw = RawRef {
+        target,
+        anchor,
+        embed: false,
+        wiki: false,
+    };
+    Some((Piece::Link(raw, Some(label)), used))
 }
 
 /// Follows events through inline `<script>` and `<style>` elements, whose
@@ -771,6 +846,30 @@ mod tests {
         assert!(!is_valid_tag("1984"));
         assert!(is_valid_tag("y1984"));
         assert!(!is_valid_tag("a//b"));
+    }
+
+    #[test]
+    fn markdown_links_in_plain_strings() {
+        let p = split_wikilinks("Voir [la norme](Normes/ISO%209001.md#Rôle), [site](https://www.iso.org) et [x](<Mon fichier.pdf>) puis [pas un lien] et [vide]()");
+        assert_eq!(p[0], Piece::Text("Voir ".into()));
+        match &p[1] {
+            Piece::Link(r, l) => {
+                assert_eq!(
+                    (r.target.as_str(), r.anchor.as_deref()),
+                    ("Normes/ISO 9001.md", Some("Rôle"))
+                );
+                assert!(!r.wiki);
+                assert_eq!(l.as_deref(), Some("la norme"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(p[2], Piece::Text(", ".into()));
+        assert!(
+            matches!(&p[3], Piece::External(l, r) if l == "site" && r.target == "https://www.iso.org")
+        );
+        assert!(matches!(&p[5], Piece::Link(r, _) if r.target == "Mon fichier.pdf"));
+        assert_eq!(p[6], Piece::Text(" puis [pas un lien] et [vide]()".into()));
+        assert_eq!(p.len(), 7);
     }
 
     #[test]

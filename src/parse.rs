@@ -385,7 +385,7 @@ pub fn wikilinks_in(s: &str) -> Vec<RawRef> {
         .into_iter()
         .filter_map(|p| match p {
             markdown::Piece::Link(r, _) => Some(r),
-            markdown::Piece::Text(_) => None,
+            markdown::Piece::Text(_) | markdown::Piece::External(..) => None,
         })
         .collect()
 }

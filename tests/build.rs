@@ -211,7 +211,7 @@ fn properties_show_links_checkboxes_dates_and_lists() {
                 ("site.toml", &toml),
                 (
                     "a.md",
-                    "---\nsource: https://www.iso.org/fr/normes.html\nsite: \"Voir www.iec.ch et [[b]]\"\nbad: \"javascript:alert(1)\"\napproved: true\narchived: false\npublished_on: 2024-03-15\nmeeting: 2024-12-31T09:05\nnot_a_date: ISO 9001:2015\nreviewers: [Alice, \"[[b]]\"]\n---\n# A\n",
+                    "---\nsource: https://www.iso.org/fr/normes.html\nsite: \"Voir www.iec.ch et [[b]]\"\nbad: \"javascript:alert(1)\"\napproved: true\narchived: false\npublished_on: 2024-03-15\nmeeting: 2024-12-31T09:05\nnot_a_date: ISO 9001:2015\nreviewers: [Alice, \"[[b]]\"]\nsee: \"[la note B](b.md) et [ISO](https://www.iso.org) ou [mal](javascript:alert(1))\"\n---\n# A\n",
                 ),
                 ("b.md", "# B\n"),
             ],
@@ -233,6 +233,7 @@ fn properties_show_links_checkboxes_dates_and_lists() {
             format!("<dd><time datetime=\"2024-12-31T09:05\">{when}</time></dd>"),
             "<dd>ISO 9001:2015</dd>".to_string(),
             "<dd><ul class=\"prop-list\"><li>Alice</li><li><a class=\"internal\" href=\"../b/index.html\">b</a></li></ul></dd>".to_string(),
+            "<dd><a class=\"internal\" href=\"../b/index.html\">la note B</a> et <a href=\"https://www.iso.org\">ISO</a> ou [mal](javascript:alert(1))</dd>".to_string(),
         ] {
             assert!(page.contains(&want), "{lang}: {want}\n{page}");
         }

@@ -695,6 +695,21 @@ impl<'a> Emitter<'a> {
         for piece in split_wikilinks(s) {
             match piece {
                 Piece::Text(t) => out.push_str(&crate::render::text_with_urls(&t)),
+                // A web address with its text; one of another scheme
+                // (`javascript:`) stays as written.
+                Piece::External(label, raw) => match raw.target.split_once(':') {
+                    Some((scheme, _))
+                        if ["http", "https", "mailto"]
+                            .contains(&scheme.to_ascii_lowercase().as_str()) =>
+                    {
+                        out.push_str(&format!(
+                            "<a href=\"{}\">{}</a>",
+                            escape(&raw.target),
+                            escape(&label)
+                        ));
+                    }
+                    _ => out.push_str(&escape(&format!("[{label}]({})", raw.target))),
+                },
                 Piece::Link(raw, label) => {
                     let shown = escape(label.as_deref().unwrap_or(&raw.target));
                     let link = links.get(*k).unwrap_or(&Link::Broken);
