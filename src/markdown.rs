@@ -536,17 +536,21 @@ fn wikilink_at(s: &str) -> Option<(Piece, usize)> {
         Some((d, l)) => (d, Some(l.trim().to_string())),
         None => (inner, None),
     };
+    Some((Piece::Link(written_ref(dest, true), label), len + 2))
+}
+
+/// A link's `target#anchor` as written in a property value.
+fn written_ref(dest: &str, wiki: bool) -> RawRef {
     let (target, anchor) = match dest.split_once('#') {
         Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string())),
         None => (dest.trim().to_string(), None),
     };
-    let raw = RawRef {
+    RawRef {
         target,
         anchor,
         embed: false,
-        wiki: true,
-    };
-    Some((Piece::Link(raw, label), len + 2))
+        wiki,
+    }
 }
 
 /// `text](destination)` at the start of `s` (the destination maybe in
@@ -587,17 +591,7 @@ fn markdown_link_at(s: &str) -> Option<(Piece, usize)> {
         };
         return Some((Piece::External(label, raw), used));
     }
-    let decoded = crate::paths::decode_percent(dest);
-    let (target, anchor) = match decoded.split_once('#') {
-        Some((t, a)) => (t.trim().to_string(), Some(a.trim().to_string())),
-        None => (decoded.trim().to_string(), None),
-    };
-    let raw = RawRef {
-        target,
-        anchor,
-        embed: false,
-        wiki: false,
-    };
+    let raw = written_ref(&crate::paths::decode_percent(dest), false);
     Some((Piece::Link(raw, Some(label)), used))
 }
 
