@@ -120,6 +120,53 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     })
 }
 
+/// GFM's tag filter, for HTML let through uncleaned (`sanitize = false`):
+/// the tags whose content a browser reads as raw text to their end tag
+/// (`<textarea>`, `<script>`, `<iframe>` …) are written as text, so an
+/// unclosed one cannot take in the rest of the page.
+pub fn tagfilter(html: &str) -> std::borrow::Cow<'_, str> {
+    const RAW: [&str; 9] = [
+        "title",
+        "textarea",
+        "style",
+        "xmp",
+        "iframe",
+        "noembed",
+        "noframes",
+        "script",
+        "plaintext",
+    ];
+    let filtered = |at: usize| {
+        let rest = &html[at + 1..];
+        let rest = rest.strip_prefix('/').unwrap_or(rest);
+        RAW.iter().any(|t| {
+            rest.get(..t.len())
+                .is_some_and(|n| n.eq_ignore_ascii_case(t))
+                && rest[t.len()..]
+                    .chars()
+                    .next()
+                    .is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/')
+        })
+    };
+    let hits: Vec<usize> = html
+        .match_indices('<')
+        .map(|(i, _)| i)
+        .filter(|&i| filtered(i))
+        .collect();
+    if hits.is_empty() {
+        return std::borrow::Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len() + 3 * hits.len());
+    let mut last = 0;
+    for i in hits {
+        out.push_str(&html[last..i]);
+        out.push_str("&lt;");
+        last = i + 1;
+    }
+    out.push_str(&html[last..]);
+    std::borrow::Cow::Owned(out)
+}
+
 /// Cleans `html` and puts isokb's own markup (`own[n]` for placeholder `n`) back.
 pub fn clean(html: &str, own: &[String]) -> String {
     restore(cleaner().clean(html).to_string(), own)
@@ -291,6 +338,18 @@ mod tests {
         assert!(needs_cleaning(&Event::InlineHtml(CowStr::Borrowed("<b>"))));
         assert!(needs_cleaning(&Event::Html(CowStr::Borrowed("<div>"))));
         assert!(!needs_cleaning(&Event::Text(CowStr::Borrowed("<script>"))));
+    }
+
+    #[test]
+    fn the_tag_filter_writes_raw_text_tags_as_text() {
+        assert_eq!(
+            tagfilter("<textarea><b>x</b></TEXTAREA ><Script src=x></script><iframe/><titles><stylex>"),
+            "&lt;textarea><b>x</b>&lt;/TEXTAREA >&lt;Script src=x>&lt;/script>&lt;iframe/><titles><stylex>"
+        );
+        assert!(matches!(
+            tagfilter("<div>ok</div>"),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     #[test]

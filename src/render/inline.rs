@@ -39,6 +39,10 @@ fn highlight_delimiters(events: &[Event]) -> Vec<bool> {
                     let after = t[i + 2..].chars().next();
                     let k = active.len();
                     active.push(false);
+                    if before == Some('=') || after == Some('=') {
+                        // Part of a longer run of `=` (`===`, `====`): text.
+                        continue;
+                    }
                     if !before.is_some_and(char::is_whitespace) && !open.is_empty() {
                         if let Some(o) = open.pop() {
                             active[o] = true;
@@ -250,7 +254,7 @@ mod tests {
     fn a_highlight_needs_both_ends_and_an_escape_stays_text() {
         let (html, _) = render_first(&[(
             "a.md",
-            "A \\==literal== text, a == b, and ==marked==.\n\n==open only\n\n`==code==` and ==x *y* z== then x==y==z.\n\n- ==item== and a == b\n\n| ==c== | d == e |\n|---|---|\n",
+            "A \\==literal== text, a == b, and ==marked==.\n\n==open only\n\n`==code==` and ==x *y* z== then x==y==z.\n\n- ==item== and a == b\n\n| ==c== | d == e |\n|---|---|\n\n=== and ==== stay, ==a== too\n",
         )]);
         for want in [
             "<p>A ==literal== text, a == b, and <mark>marked</mark>.</p>",
@@ -258,6 +262,7 @@ mod tests {
             "<p><code>==code==</code> and <mark>x <em>y</em> z</mark> then x<mark>y</mark>z.</p>",
             "<li><mark>item</mark> and a == b</li>",
             "<th><mark>c</mark></th><th>d == e</th>",
+            "<p>=== and ==== stay, <mark>a</mark> too</p>",
         ] {
             assert!(html.contains(want), "{want}\n{html}");
         }

@@ -212,6 +212,20 @@ pub(crate) fn render_range<'e>(
     if page.ctx.sanitize && !page.raw_html {
         page.raw_html = evs.iter().any(crate::sanitize::needs_cleaning);
     }
+    // HTML let through uncleaned still cannot swallow the page.
+    let evs = if page.ctx.sanitize {
+        evs
+    } else {
+        evs.into_iter()
+            .map(|e| match e {
+                Event::Html(h) => Event::Html(crate::sanitize::tagfilter(&h).into_owned().into()),
+                Event::InlineHtml(h) => {
+                    Event::InlineHtml(crate::sanitize::tagfilter(&h).into_owned().into())
+                }
+                e => e,
+            })
+            .collect()
+    };
     let before = &events[..];
     let evs = links::pass(page, id, links::count_refs(before), evs);
     let evs = math::pass(
@@ -408,8 +422,8 @@ pub(crate) mod tests {
         let note = "> [!tip] T\n> $x^2$\n\n```mermaid\npie\n  \"a\" : 1\n```\n\n```rust\nlet a = 1;\n```\n\n- [?] t ^blk\n\nA^[n] <span onclick=\"x()\">s</span><script>alert(1)</script>\n\n<iframe src=\"javascript:alert(2)\"></iframe> <iframe src=\"https://www.youtube.com/embed/x\"></iframe>\n\n![[doc.pdf]]\n\n## H";
         let (raw, _) = render_with(&[("a.md", note)], 0, false);
         assert!(
-            raw.contains("<script>") && raw.contains("onclick"),
-            "raw HTML passes with sanitize off"
+            raw.contains("&lt;script>") && raw.contains("onclick"),
+            "raw HTML passes with sanitize off, GFM's tag filter aside"
         );
         let (html, _) = render_with(&[("a.md", note)], 0, true);
         for kept in [
