@@ -120,11 +120,13 @@ fn cleaner() -> &'static ammonia::Builder<'static> {
     })
 }
 
-/// GFM's tag filter, for HTML let through uncleaned (`sanitize = false`):
-/// the tags whose content a browser reads as raw text to their end tag
-/// (`<textarea>`, `<script>`, `<iframe>` …) are written as text, so an
-/// unclosed one cannot take in the rest of the page.
-pub fn tagfilter(html: &str) -> std::borrow::Cow<'_, str> {
+/// GFM's tag filter: the tags whose content a browser reads as raw text to
+/// their end tag (`<textarea>`, `<script>`, `<iframe>` …) are written as
+/// text, so an unclosed one cannot take in the rest of the note or the
+/// page. For HTML that is then `cleaned`, `<script>` and `<style>` are left
+/// to the cleaner (which drops them with their content, as Obsidian does)
+/// and `<iframe>` stays (a web page shown, as in Obsidian).
+pub fn tagfilter(html: &str, cleaned: bool) -> std::borrow::Cow<'_, str> {
     const RAW: [&str; 9] = [
         "title",
         "textarea",
@@ -139,14 +141,16 @@ pub fn tagfilter(html: &str) -> std::borrow::Cow<'_, str> {
     let filtered = |at: usize| {
         let rest = &html[at + 1..];
         let rest = rest.strip_prefix('/').unwrap_or(rest);
-        RAW.iter().any(|t| {
-            rest.get(..t.len())
-                .is_some_and(|n| n.eq_ignore_ascii_case(t))
-                && rest[t.len()..]
-                    .chars()
-                    .next()
-                    .is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/')
-        })
+        RAW.iter()
+            .filter(|t| !(cleaned && matches!(**t, "iframe" | "script" | "style")))
+            .any(|t| {
+                rest.get(..t.len())
+                    .is_some_and(|n| n.eq_ignore_ascii_case(t))
+                    && rest[t.len()..]
+                        .chars()
+                        .next()
+                        .is_none_or(|c| c.is_ascii_whitespace() || c == '>' || c == '/')
+            })
     };
     let hits: Vec<usize> = html
         .match_indices('<')
@@ -343,11 +347,18 @@ mod tests {
     #[test]
     fn the_tag_filter_writes_raw_text_tags_as_text() {
         assert_eq!(
-            tagfilter("<textarea><b>x</b></TEXTAREA ><Script src=x></script><iframe/><titles><stylex>"),
+            tagfilter("<textarea><b>x</b></TEXTAREA ><Script src=x></script><iframe/><titles><stylex>", false),
             "&lt;textarea><b>x</b>&lt;/TEXTAREA >&lt;Script src=x>&lt;/script>&lt;iframe/><titles><stylex>"
         );
+        assert_eq!(
+            tagfilter(
+                "<iframe src=x></iframe><script></script><xmp><textarea>",
+                true
+            ),
+            "<iframe src=x></iframe><script></script>&lt;xmp>&lt;textarea>"
+        );
         assert!(matches!(
-            tagfilter("<div>ok</div>"),
+            tagfilter("<div>ok</div>", false),
             std::borrow::Cow::Borrowed(_)
         ));
     }

@@ -212,19 +212,26 @@ pub(crate) fn render_range<'e>(
     if page.ctx.sanitize && !page.raw_html {
         page.raw_html = evs.iter().any(crate::sanitize::needs_cleaning);
     }
-    // HTML let through uncleaned still cannot swallow the page.
-    let evs = if page.ctx.sanitize {
-        evs
-    } else {
+    // No raw-text tag of the author's can swallow the rest of the note or
+    // the page (GFM's tag filter), cleaned or not.
+    let cleaned = page.ctx.sanitize;
+    let filtered = |h: pulldown_cmark::CowStr<'e>| match crate::sanitize::tagfilter(&h, cleaned) {
+        std::borrow::Cow::Borrowed(_) => h,
+        std::borrow::Cow::Owned(o) => o.into(),
+    };
+    let evs = if evs
+        .iter()
+        .any(|e| matches!(e, Event::Html(_) | Event::InlineHtml(_)))
+    {
         evs.into_iter()
             .map(|e| match e {
-                Event::Html(h) => Event::Html(crate::sanitize::tagfilter(&h).into_owned().into()),
-                Event::InlineHtml(h) => {
-                    Event::InlineHtml(crate::sanitize::tagfilter(&h).into_owned().into())
-                }
+                Event::Html(h) => Event::Html(filtered(h)),
+                Event::InlineHtml(h) => Event::InlineHtml(filtered(h)),
                 e => e,
             })
             .collect()
+    } else {
+        evs
     };
     let before = &events[..];
     let evs = links::pass(page, id, links::count_refs(before), evs);
@@ -415,6 +422,27 @@ pub(crate) mod tests {
     fn soft_breaks_follow_the_setting() {
         let (html, _) = render_first(&[("a.md", "ligne 1\nligne 2")]);
         assert!(html.contains("ligne 1<br />"), "{html}");
+    }
+
+    #[test]
+    fn an_unclosed_raw_text_tag_swallows_nothing() {
+        for sanitize in [true, false] {
+            for tag in ["textarea", "title", "xmp", "plaintext", "noembed"] {
+                // CommonMark makes the rest of the note one HTML block;
+                // the tag is written as text, so it stays visible and
+                // cannot take in what follows the note.
+                let note = format!("Before.\n\n<{tag}>\n\nAfter it, **bold** text.\n");
+                let (html, _) = render_with(&[("a.md", &note)], 0, sanitize);
+                assert!(
+                    html.contains("After it, "),
+                    "{tag}, sanitize {sanitize}: {html}"
+                );
+                assert!(
+                    html.contains(&format!("&lt;{tag}")) && !html.contains(&format!("<{tag}")),
+                    "{tag}, sanitize {sanitize}: {html}"
+                );
+            }
+        }
     }
 
     #[test]
