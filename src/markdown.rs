@@ -72,11 +72,7 @@ pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
                     _ => out.push((Event::Text(CowStr::Borrowed(&text[hash.clone()])), hash)),
                 }
                 if t.len() > 1 {
-                    let rest = match t {
-                        CowStr::Borrowed(b) => CowStr::Borrowed(&b[1..]),
-                        other => CowStr::from(other[1..].to_string()),
-                    };
-                    out.push((Event::Text(rest), range.start + 1..range.end));
+                    out.push((Event::Text(after_first(t)), range.start + 1..range.end));
                 }
                 continue;
             }
@@ -85,11 +81,7 @@ pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
                 out.push((Event::Text(CowStr::Borrowed(&text[eq.clone()])), eq));
                 escaped_eq = Some(out.len() - 1);
                 if t.len() > 1 {
-                    let rest = match t {
-                        CowStr::Borrowed(b) => CowStr::Borrowed(&b[1..]),
-                        other => CowStr::from(other[1..].to_string()),
-                    };
-                    out.push((Event::Text(rest), range.start + 1..range.end));
+                    out.push((Event::Text(after_first(t)), range.start + 1..range.end));
                 }
                 continue;
             }
@@ -107,6 +99,14 @@ pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
         out.push((ev, range));
     }
     out
+}
+
+/// A text run without its first (one-byte) character.
+fn after_first<'a>(t: &CowStr<'a>) -> CowStr<'a> {
+    match t {
+        CowStr::Borrowed(b) => CowStr::Borrowed(&b[1..]),
+        other => CowStr::from(other[1..].to_string()),
+    }
 }
 
 /// Removes `%%comments%%` (inline or across lines) outside code. Newlines
