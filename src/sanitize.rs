@@ -178,7 +178,7 @@ pub fn clean(html: &str, own: &[String]) -> String {
 
 /// Puts isokb's own markup (`own[n]` for placeholder `n`) back into `html`.
 pub fn restore(html: String, own: &[String]) -> String {
-    if !html.contains(OPEN) {
+    if own.is_empty() && !html.contains(OPEN) {
         return html;
     }
     let mut out = String::with_capacity(html.len() + own.iter().map(String::len).sum::<usize>());

@@ -224,8 +224,29 @@ fn collect_dir(
 
 /// The theme's own words in the site language.
 pub fn words(lang: crate::config::Language) -> BTreeMap<&'static str, &'static str> {
-    use crate::config::Language::*;
-    let pairs: &[(&str, &str, &str)] = &[
+    WORDS
+        .iter()
+        .map(|(k, en, fr)| (*k, pick(lang, en, fr)))
+        .collect()
+}
+
+/// One of the site's words (render writes a few into notes' HTML).
+pub fn word(lang: crate::config::Language, key: &str) -> &'static str {
+    WORDS
+        .iter()
+        .find(|(k, _, _)| *k == key)
+        .map_or("", |(_, en, fr)| pick(lang, en, fr))
+}
+
+fn pick(lang: crate::config::Language, en: &'static str, fr: &'static str) -> &'static str {
+    match lang {
+        crate::config::Language::En => en,
+        crate::config::Language::Fr => fr,
+    }
+}
+
+/// Each word: its key, in English, in French.
+const WORDS: &[(&str, &str, &str)] = &[
         ("backlinks", "Backlinks", "Rétroliens"),
         (
             "no_backlinks",
@@ -316,12 +337,10 @@ pub fn words(lang: crate::config::Language) -> BTreeMap<&'static str, &'static s
             "La recherche est indisponible",
         ),
         ("results", "results", "résultats"),
+        ("footnote_back", "back to the text", "retour au texte"),
+        ("missing_section", "Unable to find section", "Impossible de trouver la section"),
+        ("missing_section_in", "in", "dans"),
     ];
-    pairs
-        .iter()
-        .map(|(k, en, fr)| (*k, if lang == Fr { *fr } else { *en }))
-        .collect()
-}
 
 #[cfg(test)]
 mod tests {

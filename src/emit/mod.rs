@@ -645,16 +645,14 @@ impl<'a> Emitter<'a> {
                 escape(self.t[if *b { "yes" } else { "no" }])
             ),
             Value::Number(s) => escape(s),
-            Value::Text(s) if crate::dates::IsoDate::parse(s).is_some() => {
-                let shown =
-                    crate::dates::IsoDate::parse(s).map(|d| d.shown(self.v.config.language));
-                format!(
+            Value::Text(s) => match crate::dates::IsoDate::parse(s) {
+                Some(d) => format!(
                     "<time datetime=\"{}\">{}</time>",
                     escape(s.trim()),
-                    escape(&shown.unwrap_or_default())
-                )
-            }
-            Value::Text(s) => self.text_html(s, depth, links, k),
+                    escape(&d.shown(self.v.config.language))
+                ),
+                None => self.text_html(s, depth, links, k),
+            },
             Value::List(items) => {
                 let parts: Vec<String> = items
                     .iter()

@@ -35,10 +35,7 @@ pub(crate) fn pass<'e>(page: &mut Page, events: Vec<Event<'e>>) -> Vec<Event<'e>
         page.footnote_scopes += 1;
         page.footnote_scopes
     };
-    let back = match page.ctx.language {
-        crate::config::Language::En => "back to the text",
-        crate::config::Language::Fr => "retour au texte",
-    };
+    let back = crate::templates::word(page.ctx.language, "footnote_back");
     layout(events, scope, back)
 }
 

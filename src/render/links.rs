@@ -405,10 +405,8 @@ fn note_embed(
         .filter(|a| !a.is_empty() && fragment.is_none())
         .filter(|a| crate::index::find_anchor(note, a).is_none());
     if let Some(anchor) = missing {
-        let words = match ctx.language {
-            crate::config::Language::En => ("Unable to find section", "in"),
-            crate::config::Language::Fr => ("Impossible de trouver la section", "dans"),
-        };
+        let word = |key| crate::templates::word(ctx.language, key);
+        let words = (word("missing_section"), word("missing_section_in"));
         return format!(
             "<div class=\"embed embed-missing\" data-embed=\"{}\"><div class=\"embed-title\"><a class=\"internal\" href=\"{href}\">{}</a></div><div class=\"embed-content\"><p>{} #{} {} {}</p></div></div>",
             escape(note.path.as_str()),
