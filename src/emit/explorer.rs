@@ -264,7 +264,7 @@ impl Emitter<'_> {
             notes: self.draw_notes(depth, &root.notes)?,
             t: self.explorer_words,
         };
-        Ok(text(self.theme.render_bytes(
+        Ok(text(self.pages.render(
             "explorer.html",
             &ctx,
             "explorer.html",
@@ -310,11 +310,10 @@ impl Emitter<'_> {
             notes: self.draw_notes(depth, &f.notes)?,
             t: self.explorer_words,
         };
-        let html = text(self.theme.render_bytes(
-            "explorer_folder.html",
-            &ctx,
-            "explorer_folder.html",
-        )?);
+        let html = text(
+            self.pages
+                .render("explorer_folder.html", &ctx, "explorer_folder.html")?,
+        );
         if once {
             if let Ok(mut m) = self.explorer.links.lock() {
                 let d = m.entry(f.path.clone()).or_default();
@@ -344,7 +343,7 @@ impl Emitter<'_> {
         let mut new = Vec::new();
         for (n, d) in notes.iter().zip(&mut drawn) {
             if d.is_none() {
-                let html: Arc<str> = text(self.theme.render_bytes(
+                let html: Arc<str> = text(self.pages.render(
                     "explorer_note.html",
                     &NoteCtx { n },
                     "explorer_note.html",

@@ -195,8 +195,9 @@ struct RedirectPage<'a> {
 struct Emitter<'a> {
     v: &'a SiteView<'a>,
     theme: &'a Theme,
-    /// `site` and `t`, the same on every page.
-    shared: crate::templates::Shared,
+    /// The theme's templates with `site` and `t`, the same on every page,
+    /// folded in.
+    pages: crate::templates::Pages,
     t: Words,
     style: LinkStyle,
     /// The explorer's words and what of it is drawn once per build.
@@ -384,17 +385,19 @@ impl<'a> Emitter<'a> {
         Emitter {
             v,
             theme,
-            shared: crate::templates::Shared::default()
-                .with(
-                    "site",
-                    &SiteCtx {
-                        title: &c.title,
-                        description: &c.description,
-                        lang: c.language.code(),
-                        base_url: c.base_url.as_deref(),
-                    },
-                )
-                .with("t", &t),
+            pages: theme.pages(
+                &crate::templates::Shared::default()
+                    .with(
+                        "site",
+                        &SiteCtx {
+                            title: &c.title,
+                            description: &c.description,
+                            lang: c.language.code(),
+                            base_url: c.base_url.as_deref(),
+                        },
+                    )
+                    .with("t", &t),
+            ),
             explorer_words: explorer::ExplorerWords::new(&t),
             t,
             explorer: explorer::ExplorerCache::default(),
@@ -492,9 +495,7 @@ impl<'a> Emitter<'a> {
 
     /// A page drawn by the theme's `template`, its explorer in place.
     fn render(&self, template: &str, ctx: &Ctx, file: &str) -> Result<Vec<u8>, Diagnostic> {
-        let page = self
-            .theme
-            .render_shared(template, &self.shared, ctx, file)?;
+        let page = self.pages.render(template, ctx, file)?;
         Ok(match &ctx.explorer {
             Some(e) => e.splice(page, &self.explorer.marker),
             None => page,

@@ -257,8 +257,7 @@ impl Emitter<'_> {
         };
         Ok((
             slug.file(),
-            self.theme
-                .render_shared("redirect.html", &self.shared, &ctx, &slug.file())?,
+            self.pages.render("redirect.html", &ctx, &slug.file())?,
         ))
     }
 

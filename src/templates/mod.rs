@@ -13,21 +13,65 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use tera::Tera;
 
+mod fold;
+
 static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
-/// Template values shared by every page of a build ([`Theme::shared`]).
-/// Values that every page reads (the site, the words) are made into template
-/// values once per build rather than once per page.
+/// Template values shared by every page of a build (the site, the words),
+/// folded into the templates by [`Theme::pages`].
 #[derive(Debug, Clone, Default)]
-pub struct Shared(tera::Context);
+pub struct Shared(BTreeMap<String, serde_json::Value>);
 
 impl Shared {
     /// Adds `value` as `key` (a map or a plain value: nothing that fails to
     /// serialise).
     pub fn with(mut self, key: &str, value: &impl serde::Serialize) -> Shared {
-        self.0.insert(key, value);
+        if let Ok(v) = serde_json::to_value(value) {
+            self.0.insert(key.to_string(), v);
+        }
         self
     }
+}
+
+/// A theme's templates ready to draw the pages of one build, with the values
+/// every page shares folded in once (see [`fold`]).
+pub struct Pages {
+    tera: Tera,
+    /// The shared values some template still reads as data.
+    shared: Option<tera::Context>,
+}
+
+impl Pages {
+    /// Renders a template with a serialisable context and the shared values,
+    /// as the bytes of the page: Tera writes them without checking again that
+    /// its output is UTF-8 (it always is: templates and values are strings).
+    pub fn render(
+        &self,
+        name: &str,
+        ctx: &impl serde::Serialize,
+        page: &str,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        draw(&self.tera, self.shared.as_ref(), name, ctx, page)
+    }
+}
+
+fn draw(
+    tera: &Tera,
+    shared: Option<&tera::Context>,
+    name: &str,
+    ctx: &impl serde::Serialize,
+    page: &str,
+) -> Result<Vec<u8>, Diagnostic> {
+    let mut all = tera::Context::from_serialize(ctx).map_err(|e| template_error(page, &e))?;
+    if let Some(s) = shared {
+        let mut with = s.clone();
+        with.extend(all);
+        all = with;
+    }
+    let mut out = Vec::with_capacity(16 * 1024);
+    tera.render_to(name, &all, &mut out)
+        .map_err(|e| template_error(page, &e))?;
+    Ok(out)
 }
 
 /// A loaded theme: templates ready to render and static files to copy.
@@ -100,33 +144,28 @@ impl Theme {
         self.tera.get_template_names().any(|n| n == name)
     }
 
-    /// Renders a template with a serialisable context, as the bytes of the
-    /// page: Tera writes them without checking again that its output is
-    /// UTF-8 (it always is: templates and values are strings).
+    /// The templates ready for a build whose pages all share `shared`.
+    pub fn pages(&self, shared: &Shared) -> Pages {
+        let mut tera = self.tera.clone();
+        let read = fold::fold(&mut tera, &shared.0);
+        let mut ctx = tera::Context::new();
+        for (k, v) in shared.0.iter().filter(|(k, _)| read.contains(*k)) {
+            ctx.insert(k.as_str(), v);
+        }
+        Pages {
+            tera,
+            shared: (!read.is_empty()).then_some(ctx),
+        }
+    }
+
+    /// Renders a template with a serialisable context alone (nothing shared).
     pub fn render_bytes(
         &self,
         name: &str,
         ctx: &impl serde::Serialize,
         page: &str,
     ) -> Result<Vec<u8>, Diagnostic> {
-        self.render_shared(name, &Shared::default(), ctx, page)
-    }
-
-    /// [`Theme::render_bytes`] with `shared` beside `ctx`'s own values.
-    pub fn render_shared(
-        &self,
-        name: &str,
-        shared: &Shared,
-        ctx: &impl serde::Serialize,
-        page: &str,
-    ) -> Result<Vec<u8>, Diagnostic> {
-        let mut all = shared.0.clone();
-        all.extend(tera::Context::from_serialize(ctx).map_err(|e| template_error(page, &e))?);
-        let mut out = Vec::with_capacity(16 * 1024);
-        self.tera
-            .render_to(name, &all, &mut out)
-            .map_err(|e| template_error(page, &e))?;
-        Ok(out)
+        draw(&self.tera, None, name, ctx, page)
     }
 }
 
