@@ -420,6 +420,24 @@ fn sitemap_and_feed_only_with_a_base_url() {
     );
     assert!(!feed.contains("Secret draft"));
     assert!(text(&files, "robots.txt").contains("Sitemap: https://example.org/kb/sitemap.xml"));
+    // The 404 page is served at any depth: with a base URL its links are
+    // absolute, while the other pages keep theirs relative to their depth.
+    let missing = text(&files, "404.html");
+    for href in [
+        "href=\"https://example.org/kb/_static/style.css\"",
+        "href=\"https://example.org/kb/\"",
+        "href=\"https://example.org/kb/tags/\"",
+        "href=\"https://example.org/kb/graph/\"",
+    ] {
+        assert!(missing.contains(href), "{href} in {missing}");
+    }
+    let note = text(&files, "qualite/reunion-du-3-mai/index.html");
+    assert!(
+        note.contains("href=\"../../_static/style.css\"")
+            && note.contains("href=\"../../tags/index.html\""),
+        "{note}"
+    );
+    assert!(!note.contains("https://example.org/kb/_static"));
 }
 
 #[test]

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, PoisonError};
 
 pub use crate::sink::{DiskSink, FailedWrites, MemorySink, Sink};
 
@@ -161,8 +161,14 @@ struct TagCtx<'a> {
 
 #[derive(Serialize)]
 struct Ctx<'a> {
-    root: String,
-    urls: Urls,
+    /// `None` where the templates have it folded in (so for `urls`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    urls: Option<Urls>,
+    /// The templates that draw the page.
+    #[serde(skip)]
+    pages: Arc<crate::templates::Pages>,
     page: PageCtx<'a>,
     folder: Option<FolderCtx<'a>>,
     tag: Option<TagCtx<'a>>,
@@ -179,7 +185,8 @@ struct Ctx<'a> {
 /// What `redirect.html` reads: a page at an alias that sends the reader on.
 #[derive(Serialize)]
 struct RedirectCtx<'a> {
-    root: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    root: Option<String>,
     page: RedirectPage<'a>,
 }
 
@@ -195,9 +202,14 @@ struct RedirectPage<'a> {
 struct Emitter<'a> {
     v: &'a SiteView<'a>,
     theme: &'a Theme,
-    /// The theme's templates with `site` and `t`, the same on every page,
-    /// folded in.
+    /// `site` and `t`, the same on every page.
+    shared: crate::templates::Shared,
+    /// The theme's templates with `site` and `t` folded in.
     pages: crate::templates::Pages,
+    /// The theme's templates for each depth and page kind, with what is the
+    /// same on all those pages (addresses, `page.kind`) folded in too; made
+    /// when first used.
+    fixed: Mutex<HashMap<(usize, &'static str), Arc<crate::templates::Pages>>>,
     t: Words,
     style: LinkStyle,
     /// The explorer's words and what of it is drawn once per build.
@@ -382,22 +394,23 @@ impl<'a> Emitter<'a> {
     fn new(v: &'a SiteView<'a>, theme: &'a Theme, opts: &'a EmitOptions) -> Emitter<'a> {
         let c = v.config;
         let t = words(c.language);
+        let shared = crate::templates::Shared::default()
+            .with(
+                "site",
+                &SiteCtx {
+                    title: &c.title,
+                    description: &c.description,
+                    lang: c.language.code(),
+                    base_url: c.base_url.as_deref(),
+                },
+            )
+            .with("t", &t);
         Emitter {
             v,
             theme,
-            pages: theme.pages(
-                &crate::templates::Shared::default()
-                    .with(
-                        "site",
-                        &SiteCtx {
-                            title: &c.title,
-                            description: &c.description,
-                            lang: c.language.code(),
-                            base_url: c.base_url.as_deref(),
-                        },
-                    )
-                    .with("t", &t),
-            ),
+            pages: theme.pages(&shared, &crate::templates::Shared::default()),
+            shared,
+            fixed: Mutex::default(),
             explorer_words: explorer::ExplorerWords::new(&t),
             t,
             explorer: explorer::ExplorerCache::default(),
@@ -413,7 +426,44 @@ impl<'a> Emitter<'a> {
         relative_url(depth, target, self.style)
     }
 
-    fn urls(&self, depth: usize) -> Urls {
+    /// The templates for pages of `kind` at `depth`.
+    fn pages_for(&self, depth: usize, kind: &'static str) -> Arc<crate::templates::Pages> {
+        let mut made = self.fixed.lock().unwrap_or_else(PoisonError::into_inner);
+        let pages = made.entry((depth, kind)).or_insert_with(|| {
+            let nav = self.reader.bare(depth);
+            let fixed = crate::templates::Shared::default()
+                .with("urls", &self.urls(depth, kind))
+                .with("root", &"../".repeat(depth))
+                .with("page", &serde_json::json!({ "kind": kind }))
+                .with(
+                    "reader",
+                    &serde_json::json!({
+                        "graph_url": nav.graph_url,
+                        "graph_data": nav.graph_data,
+                        "graph_ui": nav.graph_ui,
+                    }),
+                );
+            Arc::new(self.theme.pages(&self.shared, &fixed))
+        });
+        Arc::clone(pages)
+    }
+
+    /// The addresses of the site's files from a page at `depth`; absolute
+    /// on the 404 page when the site's address is known, since static hosts
+    /// serve it at any depth.
+    fn urls(&self, depth: usize, kind: &str) -> Urls {
+        if let (Some(base), "404") = (&self.v.config.base_url, kind) {
+            let abs = |p: &str| UrlPath::new(p).absolute(base);
+            return Urls {
+                home: abs(""),
+                tags: abs("tags/"),
+                css: abs("_static/style.css"),
+                generated_css: abs("_static/generated.css"),
+                js: abs("_static/isokb.js"),
+                search_js: abs("search-index.js"),
+                feed: Some(abs("atom.xml")),
+            };
+        }
         let f = |p: &str| self.url(depth, &UrlPath::new(p));
         Urls {
             home: f(""),
@@ -478,9 +528,11 @@ impl<'a> Emitter<'a> {
         if !self.theme.uses_explorer_data() {
             reader.explorer = None;
         }
+        let pages = self.pages_for(depth, page.kind);
         Ok(Ctx {
-            root: "../".repeat(depth),
-            urls: self.urls(depth),
+            root: pages.reads("root").then(|| "../".repeat(depth)),
+            urls: pages.reads("urls").then(|| self.urls(depth, page.kind)),
+            pages,
             page,
             folder: None,
             tag: None,
@@ -495,7 +547,7 @@ impl<'a> Emitter<'a> {
 
     /// A page drawn by the theme's `template`, its explorer in place.
     fn render(&self, template: &str, ctx: &Ctx, file: &str) -> Result<Vec<u8>, Diagnostic> {
-        let page = self.pages.render(template, ctx, file)?;
+        let page = ctx.pages.render(template, ctx, file)?;
         Ok(match &ctx.explorer {
             Some(e) => e.splice(page, &self.explorer.marker),
             None => page,

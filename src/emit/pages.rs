@@ -2,7 +2,7 @@
 //! each is due after an edit (from what it reads, in [`super::due`]), and how
 //! each is drawn.
 
-use super::{Crumb, Emitter, PageCtx, TagCtx, TagLink, Touched, Urls};
+use super::{Crumb, Emitter, PageCtx, TagCtx, TagLink, Touched};
 use crate::diagnostics::Diagnostic;
 use crate::paths::{Slug, UrlPath};
 use crate::view::SiteView;
@@ -246,8 +246,9 @@ impl Emitter<'_> {
         let depth = slug.depth();
         // A page of its own kind: no explorer, pager or navigation, so its
         // template reads only what it shows (there is one per alias).
+        let pages = self.pages_for(depth, "redirect");
         let ctx = super::RedirectCtx {
-            root: "../".repeat(depth),
+            root: pages.reads("root").then(|| "../".repeat(depth)),
             page: super::RedirectPage {
                 kind: "redirect",
                 title: &self.v.notes[id].title,
@@ -257,7 +258,7 @@ impl Emitter<'_> {
         };
         Ok((
             slug.file(),
-            self.pages.render("redirect.html", &ctx, &slug.file())?,
+            pages.render("redirect.html", &ctx, &slug.file())?,
         ))
     }
 
@@ -268,20 +269,7 @@ impl Emitter<'_> {
             title: self.t["not_found"].to_string(),
             ..PageCtx::default()
         };
-        let mut ctx = self.ctx(0, page, crate::nav::Current::Other)?;
-        if let Some(base) = &self.v.config.base_url {
-            // 404 pages are served at any depth: link absolutely when we can.
-            let abs = |p: &str| UrlPath::new(p).absolute(base);
-            ctx.urls = Urls {
-                home: abs(""),
-                tags: abs("tags/"),
-                css: abs("_static/style.css"),
-                generated_css: abs("_static/generated.css"),
-                js: abs("_static/isokb.js"),
-                search_js: abs("search-index.js"),
-                feed: Some(abs("atom.xml")),
-            };
-        }
+        let ctx = self.ctx(0, page, crate::nav::Current::Other)?;
         Ok((
             "404.html".into(),
             self.render("404.html", &ctx, "404.html")?,

@@ -90,13 +90,14 @@ fn root(ident: &str) -> &str {
 impl Folder<'_> {
     /// The value a plain path stands for (`t.home`), if it can be folded.
     fn value(&self, ident: &str) -> Option<&Value> {
-        let (root, field) = ident.split_once('.')?;
         let ok =
             |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_');
-        if !ok(root) || !ok(field) {
-            return None;
+        match ident.split_once('.') {
+            Some((root, field)) if ok(root) && ok(field) => self.values.get(root)?.get(field),
+            // A plain value by itself (`root`), not a map.
+            None => self.values.get(ident).filter(|v| !v.is_object()),
+            Some(_) => None,
         }
-        self.values.get(root)?.get(field)
     }
 
     fn nodes(&self, nodes: &mut [Node]) {
@@ -353,7 +354,7 @@ mod tests {
         let words = serde_json::json!({"home": "Accueil & co", "tags": "Étiquettes"});
         let site = serde_json::json!({"title": "Base « ISO »", "base_url": null});
         let shared = Shared::default().with("t", &words).with("site", &site);
-        let pages = theme.pages(&shared);
+        let pages = theme.pages(&shared, &Shared::default());
         let ctx = serde_json::json!({"page": {"kind": "note", "tags": ["a", "b"]}, "t": words, "site": site});
         templates
             .iter()
@@ -427,7 +428,7 @@ mod default_theme {
             let shared = Shared::default()
                 .with("site", &site)
                 .with("t", &words(crate::config::Language::Fr));
-            let pages = theme.pages(&shared);
+            let pages = theme.pages(&shared, &Shared::default());
             let kept: Vec<String> = pages
                 .shared
                 .map(|c| c.into_json().as_object().unwrap().keys().cloned().collect())

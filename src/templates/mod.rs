@@ -39,9 +39,17 @@ pub struct Pages {
     tera: Tera,
     /// The shared values some template still reads as data.
     shared: Option<tera::Context>,
+    /// The folded values some template still reads as data.
+    read: std::collections::BTreeSet<String>,
 }
 
 impl Pages {
+    /// Whether a template still reads `name` (a shared or fixed value) as
+    /// data: when it does not, pages need not carry it.
+    pub fn reads(&self, name: &str) -> bool {
+        self.read.contains(name)
+    }
+
     /// Renders a template with a serialisable context and the shared values,
     /// as the bytes of the page: Tera writes them without checking again that
     /// its output is UTF-8 (it always is: templates and values are strings).
@@ -144,17 +152,24 @@ impl Theme {
         self.tera.get_template_names().any(|n| n == name)
     }
 
-    /// The templates ready for a build whose pages all share `shared`.
-    pub fn pages(&self, shared: &Shared) -> Pages {
+    /// The templates ready for pages that all share `shared`, and `fixed`:
+    /// values (or fields of values, `page.kind`) that are the same on those
+    /// pages, folded in but left to each page's own context otherwise.
+    pub fn pages(&self, shared: &Shared, fixed: &Shared) -> Pages {
         let mut tera = self.tera.clone();
-        let read = fold::fold(&mut tera, &shared.0);
+        let mut all = shared.0.clone();
+        all.extend(fixed.0.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let read = fold::fold(&mut tera, &all);
         let mut ctx = tera::Context::new();
+        let mut carried = false;
         for (k, v) in shared.0.iter().filter(|(k, _)| read.contains(*k)) {
             ctx.insert(k.as_str(), v);
+            carried = true;
         }
         Pages {
             tera,
-            shared: (!read.is_empty()).then_some(ctx),
+            shared: carried.then_some(ctx),
+            read,
         }
     }
 
