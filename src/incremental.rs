@@ -381,6 +381,7 @@ impl Site {
             .filter(|&i| {
                 reparsed.contains(&i)
                     || old_sigs.get(&self.notes[i].path) != Some(&signature(self, i))
+                    || crate::render::reads_note_names(&self.notes[i].body)
             })
             .collect();
         if let ([old_path], [new_path]) = (removed.as_slice(), added.as_slice()) {
@@ -527,6 +528,21 @@ mod tests {
         assert_eq!(out.rerendered, 2);
         assert!(html(&site, "a.md").contains("href=\"../wanted/index.html\""));
         assert!(site.diagnostics.is_empty(), "{:?}", site.diagnostics);
+    }
+
+    #[test]
+    fn a_diagram_node_naming_a_new_note_links_to_it() {
+        let diagram =
+            "```mermaid\ngraph TD\n  A[Plan] --> B[Wanted]\n  class B internal-link\n```\n";
+        let (dir, mut site) = site(&[("a.md", diagram), ("c.md", "c")]);
+        assert!(!html(&site, "a.md").contains("wanted/index.html"));
+        std::fs::write(dir.path().join("Wanted.md"), "here").unwrap();
+        site.update_notes(&[VaultPath::new("Wanted.md")]).unwrap();
+        assert!(
+            html(&site, "a.md").contains("href=\"../wanted/index.html\""),
+            "{}",
+            html(&site, "a.md")
+        );
     }
 
     #[test]

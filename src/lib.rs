@@ -16,6 +16,7 @@
 //! `build`. Every problem is a [`diagnostics::Diagnostic`]; a policy from the
 //! configuration decides which ones are errors.
 
+pub mod autolink;
 pub mod check;
 pub mod config;
 pub mod dates;

@@ -91,6 +91,14 @@ fn diagram(page: &mut Page, id: usize, k: usize, code: &str) -> String {
     }
 }
 
+/// Whether a note's rendering reads the names of other notes beyond its
+/// links: a Mermaid diagram with `internal-link` nodes, which link to the note
+/// their text names. Such a note is drawn again whenever notes come, go or
+/// change names.
+pub fn reads_note_names(body: &str) -> bool {
+    body.contains("internal-link") && body.contains("mermaid")
+}
+
 /// Nodes of class `internal-link` (`class A,B internal-link`) link to the
 /// note their text names, as in Obsidian; a name that leads nowhere stays
 /// a plain node.

@@ -143,24 +143,25 @@ fn split_text<'e>(
         }
     };
     let push_plain = |s: &str, out: &mut Vec<Event<'e>>, marking: &mut Marks<'_, '_>| {
-        if !urls || !(s.contains("://") || s.contains("www.")) {
-            return push_marked(s, out, marking);
-        }
-        for span in bare_urls().spans(s) {
-            let shown = span.as_str();
-            match gfm_href(shown).filter(|_| span.kind() == Some(&linkify::LinkKind::Url)) {
-                Some(href) => {
-                    // A `==` inside the URL is no delimiter.
-                    for _ in shown.matches("==") {
-                        marking.delimiters.next();
-                    }
-                    out.push(Event::Html(
-                        format!("<a href=\"{}\">{}</a>", escape(&href), escape(shown)).into(),
-                    ));
-                }
-                None => push_marked(span.as_str(), out, marking),
+        let links = if urls && may_hold_links(s) {
+            crate::autolink::find(s)
+        } else {
+            Vec::new()
+        };
+        let mut last = 0;
+        for link in links {
+            push_marked(&s[last..link.range.start], out, marking);
+            let shown = &s[link.range.clone()];
+            // A `==` inside the address is no delimiter.
+            for _ in shown.matches("==") {
+                marking.delimiters.next();
             }
+            out.push(Event::Html(
+                format!("<a href=\"{}\">{}</a>", escape(&link.href), escape(shown)).into(),
+            ));
+            last = link.range.end;
         }
+        push_marked(&s[last..], out, marking);
     };
     for (range, tag) in found {
         push_plain(&text[last..range.start], out, marking);
@@ -182,53 +183,30 @@ fn split_text<'e>(
     push_plain(&text[last..], out, marking);
 }
 
+/// Whether text may hold a bare link (a scheme, `www.` or an `@`).
+fn may_hold_links(s: &str) -> bool {
+    s.contains("://") || s.contains("www.") || s.contains('@')
+}
+
 /// Plain text as HTML, its bare URLs made links as in a note's text (for
 /// property values).
 pub fn text_with_urls(text: &str) -> String {
-    if !(text.contains("://") || text.contains("www.")) {
+    if !may_hold_links(text) {
         return escape(text);
     }
     let mut out = String::with_capacity(text.len() + 32);
-    for span in bare_urls().spans(text) {
-        let shown = span.as_str();
-        match gfm_href(shown).filter(|_| span.kind() == Some(&linkify::LinkKind::Url)) {
-            Some(href) => out.push_str(&format!(
-                "<a href=\"{}\">{}</a>",
-                escape(&href),
-                escape(shown)
-            )),
-            None => out.push_str(&escape(shown)),
-        }
+    let mut last = 0;
+    for link in crate::autolink::find(text) {
+        out.push_str(&escape(&text[last..link.range.start]));
+        out.push_str(&format!(
+            "<a href=\"{}\">{}</a>",
+            escape(&link.href),
+            escape(&text[link.range.clone()])
+        ));
+        last = link.range.end;
     }
+    out.push_str(&escape(&text[last..]));
     out
-}
-
-/// Where a bare URL leads, if it is one of GFM's extended autolinks
-/// (`http://`, `https://`, `www.`: no `javascript:` or other scheme a note
-/// could slip in).
-fn gfm_href(shown: &str) -> Option<String> {
-    let starts = |p: &str| {
-        shown
-            .get(..p.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(p))
-    };
-    if starts("http://") || starts("https://") {
-        Some(shown.to_string())
-    } else if starts("www.") {
-        Some(format!("http://{shown}"))
-    } else {
-        None
-    }
-}
-
-/// Finds bare URLs as GFM's extended autolinks do: with a scheme
-/// (`https://…`) or starting with `www.`; trailing punctuation and unmatched
-/// closing brackets stay outside the link.
-fn bare_urls() -> linkify::LinkFinder {
-    let mut f = linkify::LinkFinder::new();
-    f.kinds(&[linkify::LinkKind::Url])
-        .url_must_have_scheme(false);
-    f
 }
 
 #[cfg(test)]
@@ -281,5 +259,31 @@ mod tests {
         assert!(html.contains("<code>https://code.example</code>"), "{html}");
         assert_eq!(html.matches("<a ").count(), 4, "{html}");
         assert!(html.contains(" ftp.example.com"), "{html}");
+    }
+
+    #[test]
+    fn bare_e_mail_addresses_and_ftp_become_links_by_gfm_rules() {
+        let (html, _) = render_first(&[(
+            "a.md",
+            "Écrire à qualite+iso@exemple.fr. ou a.b@c-; voir www.google.com/search?q=(business))+ok et ftp://foo.bar.baz.
+
+| a | b |\n",
+        )]);
+        for want in [
+            "Écrire à <a href=\"mailto:qualite+iso@exemple.fr\">qualite+iso@exemple.fr</a>. ou a.b@c-;",
+            "<a href=\"http://www.google.com/search?q=(business))+ok\">www.google.com/search?q=(business))+ok</a>",
+            "<a href=\"ftp://foo.bar.baz\">ftp://foo.bar.baz</a>.",
+        ] {
+            assert!(html.contains(want), "{want} in {html}");
+        }
+    }
+
+    #[test]
+    fn a_table_without_rows_has_no_empty_body() {
+        let (html, _) = render_first(&[("a.md", "| a | b |\n| --- | --- |\n")]);
+        assert!(
+            html.contains("</thead></table>") && !html.contains("<tbody>"),
+            "{html}"
+        );
     }
 }

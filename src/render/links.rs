@@ -41,7 +41,16 @@ pub(crate) fn pass<'e>(
                         .cloned()
                         .unwrap_or(Link::Broken);
                     k += 1;
-                    let (open, close) = link_open(page, id, &link, &raw);
+                    let (mut open, close) = link_open(page, id, &link, &raw);
+                    // A Markdown link's title (`[a](Note.md "title")`) is kept.
+                    if let Tag::Link { title, .. } = &tag {
+                        if !title.is_empty() && open.starts_with("<a ") {
+                            open.insert_str(
+                                open.len() - 1,
+                                &format!(" title=\"{}\"", escape(title)),
+                            );
+                        }
+                    }
                     out.push(Event::Html(open.into()));
                     closers.push(Some(close));
                     if let Tag::Link {
@@ -83,7 +92,30 @@ pub(crate) fn pass<'e>(
                             .unwrap_or(Link::Broken);
                         k += 1;
                         let label = plain_text(&inner);
-                        out.push(Event::Html(embed(page, id, &link, &raw, &label).into()));
+                        let html = match (&link, &tag) {
+                            // A Markdown image whose file is missing shows its
+                            // alt text, as a browser does.
+                            (
+                                Link::Broken,
+                                Tag::Image {
+                                    link_type,
+                                    dest_url,
+                                    ..
+                                },
+                            ) if !matches!(
+                                link_type,
+                                pulldown_cmark::LinkType::WikiLink { .. }
+                            ) && !label.trim().is_empty() =>
+                            {
+                                format!(
+                                    "<span class=\"broken-link embed\" title=\"{}\">{}</span>",
+                                    escape(&format!("missing: {dest_url}")),
+                                    escape(&label)
+                                )
+                            }
+                            _ => embed(page, id, &link, &raw, &label),
+                        };
+                        out.push(Event::Html(html.into()));
                     }
                     None => match web_embed(page, &tag, &plain_text(&inner)) {
                         Some(html) => out.push(Event::Html(html.into())),
@@ -662,6 +694,26 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("href=\"../d"));
+    }
+
+    #[test]
+    fn markdown_link_titles_stay_and_missing_images_show_their_alt_text() {
+        let (html, _) = render_first(&[
+            (
+                "a.md",
+                "[lien](b.md \"Le « titre »\") ![Un schéma](absent.png) ![](vide.png) ![[absent2.png]]",
+            ),
+            ("b.md", "B"),
+        ]);
+        for want in [
+            "<a class=\"internal\" href=\"../b/index.html\" title=\"Le « titre »\">lien</a>",
+            "<span class=\"broken-link embed\" title=\"missing: absent.png\">Un schéma</span>",
+            // No alt text, or a wikilink embed: the file's name.
+            "<span class=\"broken-link embed\" title=\"missing: vide.png\">vide.png</span>",
+            "<span class=\"broken-link embed\" title=\"missing: absent2.png\">absent2.png</span>",
+        ] {
+            assert!(html.contains(want), "{want} in {html}");
+        }
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod code;
 mod footnotes;
 mod headings;
 mod inline;
+pub use code::reads_note_names;
 pub use inline::text_with_urls;
 mod links;
 pub use links::link_tags;
@@ -263,6 +264,12 @@ pub(crate) fn render_range<'e>(
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, evs);
+    // pulldown-cmark opens a table's body after its head even when no row
+    // follows: GFM writes no empty `<tbody>`.
+    const EMPTY_BODY: &str = "</thead><tbody>\n</tbody>";
+    if html.contains(EMPTY_BODY) {
+        html = html.replace(EMPTY_BODY, "</thead>");
+    }
     html
 }
 
