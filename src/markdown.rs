@@ -26,8 +26,9 @@ pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
     let mut out: Vec<(Event<'_>, Range<usize>)> = Vec::with_capacity(text.len() / 16 + 8);
     // Inside a wikilink with no target (`[[ ]]`), kept as the text written.
     let mut skip_depth = 0usize;
-    // The index in `out` of an escaped `=` (`\==text==`), a run of its own
-    // that no text joins, so no `==` is made across it.
+    // The index in `out` of an escaped `=` (`\==text==`) or `^` (`\^id`), a
+    // run of its own that no text joins, so no `==` is made across it and no
+    // block id read from it.
     let mut escaped_eq: Option<usize> = None;
     for (ev, range) in Parser::new_ext(text, options()).into_offset_iter() {
         if skip_depth > 0 {
@@ -76,7 +77,12 @@ pub fn events(text: &str) -> Vec<(Event<'_>, Range<usize>)> {
                 }
                 continue;
             }
-            if t.starts_with('=') && range.start > 0 && text.as_bytes()[range.start - 1] == b'\\' {
+            // `\==` and `\^id` likewise: the escaped character is a run of its
+            // own, so no highlight starts there and no block id ends there.
+            if (t.starts_with('=') || t.starts_with('^'))
+                && range.start > 0
+                && text.as_bytes()[range.start - 1] == b'\\'
+            {
                 let eq = range.start..range.start + 1;
                 out.push((Event::Text(CowStr::Borrowed(&text[eq.clone()])), eq));
                 escaped_eq = Some(out.len() - 1);

@@ -757,6 +757,11 @@ fn obsidian_delimiters_at_their_edges() {
             &["<p id=\"^blockid\">text</p>", "id=\"^onlyid\"", "<p>second</p>"],
             &["^blockid<", "^onlyid<"],
         ),
+        (
+            "an escaped \\^caret is text",
+            &["<p>an escaped ^caret is text</p>"],
+            &["id=\"^caret\""],
+        ),
         // An unclosed `[[` is text; `[[]]` too.
         (
             "[[open link and [[A|label]] and [[]]",

@@ -389,4 +389,25 @@ mod tests {
             "{html}"
         );
     }
+
+    #[test]
+    fn an_escaped_caret_is_text_not_a_block_id() {
+        let (html, _) = render_first(&[(
+            "a.md",
+            "texte \\^pas-un-id
+
+autre ^vrai
+
+\\^seul
+",
+        )]);
+        for want in [
+            "<p>texte ^pas-un-id</p>",
+            "<p id=\"^vrai\">autre</p>",
+            "<p>^seul</p>",
+        ] {
+            assert!(html.contains(want), "{want} in {html}");
+        }
+        assert!(!html.contains("id=\"^pas-un-id\"") && !html.contains("id=\"^seul\""));
+    }
 }
