@@ -39,6 +39,8 @@ pub struct Outcome {
 /// What other pages show of a note, before an edit.
 struct Face {
     title: String,
+    /// Where it comes in listings.
+    key: Vec<u8>,
     date: Option<String>,
     summary: String,
     aliases: Vec<String>,
@@ -47,6 +49,7 @@ struct Face {
 fn face(site: &Site, i: usize) -> Face {
     Face {
         title: site.notes[i].title.clone(),
+        key: crate::index::note_key(&site.notes[i]),
         date: site.notes[i].listed_date(),
         summary: site.notes[i].summary.clone(),
         aliases: site.notes[i].front.aliases.clone(),
@@ -117,6 +120,7 @@ fn changes(
         c.notes.push(NoteChange {
             id: x,
             old_title: (now.title != was.title).then(|| was.title.clone()),
+            old_key: (now.key != was.key).then(|| was.key.clone()),
             date: now.date != was.date,
             summary: now.summary != was.summary,
             aliases: now.aliases != was.aliases,

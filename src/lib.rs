@@ -18,6 +18,7 @@
 
 pub mod autolink;
 pub mod check;
+pub mod collate;
 pub mod config;
 pub mod dates;
 pub mod diagnostics;

@@ -1218,3 +1218,51 @@ fn the_fidelity_scan_finds_no_raw_syntax() {
         "{out}"
     );
 }
+
+#[test]
+fn listings_follow_french_collation_numbers_and_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files = vec![("site.toml", "title = \"Ordre\"\nlanguage = \"fr\"\n")];
+    let notes = [
+        ("content/f/Systèmes.md", "S"),
+        ("content/f/Évaluation.md", "É"),
+        ("content/f/Série.md", "S"),
+        ("content/f/Carte.md", "C"),
+        ("content/f/Chapitre 10.md", "10"),
+        ("content/f/Chapitre 2.md", "2"),
+        ("content/f/Zèbre.md", "---\norder: 1\n---\nZ"),
+    ];
+    files.extend(notes);
+    write_files(dir.path(), &files);
+    let (_, out) = build(dir.path());
+    let want = [
+        "Zèbre",
+        "Carte",
+        "Chapitre 2",
+        "Chapitre 10",
+        "Évaluation",
+        "Série",
+        "Systèmes",
+    ];
+    let at = |page: &str, t: &str| {
+        page.find(&format!(">{t}<"))
+            .unwrap_or_else(|| panic!("{t} not in {page}"))
+    };
+    // The folder's page, and the explorer of one of its notes.
+    let folder = main_of(&text(&out, "f/index.html"));
+    let note = text(&out, "f/carte/index.html");
+    let explorer = &note[note.find("<nav class=\"explorer\"").expect("explorer")..];
+    for page in [folder.as_str(), explorer] {
+        let places: Vec<usize> = want.iter().map(|t| at(page, t)).collect();
+        assert!(places.windows(2).all(|w| w[0] < w[1]), "{want:?} in {page}");
+    }
+    // Previous and next follow the same order.
+    assert!(
+        note.contains("rel=\"prev\"") && note.contains("Zèbre</span></a>"),
+        "{note}"
+    );
+    assert!(
+        note.contains("rel=\"next\"") && note.contains("Chapitre 2</span></a>"),
+        "{note}"
+    );
+}

@@ -226,6 +226,31 @@ fn edits(run: &mut Run, large: bool) {
         |c| replace(c, "a/n005.md", "title: Zèbre « cinq »", "title: Aardvark"),
         &["a/n005.md"],
     );
+    // An `order` moves a note in its folder's listings with its title unchanged.
+    run.step(
+        "order set",
+        |c| {
+            replace(
+                c,
+                "a/n009.md",
+                "title: Note 009",
+                "title: Note 009\norder: 1",
+            )
+        },
+        &["a/n009.md"],
+    );
+    run.step(
+        "order removed",
+        |c| {
+            replace(
+                c,
+                "a/n009.md",
+                "title: Note 009\norder: 1",
+                "title: Note 009",
+            )
+        },
+        &["a/n009.md"],
+    );
     run.step(
         "new link",
         |c| {

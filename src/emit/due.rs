@@ -9,7 +9,6 @@
 
 use super::Touched;
 use crate::index::Index;
-use crate::paths::name_key;
 use crate::view::SiteView;
 use std::collections::BTreeSet;
 
@@ -35,6 +34,9 @@ pub struct NoteChange {
     pub id: usize,
     /// Its title before the edit, when the title changed.
     pub old_title: Option<String>,
+    /// Its place in listings before the edit ([`crate::collate::key`]), when
+    /// its title or `order` moved it.
+    pub old_key: Option<Vec<u8>>,
     /// Its listed date changed.
     pub date: bool,
     /// Its summary changed.
@@ -52,9 +54,10 @@ pub struct NoteChange {
 }
 
 impl NoteChange {
-    /// Whether its card (title, date, summary) changed.
+    /// Whether its card (title, date, summary) or its place among the cards
+    /// changed.
     fn card(&self) -> bool {
-        self.old_title.is_some() || self.date || self.summary
+        self.old_title.is_some() || self.old_key.is_some() || self.date || self.summary
     }
 
     /// Whether the pages listing it show something new of it: its card, or
@@ -102,11 +105,16 @@ fn note_pages(v: &SiteView, changes: &Changes) -> Option<BTreeSet<usize>> {
     for c in &changes.notes {
         let x = c.id;
         due.insert(x);
-        if let Some(old_title) = &c.old_title {
+        if let Some(old_key) = &c.old_key {
             if full_explorer || Some(x) == idx.home || folder_note(x) {
                 return None;
             }
-            due.extend(showing_in_folder(v, x, old_title));
+            due.extend(showing_in_folder(v, x, old_key));
+        }
+        if c.old_title.is_some() {
+            if full_explorer || Some(x) == idx.home || folder_note(x) {
+                return None;
+            }
             retitled.push(x);
         }
         if c.listed() {
@@ -160,8 +168,8 @@ fn note_pages(v: &SiteView, changes: &Changes) -> Option<BTreeSet<usize>> {
 }
 
 /// The notes whose explorer window or previous/next link shows note `x`,
-/// retitled from `old_title`, before or after it moved in its folder's order.
-fn showing_in_folder(v: &SiteView, x: usize, old_title: &str) -> Vec<usize> {
+/// moved from `old_key` in its folder's order, before or after the move.
+fn showing_in_folder(v: &SiteView, x: usize, old_key: &[u8]) -> Vec<usize> {
     let idx = v.index;
     let mut out = Vec::new();
     let folder = v.notes[x].path.folder();
@@ -174,14 +182,14 @@ fn showing_in_folder(v: &SiteView, x: usize, old_title: &str) -> Vec<usize> {
         .copied()
         .filter(|&i| Some(i) != idx.home)
         .collect();
-    let order = |key_of_x: &str| {
-        let mut l: Vec<(&str, usize)> = listed
+    let order = |key_of_x: &[u8]| {
+        let mut l: Vec<(&[u8], usize)> = listed
             .iter()
             .map(|&i| {
                 let k = if i == x {
                     key_of_x
                 } else {
-                    idx.notes[i].sort_key.as_str()
+                    idx.notes[i].sort_key.as_slice()
                 };
                 (k, i)
             })
@@ -189,7 +197,7 @@ fn showing_in_folder(v: &SiteView, x: usize, old_title: &str) -> Vec<usize> {
         l.sort();
         l.into_iter().map(|(_, i)| i).collect::<Vec<usize>>()
     };
-    let before = order(&name_key(old_title));
+    let before = order(old_key);
     let after = order(&idx.notes[x].sort_key);
     for (p, &a) in before.iter().enumerate() {
         let pa = after.iter().position(|&i| i == a).unwrap_or(p);

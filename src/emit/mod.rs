@@ -18,7 +18,7 @@ use crate::frontmatter::Value;
 use crate::html::escape;
 use crate::index::Link;
 use crate::markdown::{split_wikilinks, Piece};
-use crate::paths::{name_key, relative_url, LinkStyle, UrlPath};
+use crate::paths::{relative_url, LinkStyle, UrlPath};
 use crate::render::{link_tags, RenderedNote, TocEntry};
 use crate::templates::{words, Theme};
 pub use crate::view::SiteView;
@@ -641,8 +641,9 @@ impl<'a> Emitter<'a> {
                 .map(|(_, f)| f.notes.len() + usize::from(f.index_note.is_some()))
                 .sum()
         };
-        let mut notes: Vec<Card> = f.notes.iter().map(|&i| self.card(depth, i)).collect();
-        notes.sort_by_cached_key(|a| name_key(a.title));
+        let mut ids = f.notes.clone();
+        idx.sort_by_title(&mut ids);
+        let notes: Vec<Card> = ids.iter().map(|&i| self.card(depth, i)).collect();
         FolderCtx {
             title: f.name.clone(),
             subfolders: f

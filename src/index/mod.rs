@@ -56,8 +56,9 @@ pub struct NoteInfo {
     pub tags: Vec<String>,
     /// Published notes linking or embedding this one, by title.
     pub backlinks: Vec<usize>,
-    /// Its title's [`name_key`], to sort lists of notes by title.
-    pub sort_key: String,
+    /// Where it comes in listings ([`crate::collate::key`] of its title and
+    /// `order`).
+    pub sort_key: Vec<u8>,
     /// Published notes this one links to.
     pub outlinks: Vec<usize>,
     /// The date it is listed under (see [`crate::parse::Note::listed_date`]).
@@ -208,6 +209,11 @@ impl std::fmt::Debug for Memo {
     }
 }
 
+/// Where a note comes in listings: its title, or its `order` first.
+pub fn note_key(n: &Note) -> Vec<u8> {
+    crate::collate::key(&n.title, crate::collate::order_of(&n.front.properties))
+}
+
 impl Index {
     /// Sorts notes by title (then by index, so the order is total).
     pub fn sort_by_title(&self, ids: &mut [usize]) {
@@ -276,7 +282,7 @@ pub fn update_index(
     redo: &BTreeSet<usize>,
 ) -> Vec<Diagnostic> {
     for &i in changed {
-        index.notes[i].sort_key = name_key(&notes[i].title);
+        index.notes[i].sort_key = note_key(&notes[i]);
         index.notes[i].date = notes[i].listed_date();
     }
     let mut relinked = false;
@@ -382,13 +388,13 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
             tags: Vec::new(),
             backlinks: Vec::new(),
             outlinks: Vec::new(),
-            sort_key: String::new(),
+            sort_key: Vec::new(),
             date: None,
         })
         .collect();
-    let keys: Vec<(String, Option<String>)> = notes
+    let keys: Vec<(Vec<u8>, Option<String>)> = notes
         .par_iter()
-        .map(|n| (name_key(&n.title), n.listed_date()))
+        .map(|n| (note_key(n), n.listed_date()))
         .collect();
     for (info, (key, date)) in index.notes.iter_mut().zip(keys) {
         info.sort_key = key;

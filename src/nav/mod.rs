@@ -17,7 +17,7 @@ use crate::view::SiteView;
 pub mod graph;
 
 use crate::index::graph::Graph;
-use crate::paths::{name_key, relative_url, LinkStyle, UrlPath};
+use crate::paths::{relative_url, LinkStyle, UrlPath};
 use serde::Serialize;
 use std::collections::{BTreeMap, HashMap};
 
@@ -149,7 +149,7 @@ impl<'a> SiteNav<'a> {
     /// Sorts folders and notes by title and builds the link graph.
     pub fn new(v: &'a SiteView<'a>) -> SiteNav<'a> {
         let idx = v.index;
-        let key = |i: usize| idx.notes[i].sort_key.as_str();
+        let key = |i: usize| idx.notes[i].sort_key.as_slice();
         let title_of = |f: &crate::index::FolderInfo| {
             f.index_note
                 .map_or_else(|| f.name.clone(), |i| v.notes[i].title.clone())
@@ -157,7 +157,7 @@ impl<'a> SiteNav<'a> {
         let mut folders = BTreeMap::new();
         let mut folder_of_index = HashMap::new();
         for (path, f) in &idx.folders {
-            let mut notes: Vec<(&str, usize)> = f
+            let mut notes: Vec<(&[u8], usize)> = f
                 .notes
                 .iter()
                 .copied()
@@ -165,13 +165,19 @@ impl<'a> SiteNav<'a> {
                 .map(|i| (key(i), i))
                 .collect();
             notes.sort();
-            let mut children: Vec<(String, String)> = f
+            // A folder comes where its folder note would (its title, its
+            // `order`), or by its name.
+            let mut children: Vec<(Vec<u8>, String)> = f
                 .children
                 .iter()
                 .filter_map(|c| {
-                    idx.folders
-                        .get(c)
-                        .map(|cf| (name_key(&title_of(cf)), c.clone()))
+                    idx.folders.get(c).map(|cf| {
+                        let key = cf.index_note.map_or_else(
+                            || crate::collate::key(&title_of(cf), None),
+                            |i| idx.notes[i].sort_key.clone(),
+                        );
+                        (key, c.clone())
+                    })
                 })
                 .collect();
             children.sort();
