@@ -1266,3 +1266,31 @@ fn listings_follow_french_collation_numbers_and_order() {
         "{note}"
     );
 }
+
+#[test]
+fn empty_properties_are_hidden_and_keys_read_as_words() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"P\"\n"),
+            (
+                "content/Vide.md",
+                "---\nrien:\nblanc: \"  \"\nliste: []\nlistes_vides: [\"\", null]\n---\nTexte.",
+            ),
+            (
+                "content/Plein.md",
+                "---\ndate_de_revue: 2024-03-15\nvide:\nresponsable: Marie\n---\nTexte.",
+            ),
+        ],
+    );
+    let (_, out) = build(dir.path());
+    let empty = text(&out, "vide/index.html");
+    assert!(!empty.contains("class=\"properties\""), "{empty}");
+    let full = text(&out, "plein/index.html");
+    assert!(
+        full.contains("<dt>date de revue</dt>") && full.contains("<dt>responsable</dt>"),
+        "{full}"
+    );
+    assert!(!full.contains("<dt>vide</dt>"), "{full}");
+}

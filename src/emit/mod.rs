@@ -116,8 +116,23 @@ struct TagLink {
 
 #[derive(Serialize)]
 struct Prop {
+    /// The key as written.
     name: String,
+    /// The key as shown (`date_de_revue` reads "date de revue").
+    label: String,
     html: String,
+}
+
+/// Whether a property's value shows nothing: none, blank text, or a list or
+/// map of such values.
+fn is_empty_value(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Text(s) => s.trim().is_empty(),
+        Value::List(items) => items.iter().all(is_empty_value),
+        Value::Map(m) => m.iter().all(|(_, v)| is_empty_value(v)),
+        Value::Bool(_) | Value::Number(_) => false,
+    }
 }
 
 #[derive(Serialize)]
@@ -646,19 +661,32 @@ impl<'a> Emitter<'a> {
         let notes: Vec<Card> = ids.iter().map(|&i| self.card(depth, i)).collect();
         FolderCtx {
             title: f.name.clone(),
-            subfolders: f
-                .children
-                .iter()
-                .filter_map(|c| idx.folders.get(c).map(|cf| (c, cf)))
-                .map(|(c, cf)| TagLink {
-                    name: cf
-                        .index_note
-                        .map_or_else(|| cf.name.clone(), |i| self.v.notes[i].title.clone()),
-                    url: self.url(depth, &cf.slug.url()),
-                    count: count(c),
-                    depth: 0,
-                })
-                .collect(),
+            subfolders: {
+                // In the explorer's order: where the folder note would come.
+                let mut subs: Vec<(Vec<u8>, TagLink)> = f
+                    .children
+                    .iter()
+                    .filter_map(|c| idx.folders.get(c).map(|cf| (c, cf)))
+                    .map(|(c, cf)| {
+                        let name = cf
+                            .index_note
+                            .map_or_else(|| cf.name.clone(), |i| self.v.notes[i].title.clone());
+                        let key = cf.index_note.map_or_else(
+                            || crate::collate::key(&name, None),
+                            |i| idx.notes[i].sort_key.clone(),
+                        );
+                        let link = TagLink {
+                            url: self.url(depth, &cf.slug.url()),
+                            count: count(c),
+                            depth: 0,
+                            name,
+                        };
+                        (key, link)
+                    })
+                    .collect();
+                subs.sort_by(|a, b| a.0.cmp(&b.0));
+                subs.into_iter().map(|(_, l)| l).collect()
+            },
             notes,
         }
     }
@@ -671,11 +699,14 @@ impl<'a> Emitter<'a> {
         n.front
             .properties
             .iter()
-            .filter(|(name, _)| name != "archetype")
+            // An empty value (nothing, `""`, `[]`, a list of empty items)
+            // shows nothing, as in Obsidian's reading view; it holds no link.
+            .filter(|(name, value)| name != "archetype" && !is_empty_value(value))
             .map(|(name, value)| {
                 let html = self.value_html(value, depth, links, &mut k, true);
                 Prop {
                     name: name.clone(),
+                    label: name.replace('_', " "),
                     html,
                 }
             })

@@ -92,29 +92,8 @@ pub(crate) fn pass<'e>(
                             .unwrap_or(Link::Broken);
                         k += 1;
                         let label = plain_text(&inner);
-                        let html = match (&link, &tag) {
-                            // A Markdown image whose file is missing shows its
-                            // alt text, as a browser does.
-                            (
-                                Link::Broken,
-                                Tag::Image {
-                                    link_type,
-                                    dest_url,
-                                    ..
-                                },
-                            ) if !matches!(
-                                link_type,
-                                pulldown_cmark::LinkType::WikiLink { .. }
-                            ) && !label.trim().is_empty() =>
-                            {
-                                format!(
-                                    "<span class=\"broken-link embed\" title=\"{}\">{}</span>",
-                                    escape(&format!("missing: {dest_url}")),
-                                    escape(&label)
-                                )
-                            }
-                            _ => embed(page, id, &link, &raw, &label),
-                        };
+                        let html = missing_image(&link, &tag, &label)
+                            .unwrap_or_else(|| embed(page, id, &link, &raw, &label));
                         out.push(Event::Html(html.into()));
                     }
                     None => match web_embed(page, &tag, &plain_text(&inner)) {
@@ -203,6 +182,30 @@ pub fn link_tags(
             ),
             "</span>",
         ),
+    }
+}
+
+/// A Markdown image (not a `![[…]]` embed) whose file is missing, with alt
+/// text: the alt text, as a browser shows it.
+fn missing_image(link: &Link, tag: &Tag, label: &str) -> Option<String> {
+    match (link, tag) {
+        (
+            Link::Broken,
+            Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            },
+        ) if !matches!(link_type, pulldown_cmark::LinkType::WikiLink { .. })
+            && !label.trim().is_empty() =>
+        {
+            Some(format!(
+                "<span class=\"broken-link embed\" title=\"{}\">{}</span>",
+                escape(&format!("missing: {dest_url}")),
+                escape(label)
+            ))
+        }
+        _ => None,
     }
 }
 
