@@ -641,6 +641,16 @@ fn the_normaliser_follows_normalize_py() {
     }
 }
 
+/// Writes `files` (path and text) under `root` and builds it in memory.
+fn build_vault(root: &std::path::Path, files: &[(String, String)]) -> BTreeMap<String, Vec<u8>> {
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    write_files(root, &refs);
+    common::build(root).1
+}
+
 /// The rendered body of a note page.
 fn body(page: &str) -> &str {
     let start = page.find("<div class=\"note-body\">").expect("note body") + 23;
@@ -671,12 +681,7 @@ fn commonmark_and_gfm_examples_render_as_the_specs_say() {
             format!("---\ntitle: Example {}\n---\n{}", e.number, e.markdown),
         ));
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    write_files(dir.path(), &refs);
-    let (_, out) = common::build(dir.path());
+    let out = build_vault(dir.path(), &files);
 
     let listed: BTreeMap<(&str, usize), &str> = OBSIDIAN
         .iter()
@@ -785,12 +790,7 @@ fn obsidian_delimiters_at_their_edges() {
             format!("---\ntitle: C{i}\n---\n{md}\n"),
         ));
     }
-    let refs: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    write_files(dir.path(), &refs);
-    let (_, out) = common::build(dir.path());
+    let out = build_vault(dir.path(), &files);
     for (i, (md, want, never)) in cases.iter().enumerate() {
         let page = text(&out, &format!("c{i}/index.html"));
         let got = body(&page);
