@@ -1231,6 +1231,10 @@ fn listings_follow_french_collation_numbers_and_order() {
         ("content/f/Chapitre 10.md", "10"),
         ("content/f/Chapitre 2.md", "2"),
         ("content/f/Zèbre.md", "---\norder: 1\n---\nZ"),
+        (
+            "content/Étiquettes.md",
+            "#systèmes #Évaluation #carte #série #chapitre/10 #chapitre/2",
+        ),
     ];
     files.extend(notes);
     write_files(dir.path(), &files);
@@ -1256,6 +1260,21 @@ fn listings_follow_french_collation_numbers_and_order() {
         let places: Vec<usize> = want.iter().map(|t| at(page, t)).collect();
         assert!(places.windows(2).all(|w| w[0] < w[1]), "{want:?} in {page}");
     }
+    // The tags' page in the same order, children under their parent.
+    let tags = main_of(&text(&out, "tags/index.html"));
+    let places: Vec<usize> = [
+        "carte",
+        "chapitre",
+        "chapitre/2",
+        "chapitre/10",
+        "Évaluation",
+        "série",
+        "systèmes",
+    ]
+    .iter()
+    .map(|t| at(&tags, &format!("#{t}")))
+    .collect();
+    assert!(places.windows(2).all(|w| w[0] < w[1]), "{tags}");
     // Previous and next follow the same order.
     assert!(
         note.contains("rel=\"prev\"") && note.contains("Zèbre</span></a>"),

@@ -198,9 +198,9 @@ impl Emitter<'_> {
         let mut ctx = self.ctx(depth, page, crate::nav::Current::Other)?;
         ctx.tag = Some(TagCtx {
             name: t.name.clone(),
-            children: t
-                .children
-                .iter()
+            children: self
+                .tags_in_order(&t.children)
+                .into_iter()
                 .filter_map(|c| self.tag_link(depth, c))
                 .collect(),
             notes: ids.into_iter().map(|i| self.card(depth, i)).collect(),
@@ -209,6 +209,21 @@ impl Emitter<'_> {
             t.slug.file(),
             self.render("tag.html", &ctx, &t.slug.file())?,
         ))
+    }
+
+    /// Tags (by key) in the order of their names, as notes are listed
+    /// ([`crate::collate`]).
+    fn tags_in_order<'k>(&self, keys: impl IntoIterator<Item = &'k String>) -> Vec<&'k String> {
+        let tags = &self.v.index.tags;
+        let mut out: Vec<(Vec<u8>, &String)> = keys
+            .into_iter()
+            .map(|k| {
+                let name = tags.get(k).map_or(k.as_str(), |t| t.name.as_str());
+                (crate::collate::key(name, None), k)
+            })
+            .collect();
+        out.sort();
+        out.into_iter().map(|(_, k)| k).collect()
     }
 
     /// The page listing every tag, each under its parent.
@@ -222,16 +237,16 @@ impl Emitter<'_> {
         };
         let mut ctx = self.ctx(1, page, crate::nav::Current::Other)?;
         let mut order = Vec::new();
-        let roots: Vec<&String> = idx
+        let roots: Vec<String> = idx
             .tags
             .iter()
             .filter(|(_, t)| t.parent.is_none())
-            .map(|(k, _)| k)
+            .map(|(k, _)| k.clone())
             .collect();
-        let mut stack: Vec<&String> = roots.into_iter().rev().collect();
+        let mut stack: Vec<&String> = self.tags_in_order(&roots).into_iter().rev().collect();
         while let Some(k) = stack.pop() {
             order.push(k.clone());
-            stack.extend(idx.tags[k].children.iter().rev());
+            stack.extend(self.tags_in_order(&idx.tags[k].children).into_iter().rev());
         }
         ctx.tags = order.iter().filter_map(|k| self.tag_link(1, k)).collect();
         Ok((
