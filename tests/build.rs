@@ -1313,3 +1313,32 @@ fn empty_properties_are_hidden_and_keys_read_as_words() {
     );
     assert!(!full.contains("<dt>vide</dt>"), "{full}");
 }
+
+#[test]
+fn the_stylesheet_styles_the_classes_footnotes_use() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"F\"\n"),
+            ("content/F.md", "Texte[^1] et encore[^1].\n\n[^1]: La note."),
+        ],
+    );
+    let (_, out) = build(dir.path());
+    let page = text(&out, "f/index.html");
+    let css = text(&out, "_static/style.css");
+    for (class, tag) in [
+        ("footnote-ref", "sup"),
+        ("footnotes", "section"),
+        ("footnote-backref", "a"),
+    ] {
+        assert!(
+            page.contains(&format!("<{tag} class=\"{class}\"")),
+            "{class} in {page}"
+        );
+        assert!(
+            css.contains(&format!("{tag}.{class} ")),
+            "no rule for {tag}.{class}"
+        );
+    }
+}
