@@ -467,19 +467,12 @@ impl<'a> Emitter<'a> {
     /// on the 404 page when the site's address is known, since static hosts
     /// serve it at any depth.
     fn urls(&self, depth: usize, kind: &str) -> Urls {
-        if let (Some(base), "404") = (&self.v.config.base_url, kind) {
-            let abs = |p: &str| UrlPath::new(p).absolute(base);
-            return Urls {
-                home: abs(""),
-                tags: abs("tags/"),
-                css: abs("_static/style.css"),
-                generated_css: abs("_static/generated.css"),
-                js: abs("_static/isokb.js"),
-                search_js: abs("search-index.js"),
-                feed: Some(abs("atom.xml")),
-            };
-        }
-        let f = |p: &str| self.url(depth, &UrlPath::new(p));
+        let base = self.v.config.base_url.as_ref();
+        let absolute = base.filter(|_| kind == "404");
+        let f = |p: &str| match absolute {
+            Some(b) => UrlPath::new(p).absolute(b),
+            None => self.url(depth, &UrlPath::new(p)),
+        };
         Urls {
             home: f(""),
             tags: f("tags/"),
@@ -487,7 +480,7 @@ impl<'a> Emitter<'a> {
             generated_css: f("_static/generated.css"),
             js: f("_static/isokb.js"),
             search_js: f("search-index.js"),
-            feed: self.v.config.base_url.as_ref().map(|_| f("atom.xml")),
+            feed: base.map(|_| f("atom.xml")),
         }
     }
 
@@ -668,20 +661,15 @@ impl<'a> Emitter<'a> {
                     .iter()
                     .filter_map(|c| idx.folders.get(c).map(|cf| (c, cf)))
                     .map(|(c, cf)| {
-                        let name = cf
-                            .index_note
-                            .map_or_else(|| cf.name.clone(), |i| self.v.notes[i].title.clone());
-                        let key = cf.index_note.map_or_else(
-                            || crate::collate::key(&name, None),
-                            |i| idx.notes[i].sort_key.clone(),
-                        );
                         let link = TagLink {
+                            name: cf
+                                .index_note
+                                .map_or_else(|| cf.name.clone(), |i| self.v.notes[i].title.clone()),
                             url: self.url(depth, &cf.slug.url()),
                             count: count(c),
                             depth: 0,
-                            name,
                         };
-                        (key, link)
+                        (idx.folder_key(cf), link)
                     })
                     .collect();
                 subs.sort_by(|a, b| a.0.cmp(&b.0));

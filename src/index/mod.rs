@@ -215,6 +215,15 @@ pub fn note_key(n: &Note) -> Vec<u8> {
 }
 
 impl Index {
+    /// Where a folder comes among its siblings: where its folder note would
+    /// (its title, its `order`), else by its name.
+    pub fn folder_key(&self, f: &FolderInfo) -> Vec<u8> {
+        f.index_note.map_or_else(
+            || crate::collate::key(&f.name, None),
+            |i| self.notes[i].sort_key.clone(),
+        )
+    }
+
     /// Sorts notes by title (then by index, so the order is total).
     pub fn sort_by_title(&self, ids: &mut [usize]) {
         let n = &self.notes;

@@ -165,20 +165,10 @@ impl<'a> SiteNav<'a> {
                 .map(|i| (key(i), i))
                 .collect();
             notes.sort();
-            // A folder comes where its folder note would (its title, its
-            // `order`), or by its name.
             let mut children: Vec<(Vec<u8>, String)> = f
                 .children
                 .iter()
-                .filter_map(|c| {
-                    idx.folders.get(c).map(|cf| {
-                        let key = cf.index_note.map_or_else(
-                            || crate::collate::key(&title_of(cf), None),
-                            |i| idx.notes[i].sort_key.clone(),
-                        );
-                        (key, c.clone())
-                    })
-                })
+                .filter_map(|c| idx.folders.get(c).map(|cf| (idx.folder_key(cf), c.clone())))
                 .collect();
             children.sort();
             if let Some(i) = f.index_note {
