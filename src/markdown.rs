@@ -648,6 +648,20 @@ fn hidden_html_depth(html: &str) -> isize {
     }
 }
 
+/// Whether an end closes an inline span (emphasis, a link), not a block.
+pub fn is_inline_end(end: &TagEnd) -> bool {
+    matches!(
+        end,
+        TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
+}
+
 /// Whether an end tag closes a block that a block id may attach to.
 pub fn is_block_end(end: &TagEnd) -> bool {
     matches!(end, TagEnd::Paragraph | TagEnd::Item)

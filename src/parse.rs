@@ -253,6 +253,8 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
 pub const THEME_IDS: &[&str] = &[
     "backlinks-title",
     "content",
+    "drawer",
+    "explorer",
     "isokb-preview",
     "local-graph-title",
     "recent-title",
@@ -335,17 +337,74 @@ fn collect<'e>(
             }
             _ => {}
         }
-        if let Event::Text(t) | Event::Code(t) = ev {
-            if in_hidden {
-                continue;
-            }
-            note.text.push_str(t);
-        } else if matches!(ev, Event::End(_) | Event::SoftBreak | Event::HardBreak)
-            && !note.text.ends_with(' ')
-        {
-            note.text.push(' ');
+        match ev {
+            // The title's own heading is the title, not text to show again.
+            _ if in_hidden || (note.title_is_h1 && heading_start == Some(0)) => {}
+            Event::Text(t) if in_code == 0 => push_prose(&mut note.text, t, events.get(i + 1)),
+            Event::Text(t) | Event::Code(t) => note.text.push_str(t),
+            Event::End(e) if !markdown::is_inline_end(e) => space(&mut note.text),
+            Event::SoftBreak | Event::HardBreak => space(&mut note.text),
+            _ => {}
         }
     }
+    strip_callout_markers(&mut note.text);
+}
+
+/// One space between blocks and lines (none after a link or an emphasis,
+/// which would put a space before the punctuation that follows).
+fn space(text: &mut String) {
+    if !text.is_empty() && !text.ends_with(' ') {
+        text.push(' ');
+    }
+}
+
+/// Prose text as a reader sees it: no `==` of highlights, no `^block-id`
+/// ending a block.
+fn push_prose(text: &mut String, t: &str, next: Option<&(Event<'_>, std::ops::Range<usize>)>) {
+    let closes = matches!(next, Some((Event::End(e), _)) if markdown::is_block_end(e))
+        || matches!(next, Some((Event::Start(Tag::List(_)), _)));
+    let t = match markdown::trailing_block_id(t) {
+        Some((before, _)) if closes => before,
+        _ => t,
+    };
+    if t.contains("==") {
+        text.push_str(&t.replace("==", ""));
+    } else {
+        text.push_str(t);
+    }
+}
+
+/// Removes callout headers' markers (`[!note]`, `[!tip]-`) from the text,
+/// keeping their titles.
+fn strip_callout_markers(text: &mut String) {
+    if !text.contains("[!") {
+        return;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("[!") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let kind = after.find(']').filter(|&e| {
+            e > 0
+                && after[..e]
+                    .chars()
+                    .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+        });
+        match kind {
+            Some(e) => {
+                let tail = &after[e + 1..];
+                let tail = tail.strip_prefix(['+', '-']).unwrap_or(tail);
+                rest = tail.strip_prefix(' ').unwrap_or(tail);
+            }
+            None => {
+                out.push_str("[!");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    *text = out;
 }
 
 fn unique_id(base: &str, used: &mut HashSet<String>) -> String {
@@ -431,6 +490,19 @@ mod tests {
         });
         let ids: Vec<&str> = note.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["content-1", "search-input-1", "content-2"]);
+    }
+
+    #[test]
+    fn the_search_text_reads_as_prose() {
+        let (note, _) = super::parse_note(&crate::scan::SourceNote {
+            path: crate::paths::VaultPath::new("n.md"),
+            text: "# Genève\n\nLe siège de [[ISO]]\u{a0}: un ==cinquième== du coût, **voir** [la FAQ](https://iso.org).\nUne ligne. ^bloc-1\n\n> [!note]- Fuseau horaire\n> UTC+1.\n\n- point *un*\n- point deux ^item\n".into(),
+            modified: 0,
+        });
+        assert_eq!(
+            note.text.trim_end(),
+            "Le siège de ISO\u{a0}: un cinquième du coût, voir la FAQ. Une ligne. Fuseau horaire UTC+1. point un point deux"
+        );
     }
     use super::*;
 

@@ -242,6 +242,10 @@ struct Doc<'a> {
     a: &'a [String],
     #[serde(skip_serializing_if = "Vec::is_empty")]
     h: Vec<&'a str>,
+    /// The headings' ids, in the same order as `h`: a result opens at the
+    /// heading the query names.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    i: Vec<&'a str>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     g: Vec<&'a str>,
     x: &'a str,
@@ -483,6 +487,7 @@ fn document_with(v: &SiteView, i: usize, style: LinkStyle, f: impl FnMut(&str, u
         u: relative_url(0, &idx.note_url(i), style),
         a: &n.front.aliases,
         h: headings,
+        i: n.headings.iter().map(|h| h.id.as_str()).collect(),
         g: tags,
         x: n.text
             .char_indices()

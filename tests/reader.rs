@@ -154,14 +154,18 @@ fn local_graph_explorer_and_pager_of_a_note() {
     assert_eq!(url, "qualite/audits/index.html", "from the site root");
     assert_eq!(g["t"][0][0], "qualité/audit");
     // Explorer: nested <details>, the current folder open, the note marked.
-    let explorer = &page[page.find("<nav class=\"explorer\"").unwrap()..];
+    let explorer = &page[page
+        .find("<nav class=\"explorer\" id=\"explorer\"")
+        .unwrap()..];
     let explorer = &explorer[..explorer.find("</nav>").unwrap()];
     assert!(
-        explorer.contains("<details open><summary>Qualité</summary>"),
+        explorer.contains("<a class=\"folder-name\" href=\"../../qualite/index.html\">Qualité</a><details open><summary><span class=\"visually-hidden\">Qualité</span></summary>"),
         "{explorer}"
     );
     assert!(
-        explorer.contains("<details><summary>Autre</summary>"),
+        explorer.contains(
+            "<a class=\"folder-name\" href=\"../../autre/index.html\">Autre</a><details><summary>"
+        ),
         "{explorer}"
     );
     assert!(
@@ -237,7 +241,9 @@ fn explorer_of_a_large_site_lists_only_the_current_folder() {
     write_files(dir.path(), &refs);
     let (_, files) = build(dir.path());
     let page = text(&files, "f1/note-1-050/index.html");
-    let explorer = &page[page.find("<nav class=\"explorer\"").unwrap()..];
+    let explorer = &page[page
+        .find("<nav class=\"explorer\" id=\"explorer\"")
+        .unwrap()..];
     let explorer = &explorer[..explorer.find("</nav>").unwrap()];
     let links = explorer.matches("<li><a ").count();
     assert_eq!(links, isokb::nav::WINDOW_NOTES, "{explorer}");
@@ -489,21 +495,21 @@ fn streamed_search_files_equal_the_kept_index() {
 /// `reader.explorer` (what the default theme's `reader.html` held before its
 /// explorer became `explorer.html` and `explorer_folder.html`).
 const EXPLORER_MACRO: &str = r#"{% macro folder(f, more_notes, all_notes) %}
-{% if f.expand %}<details{% if f.open %} open{% endif %}><summary>{{ f.name }}</summary>
+{% if f.expand %}<a class="folder-name" href="{{ f.url }}"{% if f.current %} aria-current="page"{% endif %}>{{ f.name | wbr | safe }}</a><details{% if f.open %} open{% endif %}><summary><span class="visually-hidden">{{ f.name }}</span></summary>
 <ul>
-{% if f.home %}<li><a class="folder-home" href="{{ f.home.url }}"{% if f.home.current %} aria-current="page"{% endif %}>{{ f.home.title }}</a></li>{% endif %}
+{% if f.home %}<li><a class="folder-home" href="{{ f.home.url }}"{% if f.home.current %} aria-current="page"{% endif %}>{{ f.home.title | wbr | safe }}</a></li>{% endif %}
 {% for c in f.folders %}<li>{{ self::folder(f=c, more_notes=more_notes, all_notes=all_notes) }}</li>{% endfor %}
-{% for n in f.notes %}<li><a href="{{ n.url }}"{% if n.current %} aria-current="page"{% endif %}>{{ n.title }}</a></li>{% endfor %}
-{% if f.more %}<li class="more"><a href="{{ f.url }}"{% if f.current %} aria-current="page"{% endif %}>{% if f.notes %}{{ f.more }} {{ more_notes }}{% else %}{{ all_notes }} ({{ f.more }}){% endif %}</a></li>{% endif %}
+{% for n in f.notes %}<li><a href="{{ n.url }}"{% if n.current %} aria-current="page"{% endif %}>{{ n.title | wbr | safe }}</a></li>{% endfor %}
+{% if f.more %}<li class="more"><a href="{{ f.url }}">{% if f.notes %}{{ f.more }} {{ more_notes }}{% else %}{{ all_notes }} ({{ f.more }}){% endif %}</a></li>{% endif %}
 </ul>
-</details>{% else %}<a class="folder-link" href="{{ f.url }}">{{ f.name }}</a>{% endif %}
+</details>{% else %}<a class="folder-link" href="{{ f.url }}">{{ f.name | wbr | safe }}</a>{% endif %}
 {% endmacro folder %}
 {% macro explorer(root, t) %}
-<nav class="explorer" aria-label="{{ t.explorer }}">
+<nav class="explorer" id="explorer" aria-label="{{ t.explorer }}">
 <h2 class="explorer-title">{{ t.explorer }}</h2>
 <ul class="explorer-tree">
 {% for c in root.folders %}<li>{{ self::folder(f=c, more_notes=t.more_notes, all_notes=t.all_notes) }}</li>{% endfor %}
-{% for n in root.notes %}<li><a href="{{ n.url }}"{% if n.current %} aria-current="page"{% endif %}>{{ n.title }}</a></li>{% endfor %}
+{% for n in root.notes %}<li><a href="{{ n.url }}"{% if n.current %} aria-current="page"{% endif %}>{{ n.title | wbr | safe }}</a></li>{% endfor %}
 {% if root.more %}<li class="more"><a href="{{ root.url }}">{{ t.all_notes }} ({{ root.more }})</a></li>{% endif %}
 </ul>
 </nav>

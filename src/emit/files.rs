@@ -150,6 +150,52 @@ impl Emitter<'_> {
     }
 }
 
+/// A stylesheet without its comments and the white space no rule needs:
+/// white space is collapsed to one space, and dropped next to `{`, `}`, `;`
+/// and `,`; strings are kept as written. What the rules say is unchanged.
+pub(super) fn compact_css(src: &str) -> String {
+    let mut out = String::with_capacity(src.len());
+    let mut space = false;
+    let mut rest = src;
+    let tight = |c: char| matches!(c, '{' | '}' | ';' | ',');
+    while let Some(c) = rest.chars().next() {
+        if rest.starts_with("/*") {
+            // A comment is nothing, not white space (`.a/**/.b` is one selector).
+            rest = rest[2..].find("*/").map_or("", |e| &rest[2 + e + 2..]);
+            continue;
+        }
+        if c.is_whitespace() {
+            space = true;
+            rest = &rest[c.len_utf8()..];
+            continue;
+        }
+        if space && !tight(c) && !out.is_empty() && !out.ends_with(tight) {
+            out.push(' ');
+        }
+        space = false;
+        if c == '"' || c == '\'' {
+            let mut end = 1;
+            let mut escaped = false;
+            for (i, d) in rest[1..].char_indices() {
+                end = 1 + i + d.len_utf8();
+                if escaped {
+                    escaped = false;
+                } else if d == '\\' {
+                    escaped = true;
+                } else if d == c {
+                    break;
+                }
+            }
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +204,16 @@ mod tests {
     fn colours_convert_for_callouts() {
         assert_eq!(css_rgb("#2a9d8f"), "42, 157, 143");
         assert_eq!(css_rgb("120, 82, 238"), "120, 82, 238");
+    }
+
+    #[test]
+    fn compacting_a_stylesheet_keeps_what_its_rules_say() {
+        let css = "/* a comment */\n.a  .b:hover ,\n li + li {\n  margin: calc(100vh - 2rem) 0;\n  content: \"▸  /* x */ \";\n}\n@media (max-width: 600px) and (hover: none) {\n  .c { font: 1em  a, \"b c\" }\n}\n";
+        assert_eq!(
+            compact_css(css),
+            ".a .b:hover,li + li{margin: calc(100vh - 2rem) 0;content: \"▸  /* x */ \";}@media (max-width: 600px) and (hover: none){.c{font: 1em a,\"b c\"}}"
+        );
+        assert_eq!(compact_css("a{b:'x\\'y'}"), "a{b:'x\\'y'}");
+        assert_eq!(compact_css("a { b: c } /* unclosed"), "a{b: c}");
     }
 }

@@ -283,9 +283,20 @@ pub fn emit_some(
     };
     if only.is_none() {
         for (name, bytes) in &theme.statics {
-            write(&format!("_static/{name}"), bytes);
+            match std::str::from_utf8(bytes) {
+                Ok(css) if name.ends_with(".css") => {
+                    write(
+                        &format!("_static/{name}"),
+                        files::compact_css(css).as_bytes(),
+                    );
+                }
+                _ => write(&format!("_static/{name}"), bytes),
+            }
         }
-        write("_static/generated.css", e.generated_css().as_bytes());
+        write(
+            "_static/generated.css",
+            files::compact_css(&e.generated_css()).as_bytes(),
+        );
         write("robots.txt", e.robots().as_bytes());
     }
     // The global graph before the search index: its memory is given back

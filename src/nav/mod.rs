@@ -72,7 +72,8 @@ pub struct ExplorerFolder {
     /// Whether it is the current page's folder or one of its ancestors.
     pub open: bool,
     /// Whether its content is listed (every folder on small sites; on large
-    /// ones the open folders only, the others being links to their page).
+    /// ones the open folders and those holding a single note, the others
+    /// being links to their page).
     pub expand: bool,
     /// Whether the page shown is this folder's own page.
     pub current: bool,
@@ -310,8 +311,11 @@ impl<'a> SiteNav<'a> {
                 c.strip_prefix(path)
                     .is_some_and(|rest| rest.starts_with('/'))
             });
-        let expand = self.full || open;
-        let (notes, more) = if self.full || here {
+        // A folder holding a single note (and no folder) lists it, rather
+        // than sending the reader to a page with one line on it.
+        let single = f.notes.len() == 1 && f.children.is_empty();
+        let expand = self.full || open || single;
+        let (notes, more) = if self.full || here || single {
             self.listed(&f.notes, depth, note)
         } else if expand {
             (Vec::new(), f.notes.len())

@@ -115,6 +115,7 @@ impl Theme {
         tera.autoescape_on(vec![".html", ".xml"]);
         // The same escaping as render: `&<>"'`, leaving `/` readable in URLs.
         tera.set_escape_fn(crate::html::escape);
+        tera.register_filter("wbr", wbr);
         tera.add_raw_templates(sources.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .map_err(|e| template_error("themes", &e))?;
         let explorer_data = sources.values().any(|s| reads_explorer_data(s));
@@ -182,6 +183,25 @@ impl Theme {
     ) -> Result<Vec<u8>, Diagnostic> {
         draw(&self.tera, None, name, ctx, page)
     }
+}
+
+/// The `wbr` filter: the text escaped, with a line-break opportunity
+/// (`<wbr>`) after each `_`, so that `10_COURS_ET_INGESTION` wraps at its
+/// underscores rather than mid-word. Its output is HTML: `{{ x | wbr | safe }}`.
+fn wbr(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let text = match value {
+        tera::Value::String(s) => std::borrow::Cow::Borrowed(s.as_str()),
+        other => std::borrow::Cow::Owned(tera::to_value(other)?.to_string()),
+    };
+    let escaped = crate::html::escape(&text);
+    Ok(tera::Value::String(if escaped.contains('_') {
+        escaped.replace('_', "_<wbr>")
+    } else {
+        escaped
+    }))
 }
 
 /// Whether a template's text may read the explorer's data: a `.explorer`
@@ -340,6 +360,8 @@ const WORDS: &[(&str, &str, &str)] = &[
         ("no_results", "No results", "Aucun résultat"),
         ("skip", "Skip to content", "Aller au contenu"),
         ("menu", "Main navigation", "Navigation principale"),
+        ("open_menu", "Menu", "Menu"),
+        ("close_menu", "Close the menu", "Fermer le menu"),
         ("theme", "Toggle dark mode", "Basculer le thème sombre"),
         ("updated", "Updated", "Mis à jour"),
         ("date", "Date", "Date"),
@@ -390,6 +412,7 @@ const WORDS: &[(&str, &str, &str)] = &[
             "Search is unavailable",
             "La recherche est indisponible",
         ),
+        ("result", "result", "résultat"),
         ("results", "results", "résultats"),
         ("footnote_back", "back to the text", "retour au texte"),
         ("missing_section", "Unable to find section", "Impossible de trouver la section"),

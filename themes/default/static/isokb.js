@@ -260,12 +260,167 @@
     window.addEventListener("scroll", function () { if (card && !card.hidden && anchor) place(anchor); }, { passive: true });
   }
 
-  /* ---------- 5. explorer: bring the current note into view ---------- */
+  /* ---------- 5. explorer: folder state, the current note in view ---------- */
 
   var explorer = doc.querySelector(".explorer");
-  var here = explorer && explorer.querySelector('[aria-current="page"]');
-  if (here && explorer.scrollHeight > explorer.clientHeight) {
-    var y = here.getBoundingClientRect().top - explorer.getBoundingClientRect().top;
-    explorer.scrollTop = Math.max(0, explorer.scrollTop + y - explorer.clientHeight / 3);
+  var FOLDERS = "isokb-folders";
+
+  // Folders the reader opened or closed, by their page's address, kept for
+  // the visit (sessionStorage): the current page's folders open regardless.
+  function folderStates() {
+    try { return JSON.parse(sessionStorage.getItem(FOLDERS) || "{}") || {}; } catch (e) { return {}; }
+  }
+  function folderKey(d) {
+    var a = d.previousElementSibling;
+    return a && a.href ? a.href.split("#")[0] : "";
+  }
+  if (explorer) {
+    var saved = folderStates();
+    Array.prototype.forEach.call(explorer.querySelectorAll("details"), function (d) {
+      var k = folderKey(d);
+      var holdsHere = !!d.querySelector('[aria-current="page"]') || (d.previousElementSibling && d.previousElementSibling.getAttribute("aria-current") === "page");
+      if (k && Object.prototype.hasOwnProperty.call(saved, k) && !holdsHere) d.open = !!saved[k];
+      // Only the reader's own folding counts (the parser fires `toggle` for
+      // folders drawn open).
+      var byReader = false;
+      d.firstElementChild.addEventListener("click", function () { byReader = true; });
+      d.addEventListener("toggle", function () {
+        if (!byReader) return;
+        byReader = false;
+        var all = folderStates();
+        if (k) all[k] = d.open;
+        try { sessionStorage.setItem(FOLDERS, JSON.stringify(all)); } catch (e) { /* storage disabled */ }
+      });
+    });
+  }
+
+  function showCurrent() {
+    var here = explorer && explorer.querySelector('[aria-current="page"]');
+    var box = explorer && (explorer.parentNode && explorer.parentNode.classList && explorer.parentNode.classList.contains("drawer") ? explorer.parentNode : explorer);
+    if (!here || !box || box.scrollHeight <= box.clientHeight) return;
+    var y = here.getBoundingClientRect().top - box.getBoundingClientRect().top;
+    box.scrollTop = Math.max(0, box.scrollTop + y - box.clientHeight / 3);
+  }
+  showCurrent();
+
+  /* ---------- 6. the menu: a drawer on narrow screens ---------- */
+
+  var menu = doc.querySelector(".menu-toggle");
+  var header = doc.querySelector(".header-inner");
+  var drawer = null, backdrop = null, home = null;
+  var wide = window.matchMedia ? window.matchMedia("(min-width: 1270px)") : null;
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 899.98px)") : null;
+
+  function buildDrawer() {
+    drawer = doc.createElement("div");
+    drawer.className = "drawer";
+    drawer.id = "drawer";
+    drawer.hidden = true;
+    drawer.setAttribute("role", "dialog");
+    drawer.setAttribute("aria-modal", "true");
+    drawer.setAttribute("aria-label", menu.getAttribute("aria-label") || "Menu");
+    var head = doc.createElement("div");
+    head.className = "drawer-head";
+    var title = doc.querySelector(".header-inner .site-title");
+    if (title) head.appendChild(title.cloneNode(true));
+    var close = doc.createElement("button");
+    close.type = "button";
+    close.className = "drawer-close icon-button";
+    close.setAttribute("aria-label", menu.getAttribute("data-close") || "Close");
+    close.title = close.getAttribute("aria-label");
+    close.innerHTML = '<svg viewBox="0 0 24 24" width="20" height="20" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" aria-hidden="true"><path d="M6 6l12 12M18 6 6 18"/></svg>';
+    close.addEventListener("click", function () { closeDrawer(true); });
+    head.appendChild(close);
+    drawer.appendChild(head);
+    var nav = doc.querySelector(".header-inner .site-nav");
+    if (nav) drawer.appendChild(nav.cloneNode(true));
+    backdrop = doc.createElement("div");
+    backdrop.className = "drawer-backdrop";
+    backdrop.hidden = true;
+    backdrop.addEventListener("click", function () { closeDrawer(true); });
+    doc.body.appendChild(backdrop);
+    doc.body.appendChild(drawer);
+    menu.setAttribute("aria-controls", "drawer");
+  }
+
+  function openDrawer() {
+    if (!drawer) buildDrawer();
+    var old = drawer.querySelector(".toc");
+    if (old) drawer.removeChild(old);
+    var toc = narrow && narrow.matches && doc.querySelector(".sidebar .toc");
+    if (toc) {
+      var copy = toc.cloneNode(true);
+      copy.addEventListener("click", function (ev) { if (ev.target.closest("a")) closeDrawer(false); });
+      drawer.insertBefore(copy, drawer.querySelector(".site-nav") ? drawer.querySelector(".site-nav").nextSibling : drawer.children[1] || null);
+    }
+    if (explorer && explorer.parentNode !== drawer) {
+      home = doc.createComment("explorer");
+      explorer.parentNode.insertBefore(home, explorer);
+      drawer.appendChild(explorer);
+    }
+    drawer.hidden = false;
+    backdrop.hidden = false;
+    html.classList.add("drawer-open");
+    menu.setAttribute("aria-expanded", "true");
+    showCurrent();
+    var first = drawer.querySelector('[aria-current="page"]') || drawer.querySelector(".drawer-close");
+    if (first) first.focus();
+  }
+
+  function closeDrawer(focusMenu) {
+    if (!drawer || drawer.hidden) return;
+    drawer.hidden = true;
+    backdrop.hidden = true;
+    html.classList.remove("drawer-open");
+    menu.setAttribute("aria-expanded", "false");
+    if (home && explorer) {
+      home.parentNode.insertBefore(explorer, home);
+      home.parentNode.removeChild(home);
+      home = null;
+    }
+    if (focusMenu) menu.focus();
+  }
+
+  if (menu) {
+    menu.addEventListener("click", function () {
+      if (drawer && !drawer.hidden) closeDrawer(true); else openDrawer();
+    });
+    doc.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && drawer && !drawer.hidden) { ev.preventDefault(); closeDrawer(true); }
+      // Tab stays inside the open drawer.
+      if (ev.key === "Tab" && drawer && !drawer.hidden) {
+        var f = drawer.querySelectorAll("a[href], button, summary, select, input");
+        var items = Array.prototype.filter.call(f, function (x) { return x.offsetParent !== null; });
+        if (!items.length) return;
+        var first = items[0], last = items[items.length - 1];
+        if (ev.shiftKey && doc.activeElement === first) { ev.preventDefault(); last.focus(); }
+        else if (!ev.shiftKey && doc.activeElement === last) { ev.preventDefault(); first.focus(); }
+      }
+    });
+    if (wide) {
+      var onWide = function () { if (wide.matches) closeDrawer(false); };
+      if (wide.addEventListener) wide.addEventListener("change", onWide);
+    }
+  }
+
+  /* ---------- 7. search on phones: the box opens in the header ---------- */
+
+  var searchToggle = doc.querySelector(".search-toggle");
+  if (searchToggle && header && input) {
+    searchToggle.addEventListener("click", function () {
+      header.classList.add("searching");
+      input.focus();
+    });
+    input.addEventListener("blur", function () {
+      setTimeout(function () {
+        if (!input.value && doc.activeElement !== input && !(list && list.contains(doc.activeElement))) header.classList.remove("searching");
+      }, 150);
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && !input.value) {
+        header.classList.remove("searching");
+        searchToggle.focus();
+      }
+    });
   }
 })();

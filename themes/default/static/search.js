@@ -246,6 +246,22 @@
     return excerpt(doc.x || "", []);
   }
 
+  // The heading of `doc` the query names, if one does (its id, `doc.i[k]`),
+  // for the result to open at that section.
+  function bestHeading(doc, found, stemOf) {
+    var h = doc.h || [], ids = doc.i || [];
+    var want = (found.words || []).length;
+    if (!want) return "";
+    for (var k = 0; k < h.length; k++) {
+      // The title's own heading opens the page at its top anyway.
+      if (!ids[k] || (k === 0 && h[k] === doc.t)) continue;
+      var hit = {};
+      matchRanges(h[k], found, stemOf).forEach(function (r) { hit[fold(h[k].slice(r[0], r[1]))] = true; });
+      if (Object.keys(hit).length >= want) return ids[k];
+    }
+    return "";
+  }
+
   var api = {
     fold: fold,
     words: words,
@@ -253,7 +269,8 @@
     shardName: shardName,
     Engine: Engine,
     matchRanges: matchRanges,
-    bestExcerpt: bestExcerpt
+    bestExcerpt: bestExcerpt,
+    bestHeading: bestHeading
   };
 
   if (typeof module !== "undefined" && module.exports) {
@@ -327,7 +344,7 @@
       announce(msg);
     }
 
-    function options() { return list.querySelectorAll('li[role="option"]:not([aria-disabled="true"])'); }
+    function options() { return list.querySelectorAll('[role="option"]:not([aria-disabled="true"])'); }
 
     function select(i) {
       var items = options();
@@ -359,39 +376,73 @@
       return span;
     }
 
-    function fill(li, d, found) {
-      var title = doc.createElement("span");
-      title.className = "result-title";
-      title.textContent = d.t || d.u;
-      li.appendChild(title);
-      li.setAttribute("data-href", hrefOf(d.u || ""));
-      var ex = bestExcerpt(d, found, stem);
-      if (ex.text) li.appendChild(excerptNode(ex));
-      li.removeAttribute("aria-busy");
+    // A result's address: its page, at the heading the query names.
+    function hrefFor(d, found) {
+      var id = bestHeading(d, found, stem);
+      return hrefOf(d.u || "") + (id ? "#" + encodeURIComponent(id) : "");
     }
 
-    function show(found, mine) {
+    function fill(a, d, found) {
+      var title = doc.createElement("span");
+      title.className = "result-title";
+      // Long names wrap at their underscores (`10_COURS_ET_INGESTION`).
+      String(d.t || d.u).replace(/_/g, "_\n").split("\n").forEach(function (part, k) {
+        if (k) title.appendChild(doc.createElement("wbr"));
+        title.appendChild(doc.createTextNode(part));
+      });
+      a.appendChild(title);
+      a.href = hrefFor(d, found);
+      var ex = bestExcerpt(d, found, stem);
+      if (ex.text) a.appendChild(excerptNode(ex));
+      a.removeAttribute("aria-busy");
+    }
+
+    // "1 résultat", "3 résultats": the word for the count in the page's language.
+    var lang = doc.documentElement.lang || undefined;
+    var plural = root.Intl && Intl.PluralRules ? new Intl.PluralRules(lang) : null;
+    function count(n) {
+      var one = plural ? plural.select(n) === "one" : n === 1;
+      return n.toLocaleString(lang) + "\u00a0" + (one ? text("result", "result") : text("results", "results"));
+    }
+
+    // The query whose results are on show, and the search of the query typed.
+    var shownQuery = null, latest = null;
+
+    // Each result is a link (middle-click, open in a new tab and copy link
+    // work) with the option role, in an item of no role of its own.
+    function show(found, mine, query) {
       clear();
       selected = -1;
+      shownQuery = query;
       input.removeAttribute("aria-activedescendant");
       if (!found.hits.length) { note(text("empty", "No results")); return; }
-      announce((found.total || found.hits.length).toLocaleString(doc.documentElement.lang || undefined) + " " + text("results", "results"));
+      var total = count(found.total || found.hits.length);
+      announce(total);
+      var head = doc.createElement("li");
+      head.className = "result-count";
+      head.setAttribute("role", "presentation");
+      head.setAttribute("aria-hidden", "true");
+      head.textContent = total;
+      list.appendChild(head);
       found.hits.forEach(function (hit, i) {
         var li = doc.createElement("li");
-        li.id = "search-result-" + i;
-        li.setAttribute("role", "option");
-        li.setAttribute("aria-selected", "false");
-        li.setAttribute("aria-busy", "true");
+        li.setAttribute("role", "presentation");
         li.className = "loading";
-        li.addEventListener("mousemove", function () { if (selected !== i) select(i); });
-        li.addEventListener("click", function (ev) { openResult(li, ev); });
-        li.addEventListener("auxclick", function (ev) { if (ev.button === 1) openResult(li, { ctrlKey: true }); });
+        var a = doc.createElement("a");
+        a.id = "search-result-" + i;
+        a.className = "result";
+        a.setAttribute("role", "option");
+        a.setAttribute("aria-selected", "false");
+        a.setAttribute("aria-busy", "true");
+        a.setAttribute("tabindex", "-1");
+        a.addEventListener("mousemove", function () { if (selected !== i) select(i); });
+        li.appendChild(a);
         list.appendChild(li);
         engine.doc(hit.id).then(function (d) {
           if (mine !== seq) return;
           li.className = "";
-          fill(li, d, found);
-        }, function () { li.className = "failed"; li.removeAttribute("aria-busy"); });
+          fill(a, d, found);
+        }, function () { li.className = "failed"; a.removeAttribute("aria-busy"); });
       });
       open();
     }
@@ -399,28 +450,42 @@
     function run() {
       var query = input.value.trim();
       var mine = ++seq;
-      if (!query) { clear(); close(); announce(""); return; }
-      if (!words(query).length) { note(text("hint", "Type at least two letters")); return; }
+      if (!query) { clear(); close(); announce(""); shownQuery = null; latest = null; return; }
+      if (!words(query).length) { note(text("hint", "Type at least two letters")); shownQuery = null; return; }
       if (list.hidden || !list.firstChild) note(text("loading", "Searching…"));
-      ready.then(function () { return engine.search(input.value); }).then(function (found) {
-        if (mine === seq) show(found, mine);
+      var value = input.value;
+      latest = { query: value, found: ready.then(function () { return engine.search(value); }) };
+      latest.found.then(function (found) {
+        if (mine === seq) show(found, mine, value);
       }, function () {
         if (mine === seq) note(text("failed", "Search is unavailable"));
       });
     }
 
-    // Options hold no links (a listbox option is not interactive content):
-    // they carry their URL and open it on click or Enter.
-    function openResult(li, ev) {
-      var href = li && li.getAttribute("data-href");
+    function navigate(href, ev) {
       if (!href) return;
       if (ev && (ev.ctrlKey || ev.metaKey || ev.shiftKey)) root.open(href, "_blank", "noopener");
       else root.location.href = href;
     }
 
+    // Enter opens the selected result, else the first one, of the query as
+    // typed: when the list on show is for an earlier prefix (typing ahead of
+    // the search), the search of the full query is awaited.
     function go(ev) {
       var items = options();
-      openResult(items[selected >= 0 ? selected : 0], ev);
+      var q = input.value;
+      if (shownQuery === q && items.length) {
+        var a = items[selected >= 0 ? selected : 0];
+        if (a.getAttribute("href")) { navigate(a.href, ev); return; }
+      }
+      if (!latest || latest.query !== q) run();
+      var mine = latest;
+      if (!mine) return;
+      var keys = { ctrlKey: ev.ctrlKey, metaKey: ev.metaKey, shiftKey: ev.shiftKey };
+      mine.found.then(function (found) {
+        if (input.value !== q || !found.hits.length) return;
+        return engine.doc(found.hits[0].id).then(function (d) { navigate(hrefFor(d, found), keys); });
+      });
     }
 
     input.addEventListener("input", run);
