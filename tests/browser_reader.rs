@@ -342,6 +342,13 @@ fn the_graph_page_draws_every_note_and_a_click_opens_one() {
 #[test]
 fn hovering_an_internal_link_shows_a_preview_of_its_note() {
     let dir = vault();
+    write_files(
+        dir.path(),
+        &[(
+            "content/Qualité/Suivi.md",
+            "# Suivi\n\nLe délai est fixé dans [[Sécurité de l’information#Gestion des incidents|la gestion des incidents]].\n",
+        )],
+    );
     let server = Server::start(dir.path(), &[]);
     let url = format!(
         "http://127.0.0.1:{}/normes/securite-de-l-information/",
@@ -382,6 +389,49 @@ fn hovering_an_internal_link_shows_a_preview_of_its_note() {
     b.screenshot("reader-preview.png");
     mouse(&mut b, "mouseMoved", 5.0, 880.0);
     assert!(b.wait_for("document.querySelector('.preview').hidden", WAIT));
+
+    // Links that move around the site (explorer, pager) show none.
+    let hover = |b: &mut Browser, css: &str| {
+        let pos = b.eval(&format!(
+            "(() => {{ const a = document.querySelector({}); a.scrollIntoView({{ block: 'center' }}); const r = a.getBoundingClientRect(); return [r.left + 4, r.top + r.height / 2]; }})()",
+            serde_json::to_string(css).unwrap()
+        ));
+        mouse(
+            b,
+            "mouseMoved",
+            pos[0].as_f64().unwrap(),
+            pos[1].as_f64().unwrap(),
+        );
+    };
+    for css in [".explorer a[href*='iso-9001']", ".pager a"] {
+        hover(&mut b, css);
+        std::thread::sleep(Duration::from_millis(1200));
+        assert_eq!(
+            b.eval("!!document.querySelector('.preview:not([hidden])')"),
+            json!(false),
+            "a preview for {css}"
+        );
+        mouse(&mut b, "mouseMoved", 5.0, 5.0);
+    }
+
+    // A link to a heading previews that section, not the top of the note.
+    go(
+        &mut b,
+        &format!("http://127.0.0.1:{}/qualite/suivi/", server.port),
+    );
+    hover(&mut b, ".note-body a.internal");
+    assert!(
+        b.wait_for(
+            "(() => { const p = document.querySelector('.preview'); return !!p && !p.hidden && p.textContent.includes('déclarés sous 24 heures'); })()",
+            WAIT
+        ),
+        "no preview of the section"
+    );
+    let text = b.eval("document.querySelector('.preview').textContent");
+    assert!(
+        !text.as_str().unwrap().contains("confidentialité"),
+        "the preview starts at the top of the note: {text}"
+    );
 }
 
 #[test]
@@ -894,4 +944,74 @@ fn search_results_are_links_counted_in_french_and_enter_opens_the_full_query() {
             b.eval("location.href")
         );
     }
+}
+
+#[test]
+fn links_theme_button_contents_and_icon_show_their_state() {
+    let dir = vault();
+    write_files(
+        dir.path(),
+        &[(
+            "content/Normes/Liens.md",
+            "# Liens\n\nVoir [le site de l’ISO](https://www.iso.org), [[ISO 9001]] et [[Note absente]].\n\n## Première partie\n\n{}\n\n## Seconde partie\n\n{}\n",
+        )],
+    );
+    let long = "Un paragraphe assez long pour remplir l’écran. ".repeat(60);
+    let page = std::fs::read_to_string(dir.path().join("content/Normes/Liens.md"))
+        .unwrap()
+        .replace("{}", &long);
+    std::fs::write(dir.path().join("content/Normes/Liens.md"), page).unwrap();
+    let out = build(dir.path());
+    let url = file_url(&out, "normes/liens/index.html");
+    let Some(mut b) = open(&url) else {
+        return;
+    };
+    // External links are marked, internal ones are not, unresolved ones are dimmed.
+    let after = |b: &mut Browser, css: &str| {
+        b.eval(&format!(
+            "getComputedStyle(document.querySelector({}), '::after').content",
+            serde_json::to_string(css).unwrap()
+        ))
+    };
+    assert_eq!(after(&mut b, ".note-body a[href^='https']"), json!("\"↗\""));
+    assert_eq!(after(&mut b, ".note-body a.internal"), json!("none"));
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.broken-link')).color === getComputedStyle(document.querySelector('.breadcrumbs a')).color"),
+        json!(true),
+        "an unresolved link is not dimmed like other secondary text"
+    );
+    // The site's icon exists.
+    let icon = b.eval("document.querySelector('link[rel=icon]').href");
+    let icon = icon.as_str().unwrap().trim_start_matches("file://");
+    assert!(
+        std::fs::read_to_string(icon).unwrap().starts_with("<svg"),
+        "{icon}"
+    );
+    // The theme button shows the mode in use.
+    let shown = |b: &mut Browser| {
+        b.eval("['.icon-sun', '.icon-moon'].filter(c => getComputedStyle(document.querySelector('.theme-toggle ' + c)).display !== 'none').join()")
+    };
+    assert_eq!(shown(&mut b), json!(".icon-sun"));
+    b.eval("document.querySelector('.theme-toggle').click()");
+    assert!(b.wait_for(
+        "document.documentElement.getAttribute('data-theme') === 'dark'",
+        WAIT
+    ));
+    assert_eq!(shown(&mut b), json!(".icon-moon"));
+    b.eval("document.querySelector('.theme-toggle').click()");
+    // The table of contents marks the section read.
+    b.eval("document.getElementById('seconde-partie').scrollIntoView()");
+    assert!(
+        b.wait_for(
+            "(document.querySelector('.toc a.active') || {}).textContent === 'Seconde partie'",
+            WAIT
+        ),
+        "{}",
+        b.eval("document.querySelector('.toc').outerHTML")
+    );
+    b.eval("window.scrollTo(0, 0)");
+    assert!(b.wait_for(
+        "!document.querySelector('.toc a.active') || document.querySelector('.toc a.active').textContent === 'Première partie'",
+        WAIT
+    ));
 }

@@ -96,6 +96,8 @@ struct Urls {
     js: String,
     search_js: String,
     feed: Option<String>,
+    /// The theme's icon: `static/favicon.png`, `.ico` or `.svg` (built in).
+    favicon: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -492,6 +494,10 @@ impl<'a> Emitter<'a> {
             js: f("_static/isokb.js"),
             search_js: f("search-index.js"),
             feed: base.map(|_| f("atom.xml")),
+            favicon: ["favicon.png", "favicon.ico", "favicon.svg"]
+                .into_iter()
+                .find(|n| self.theme.statics.contains_key(*n))
+                .map(|n| f(&format!("_static/{n}"))),
         }
     }
 

@@ -148,44 +148,69 @@
   var pages = {};
   var card = null, showTimer = 0, hideTimer = 0, anchor = null;
 
-  function pageOf(href) {
-    var u = href.split("#")[0];
+  // The page at `u` (no fragment), parsed once.
+  function docOf(u) {
     if (!pages[u]) {
       pages[u] = fetch(u, { credentials: "same-origin" }).then(function (r) {
         if (!r.ok || !/html/.test(r.headers.get("content-type") || "")) throw new Error(r.status);
         return r.text();
-      }).then(function (text) {
-        var d = new DOMParser().parseFromString(text, "text/html");
-        var title = d.querySelector(".note-title, main h1");
-        var body = d.querySelector(".note-body");
-        if (!title && !body) throw new Error("no note");
-        var out = doc.createElement("div");
-        if (title) {
-          var h = doc.createElement("p");
-          h.className = "preview-title";
-          h.textContent = title.textContent;
-          out.appendChild(h);
-        }
-        var size = 0;
-        Array.prototype.forEach.call(body ? body.children : [], function (el) {
-          if (size > 600 || /^(SCRIPT|STYLE|H1)$/.test(el.tagName)) return;
-          var c = doc.importNode(el, true);
-          Array.prototype.forEach.call(c.querySelectorAll("[id]"), function (x) { x.removeAttribute("id"); });
-          c.removeAttribute("id");
-          Array.prototype.forEach.call(c.querySelectorAll("a, button, input, iframe, video, audio, details"), function (x) {
-            x.setAttribute("tabindex", "-1");
-          });
-          Array.prototype.forEach.call(c.querySelectorAll("img[src], source[src]"), function (x) {
-            x.setAttribute("src", new URL(x.getAttribute("src"), absolute(u)).href);
-          });
-          size += (el.textContent || "").length;
-          out.appendChild(c);
-        });
-        return out;
-      });
+      }).then(function (text) { return new DOMParser().parseFromString(text, "text/html"); });
       pages[u].catch(function () { /* remembered as failed */ });
     }
     return pages[u];
+  }
+
+  // The elements a preview shows: from the linked heading to the next one of
+  // its level or above, the linked block, or the note from its start.
+  function partOf(d, hash) {
+    var body = d.querySelector(".note-body");
+    var at = hash ? d.getElementById(decodeURIComponent(hash)) : null;
+    if (at && body && body.contains(at)) {
+      var h = /^H([1-6])$/.exec(at.tagName);
+      if (!h) return [at];
+      var out = [at];
+      for (var n = at.nextElementSibling; n; n = n.nextElementSibling) {
+        var m = /^H([1-6])$/.exec(n.tagName);
+        if (m && +m[1] <= +h[1]) break;
+        out.push(n);
+      }
+      return out;
+    }
+    return body ? Array.prototype.slice.call(body.children) : [];
+  }
+
+  function pageOf(href) {
+    var parts = href.split("#");
+    var u = parts[0];
+    return docOf(u).then(function (d) {
+      var title = d.querySelector(".note-title, main h1");
+      var els = partOf(d, parts[1] || "");
+      if (!title && !els.length) throw new Error("no note");
+      var out = doc.createElement("div");
+      if (title) {
+        var h = doc.createElement("p");
+        h.className = "preview-title";
+        h.textContent = title.textContent;
+        out.appendChild(h);
+      }
+      var size = 0;
+      els.forEach(function (el) {
+        if (size > 1500 || /^(SCRIPT|STYLE)$/.test(el.tagName) || (el.tagName === "H1" && !parts[1])) return;
+        var c = doc.importNode(el, true);
+        Array.prototype.forEach.call(c.querySelectorAll("[id]"), function (x) { x.removeAttribute("id"); });
+        c.removeAttribute("id");
+        Array.prototype.forEach.call(c.querySelectorAll("a, button, input, iframe, video, audio, details"), function (x) {
+          x.setAttribute("tabindex", "-1");
+        });
+        Array.prototype.forEach.call(c.querySelectorAll(".heading-anchor"), function (x) { x.parentNode.removeChild(x); });
+        Array.prototype.forEach.call(c.querySelectorAll("img[src], source[src]"), function (x) {
+          x.setAttribute("src", new URL(x.getAttribute("src"), absolute(u)).href);
+        });
+        size += (el.textContent || "").length;
+        out.appendChild(c);
+      });
+      return out;
+    });
   }
 
   function absolute(u) { return new URL(u, location.href).href; }
@@ -230,7 +255,9 @@
   }
 
   function previewable(a) {
-    if (!a || !a.matches("a.internal, .pager a, .explorer a") || a.classList.contains("file")) return false;
+    // Links in the text and the backlinks; not the explorer's, the pager's
+    // or the header's, which the reader uses to move around.
+    if (!a || !a.matches(".content a.internal, .backlinks a.internal") || a.classList.contains("file")) return false;
     var h = a.getAttribute("href") || "";
     if (!h || h[0] === "#" || ABSOLUTE.test(h)) return false;
     return a.href.split("#")[0] !== location.href.split("#")[0];
@@ -422,5 +449,50 @@
         searchToggle.focus();
       }
     });
+  }
+
+  /* ---------- 8. the table of contents marks the section in view ---------- */
+
+  var tocLinks = doc.querySelectorAll(".sidebar .toc a[href^='#']");
+  if (tocLinks.length && window.IntersectionObserver) {
+    var byId = {}, heads = [];
+    Array.prototype.forEach.call(tocLinks, function (a) {
+      var h = doc.getElementById(decodeURIComponent(a.getAttribute("href").slice(1)));
+      if (h) { byId[h.id] = a; heads.push(h); }
+    });
+    var visible = {};
+    var mark = function () {
+      // The last heading above the upper third of the screen, else the first in view.
+      var line = window.innerHeight / 3, current = null;
+      heads.forEach(function (h) { if (h.getBoundingClientRect().top <= line) current = h; });
+      if (!current) current = heads.filter(function (h) { return visible[h.id]; })[0] || null;
+      Array.prototype.forEach.call(tocLinks, function (a) { a.classList.remove("active"); a.removeAttribute("aria-current"); });
+      if (current && byId[current.id]) {
+        byId[current.id].classList.add("active");
+        byId[current.id].setAttribute("aria-current", "location");
+      }
+    };
+    var io = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) { visible[e.target.id] = e.isIntersecting; });
+      mark();
+    });
+    heads.forEach(function (h) { io.observe(h); });
+    window.addEventListener("scroll", function () {
+      if (mark.pending) return;
+      mark.pending = true;
+      requestAnimationFrame(function () { mark.pending = false; mark(); });
+    }, { passive: true });
+  }
+
+  /* ---------- 9. the 404 page searches for the address asked for ---------- */
+
+  if (doc.body && doc.body.classList.contains("kind-404") && input && location.protocol !== "file:") {
+    var asked = decodeURIComponent(location.pathname.replace(/\/(index\.html?)?$/, "").split("/").pop() || "")
+      .replace(/\.html?$/, "").replace(/[-_+.]+/g, " ").trim();
+    if (asked.length >= 2) {
+      input.value = asked;
+      if (header) header.classList.add("searching");
+      startSearch();
+    }
   }
 })();
