@@ -10,27 +10,6 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// The language of the theme's own words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "lowercase")]
-pub enum Language {
-    /// English.
-    #[default]
-    En,
-    /// French.
-    Fr,
-}
-
-impl Language {
-    /// The BCP 47 code (`fr`, `en`).
-    pub fn code(self) -> &'static str {
-        match self {
-            Language::En => "en",
-            Language::Fr => "fr",
-        }
-    }
-}
-
 /// Extra callout types a site defines (`[callouts.goal] color = "#2a9d8f"`).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -52,8 +31,9 @@ pub struct Config {
     /// Absolute URL the site is published at (`https://example.org/kb/`). Needed
     /// for `sitemap.xml` and the Atom feed only; pages always link relatively.
     pub base_url: Option<String>,
-    /// Language of the theme's words (`fr` or `en`). Default: `en`.
-    pub language: Language,
+    /// Language of the site (`fr`, `en`, `de`, `es`, `it`, `pt`, or one a
+    /// theme adds: see [`crate::i18n`]). Default: the notes' language.
+    pub language: Option<String>,
     /// Author name for the feed. Default: empty.
     pub author: String,
     /// Folder of notes, relative to `site.toml`. Default: `content` (`.` for a bare vault).
@@ -89,6 +69,9 @@ pub struct Config {
     pub diagnostics: BTreeMap<String, Level>,
     /// Extra callout types with their colour and icon.
     pub callouts: BTreeMap<String, CalloutType>,
+    /// How property keys read on pages (`[labels] date_de_revue = "Date de revue"`);
+    /// a key not listed reads with its `_` as spaces.
+    pub labels: BTreeMap<String, String>,
 }
 
 impl Default for Config {
@@ -97,7 +80,7 @@ impl Default for Config {
             title: "Knowledge base".into(),
             description: String::new(),
             base_url: None,
-            language: Language::En,
+            language: None,
             author: String::new(),
             content_dir: PathBuf::from("content"),
             output_dir: PathBuf::from("public"),
@@ -113,6 +96,7 @@ impl Default for Config {
             highlight_theme_dark: "base16-ocean.dark".into(),
             diagnostics: BTreeMap::new(),
             callouts: BTreeMap::new(),
+            labels: BTreeMap::new(),
         }
     }
 }
@@ -161,8 +145,15 @@ impl Config {
         let file = root.join(CONFIG_FILE);
         match std::fs::read_to_string(&file) {
             Ok(text) => Config::parse(&text),
+            // A bare vault: its notes in the folder itself, the folder's
+            // name for a title.
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Config {
                 content_dir: PathBuf::from("."),
+                title: std::fs::canonicalize(root)
+                    .ok()
+                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| Config::default().title),
                 ..Config::default()
             }),
             Err(e) => Err(Diagnostic::new(
@@ -195,6 +186,19 @@ impl Config {
                 .map(|o| Position::of_offset(text, o))
                 .unwrap_or(Position { line: 1, col: 1 })
         };
+        if let Some(code) = self
+            .language
+            .as_deref()
+            .filter(|c| !crate::i18n::is_code(c))
+        {
+            return Err(Diagnostic::new(
+                Kind::Config,
+                CONFIG_FILE,
+                format!("`language` is a language code such as `fr` or `pt-BR`, not `{code}`"),
+            )
+            .at(locate("language"))
+            .help("write it like `language = \"fr\"`, or remove it to use the notes' language"));
+        }
         if let Some(url) = &self.base_url {
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 return Err(Diagnostic::new(
@@ -263,7 +267,15 @@ mod tests {
         assert_eq!(err.pos.map(|p| p.line), Some(2));
         let err = Config::parse("[diagnostics]\nbroken-links = \"error\"\n").unwrap_err();
         assert!(err.message.contains("broken-links"));
-        assert!(Config::parse("language = \"de\"\n").is_err());
+        assert_eq!(
+            Config::parse("language = \"de\"\n")
+                .unwrap()
+                .language
+                .as_deref(),
+            Some("de")
+        );
+        let err = Config::parse("title = \"x\"\nlanguage = \"français\"\n").unwrap_err();
+        assert_eq!(err.pos.map(|p| p.line), Some(2));
     }
 
     #[test]
@@ -272,7 +284,7 @@ mod tests {
             "title = \"KB\"\nlanguage = \"fr\"\nbase_url = \"https://x.org/kb/\"\nignore = [\"private/**\"]\n[diagnostics]\nbroken-link = \"error\"\n[callouts.goal]\ncolor = \"#123456\"\nicon = \"target\"\n",
         )
         .unwrap();
-        assert_eq!(c.language, Language::Fr);
+        assert_eq!(c.language.as_deref(), Some("fr"));
         assert_eq!(c.policy().level(Kind::BrokenLink), Level::Error);
         assert_eq!(c.callouts["goal"].color, "#123456");
         assert_eq!(c.content_dir, PathBuf::from("content"));

@@ -1,7 +1,7 @@
 //! Dates written in notes (`2024-03-15`, `2024-03-15T10:30`), shown in the
 //! site's language as Obsidian shows a date property. Pure functions only.
 
-use crate::config::Language;
+use crate::i18n::Language;
 use chrono::{Datelike, NaiveDate, NaiveTime};
 
 /// A date, and maybe a time of day, read from ISO 8601 text.
@@ -41,48 +41,10 @@ impl IsoDate {
             self.date.month0() as usize,
             self.date.year(),
         );
-        let day = match lang {
-            Language::En => format!("{} {d}, {y}", EN_MONTHS[m]),
-            Language::Fr if d == 1 => format!("1er {} {y}", FR_MONTHS[m]),
-            Language::Fr => format!("{d} {} {y}", FR_MONTHS[m]),
-        };
-        match (self.time, lang) {
-            (None, _) => day,
-            (Some(t), Language::En) => format!("{day}, {}", t.format("%H:%M")),
-            (Some(t), Language::Fr) => format!("{day} à {}", t.format("%H:%M")),
-        }
+        let time = self.time.map(|t| t.format("%H:%M").to_string());
+        lang.date(d, m, y, time.as_deref())
     }
 }
-
-const EN_MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-const FR_MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
 
 #[cfg(test)]
 mod tests {
@@ -106,8 +68,8 @@ mod tests {
         ];
         for (text, en, fr) in cases {
             let d = IsoDate::parse(text).unwrap_or_else(|| panic!("{text}"));
-            assert_eq!(d.shown(Language::En), en);
-            assert_eq!(d.shown(Language::Fr), fr);
+            assert_eq!(d.shown(Language::english()), en);
+            assert_eq!(d.shown(Language::built_in("fr").unwrap()), fr);
         }
         for not in [
             "2023-02-29",

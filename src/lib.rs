@@ -26,6 +26,7 @@ pub mod emit;
 pub mod frontmatter;
 pub mod highlight;
 pub mod html;
+pub mod i18n;
 pub mod ids;
 pub mod incremental;
 pub mod index;
@@ -126,6 +127,8 @@ pub struct Site {
     pub timings: Vec<(&'static str, Duration)>,
     /// Whether code is highlighted (not for `check`).
     pub highlight: bool,
+    /// The site's language: `language` in `site.toml`, else the notes'.
+    pub language: i18n::Language,
 }
 
 impl Site {
@@ -161,7 +164,7 @@ impl Site {
             callouts: &self.config.callouts,
             sanitize: self.config.sanitize,
             highlight: self.highlight,
-            language: self.config.language,
+            language: self.language,
         }
     }
 
@@ -293,6 +296,12 @@ fn load(
     let scan_diags = scan_diags_left;
     let file_paths: Vec<paths::VaultPath> = attachments.iter().map(|a| a.path.clone()).collect();
     let (index, index_diags) = index::build_index(&notes, &file_paths, config.drafts);
+    let language = i18n::resolve(
+        root,
+        &config.theme,
+        config.language.as_deref(),
+        notes.iter().map(|n| n.text.as_str()),
+    )?;
     lap("index", &mut timings);
     let mut site = Site {
         attachments,
@@ -308,6 +317,7 @@ fn load(
         diagnostics: Vec::new(),
         timings: Vec::new(),
         highlight,
+        language,
     };
     match mode {
         RenderMode::All => site.render_some(|_| true),

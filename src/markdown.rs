@@ -456,6 +456,102 @@ pub fn is_valid_tag(tag: &str) -> bool {
         && !tag.split('/').any(str::is_empty)
 }
 
+/// The text of the block that `^id` names in a note's Markdown `body`, as
+/// a link to it reads (`[[Note#^id]]` shows the block's words, not its id):
+/// the paragraph or item the id ends, or the block before an id on a line of
+/// its own; Markdown marks taken off, cut at about 80 characters.
+pub fn block_text(body: &str, id: &str) -> Option<String> {
+    let lines: Vec<&str> = body.lines().collect();
+    let marker = format!("^{id}");
+    let at = lines.iter().position(|l| {
+        let t = l.trim_end();
+        t.strip_suffix(marker.as_str())
+            .is_some_and(|before| before.is_empty() || before.ends_with(char::is_whitespace))
+    })?;
+    let own = lines[at].trim_end();
+    let own = own[..own.len() - marker.len()].trim();
+    let is_item = |l: &str| {
+        let t = l.trim_start().trim_start_matches('>').trim_start();
+        t.starts_with("- ")
+            || t.starts_with("* ")
+            || t.starts_with("+ ")
+            || t.split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    };
+    // The block's lines: this one and those before it up to a blank line (an
+    // item stops at its own first line).
+    let mut first = at;
+    let mut end = at;
+    if own.is_empty() {
+        end = at.checked_sub(1)?;
+        while end > 0 && lines[end].trim().is_empty() {
+            end -= 1;
+        }
+        first = end;
+    }
+    while first > 0 && !lines[first - 1].trim().is_empty() && !is_item(lines[first]) {
+        first -= 1;
+    }
+    let mut text = String::new();
+    for (i, l) in lines[first..=end].iter().enumerate() {
+        let l = if first + i == at { own } else { l.trim() };
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&plain_line(l));
+    }
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() || text.starts_with('|') {
+        return None;
+    }
+    Some(match text.char_indices().nth(80) {
+        Some((cut, _)) => {
+            let cut = text[..cut].rfind(' ').unwrap_or(cut);
+            format!("{}…", text[..cut].trim_end())
+        }
+        None => text,
+    })
+}
+
+/// One line of Markdown as a reader sees its words: no list or quote marks,
+/// no emphasis marks, links as their text.
+fn plain_line(line: &str) -> String {
+    let mut l = line.trim_start();
+    loop {
+        let before = l;
+        l = l.trim_start_matches('>').trim_start();
+        for m in ["- [ ] ", "- [x] ", "- [X] ", "- ", "* ", "+ "] {
+            if let Some(r) = l.strip_prefix(m) {
+                l = r;
+            }
+        }
+        if let Some((n, r)) = l.split_once(". ") {
+            if !n.is_empty() && n.len() <= 3 && n.bytes().all(|b| b.is_ascii_digit()) {
+                l = r;
+            }
+        }
+        l = l.trim_start_matches('#').trim_start();
+        if l == before {
+            break;
+        }
+    }
+    let mut out = String::new();
+    for piece in split_wikilinks(l) {
+        match piece {
+            Piece::Text(t) => out.push_str(&t),
+            Piece::Link(raw, label) => {
+                out.push_str(label.as_deref().unwrap_or(raw.target.as_str()));
+            }
+            Piece::External(text, _) => out.push_str(&text),
+        }
+    }
+    out.replace("**", "")
+        .replace("__", "")
+        .replace("==", "")
+        .replace("~~", "")
+        .replace('`', "")
+}
+
 /// A block id at the end of a text run (`… ^my-id`): the text before it and the id.
 pub fn trailing_block_id(text: &str) -> Option<(&str, &str)> {
     let caret = text.rfind('^')?;
@@ -721,6 +817,31 @@ pub fn first_block_len<'a>(events: impl IntoIterator<Item = &'a Event<'a>>) -> u
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_block_reads_as_its_words() {
+        let body = "# T\n\nUn paragraphe sur **deux**\nlignes avec [[Note|un lien]]. ^para\n\n- premier point\n- second point ==clé== ^item\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n^table\n\n> Une citation\n\n^quote\n\nUn texte très long qui dépasse largement la limite de quatre-vingts caractères prévue pour les libellés de liens. ^long\n";
+        assert_eq!(
+            block_text(body, "para").as_deref(),
+            Some("Un paragraphe sur deux lignes avec un lien.")
+        );
+        assert_eq!(
+            block_text(body, "item").as_deref(),
+            Some("second point clé")
+        );
+        assert_eq!(block_text(body, "table"), None, "a table keeps its id");
+        assert_eq!(block_text(body, "quote").as_deref(), Some("Une citation"));
+        assert_eq!(
+            block_text(body, "long").as_deref(),
+            Some("Un texte très long qui dépasse largement la limite de quatre-vingts caractères…")
+        );
+        assert_eq!(block_text(body, "absent"), None);
+        assert_eq!(
+            block_text("x^para\n", "para"),
+            None,
+            "the id follows a space"
+        );
+    }
 
     #[test]
     fn wikilinks_without_a_target_stay_text() {

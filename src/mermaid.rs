@@ -28,29 +28,37 @@ pub struct DiagramError {
     pub offset: Option<usize>,
 }
 
-fn renderer() -> &'static merman::Renderer {
-    static RENDERER: OnceLock<merman::Renderer> = OnceLock::new();
-    RENDERER.get_or_init(|| {
-        let site = serde_json::json!({
-            "theme": "default",
-            "htmlLabels": false,
-            "flowchart": { "htmlLabels": false },
-        });
-        let parser = merman::SemanticParser::new()
-            .with_site_config(merman::model::config::MermaidConfig::from_value(site));
-        merman::Renderer::new().with_semantic_parser(parser)
-    })
+fn new_renderer(theme: &str) -> merman::Renderer {
+    let site = serde_json::json!({
+        "theme": theme,
+        "htmlLabels": false,
+        "flowchart": { "htmlLabels": false },
+    });
+    let parser = merman::SemanticParser::new()
+        .with_site_config(merman::model::config::MermaidConfig::from_value(site));
+    merman::Renderer::new().with_semantic_parser(parser)
 }
 
-/// The SVG of a Mermaid diagram; `id` must be unique in the page (it scopes
-/// the diagram's styles and marker ids).
-pub fn to_svg(source: &str, id: &str) -> Result<String, DiagramError> {
+/// Mermaid's light (`default`) or `dark` theme.
+fn renderer(dark: bool) -> &'static merman::Renderer {
+    static LIGHT: OnceLock<merman::Renderer> = OnceLock::new();
+    static DARK: OnceLock<merman::Renderer> = OnceLock::new();
+    match dark {
+        false => LIGHT.get_or_init(|| new_renderer("default")),
+        true => DARK.get_or_init(|| new_renderer("dark")),
+    }
+}
+
+/// The SVG of a Mermaid diagram in Mermaid's light theme, or its `dark`
+/// one; `id` must be unique in the page (it scopes the diagram's styles and
+/// marker ids).
+pub fn to_svg(source: &str, id: &str, dark: bool) -> Result<String, DiagramError> {
     let fail = |message: String, offset: Option<usize>| DiagramError { message, offset };
     let mut request = merman::SvgRequest::default();
     request.options.diagram_id = Some(id.to_string());
     // An alpha renderer must not take the build down with it.
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        renderer().render(merman::RenderRequest::svg(
+        renderer(dark).render(merman::RenderRequest::svg(
             source,
             merman::OperationControl::new(),
             request,
@@ -86,7 +94,8 @@ mod tests {
             "mindmap\n  root((ISO))\n    Normes\n    CASCO",
         ];
         for (i, src) in cases.iter().enumerate() {
-            let svg = to_svg(src, &format!("d{i}")).unwrap_or_else(|e| panic!("{src}: {e:?}"));
+            let svg = to_svg(src, &format!("d{i}"), i % 2 == 1)
+                .unwrap_or_else(|e| panic!("{src}: {e:?}"));
             assert!(svg.starts_with("<svg"), "{svg}");
             assert!(svg.contains(&format!("id=\"d{i}\"")), "ids are scoped");
             assert!(
@@ -98,9 +107,9 @@ mod tests {
 
     #[test]
     fn broken_diagrams_say_where() {
-        let e = to_svg("flowchart TD\n  A[Unclosed --> B\n", "x").unwrap_err();
+        let e = to_svg("flowchart TD\n  A[Unclosed --> B\n", "x", false).unwrap_err();
         assert!(e.message.contains("missing `]`"), "{e:?}");
-        let e = to_svg("notADiagram\n  a", "x").unwrap_err();
+        let e = to_svg("notADiagram\n  a", "x", false).unwrap_err();
         assert!(
             e.message.to_lowercase().contains("no mermaid diagram"),
             "{e:?}"

@@ -255,12 +255,14 @@ pub const THEME_IDS: &[&str] = &[
     "content",
     "drawer",
     "explorer",
+    "folder-notes",
     "isokb-preview",
     "local-graph-title",
     "recent-title",
     "search-input",
     "search-results",
     "search-status",
+    "tag-tree",
     "top-tags-title",
 ];
 

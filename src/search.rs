@@ -333,17 +333,31 @@ pub fn build(v: &SiteView) -> SearchFiles {
     SearchIndex::new(v).files()
 }
 
+/// The published notes in the listings' order (collation, then `order`):
+/// documents are numbered so, and search breaks ties by number, so equal
+/// scores list as the explorer does.
+fn in_listing_order(v: &SiteView) -> Vec<usize> {
+    let idx = v.index;
+    let mut ids: Vec<usize> = (0..v.notes.len())
+        .filter(|&i| idx.notes[i].published)
+        .collect();
+    ids.sort_by(|&a, &b| {
+        idx.notes[a]
+            .sort_key
+            .cmp(&idx.notes[b].sort_key)
+            .then(a.cmp(&b))
+    });
+    ids
+}
+
 /// Writes the same files as [`build`] through `put` (site-relative path,
 /// contents, handed over), in parallel, keeping only what the step at hand needs: a
 /// document file is written as soon as its notes are indexed, a term shard
 /// as soon as its postings are merged. For one-shot builds, where nothing
 /// is kept for later edits. Returns how many files were written.
 pub fn write_all(v: &SiteView, put: &(dyn Fn(&str, Vec<u8>) + Sync)) -> usize {
-    let idx = v.index;
     let style = v.config.link_style();
-    let ids: Vec<usize> = (0..v.notes.len())
-        .filter(|&i| idx.notes[i].published)
-        .collect();
+    let ids = in_listing_order(v);
     if ids.len() > PACKED_DOCS {
         let files = build(v);
         put(MANIFEST, files.manifest.into_bytes());
@@ -504,11 +518,8 @@ fn group_of(term: &str) -> String {
 impl SearchIndex {
     /// Indexes every published note of `v`.
     pub fn new(v: &SiteView) -> SearchIndex {
-        let idx = v.index;
         let style = v.config.link_style();
-        let ids: Vec<usize> = (0..v.notes.len())
-            .filter(|&i| idx.notes[i].published)
-            .collect();
+        let ids = in_listing_order(v);
         let (terms, docs): (Vec<_>, Vec<_>) =
             ids.par_iter().map(|&i| document(v, i, style)).unzip();
         let mut lists: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
@@ -618,13 +629,9 @@ impl SearchIndex {
     /// (the manifest always), or `None` when the published notes are not
     /// the same any more (then build a new index).
     pub fn update(&mut self, v: &SiteView, edited: &BTreeSet<usize>) -> Option<SearchFiles> {
-        let idx = v.index;
-        let same = self.ids.len() == idx.notes.iter().filter(|n| n.published).count()
-            && self
-                .ids
-                .iter()
-                .all(|&i| idx.notes.get(i).is_some_and(|n| n.published));
-        if !same {
+        // The same published notes in the same order (a title change can
+        // move a note in the listings, and so renumber the documents).
+        if in_listing_order(v) != self.ids {
             return None;
         }
         let style = v.config.link_style();

@@ -309,6 +309,22 @@ fn the_graph_page_draws_every_note_and_a_click_opens_one() {
         WAIT
     ));
     b.eval("document.querySelector('.graph-fit').click()");
+    // A legend of the folders' colours; a folder can be hidden and shown.
+    let legend = b.eval("Array.from(document.querySelectorAll('.graph-legend button')).map(b => b.textContent).join('|')");
+    assert!(legend.as_str().unwrap().contains("normes (3)"), "{legend}");
+    b.eval("Array.from(document.querySelectorAll('.graph-legend button')).find(b => b.textContent.startsWith('normes')).click()");
+    assert!(b.wait_for("window.IsokbGraph.views[0].sim.n === 5", WAIT));
+    b.eval("Array.from(document.querySelectorAll('.graph-legend button')).find(b => b.textContent.startsWith('normes')).click()");
+    assert!(b.wait_for("window.IsokbGraph.views[0].sim.n === 8", WAIT));
+    // Finding a note by its title, without accents.
+    b.eval("(() => { const f = document.querySelector('.graph-find'); f.value = 'securite'; f.dispatchEvent(new Event('input')); })()");
+    assert_eq!(
+        b.eval("(() => { const v = window.IsokbGraph.views[0]; return Object.keys(v.found).map(i => v.model.nodes[i].title).join(); })()"),
+        json!("Sécurité de l’information")
+    );
+    b.screenshot("reader-graph-find.png");
+    b.eval("(() => { const f = document.querySelector('.graph-find'); f.value = ''; f.dispatchEvent(new Event('input')); })()");
+    b.eval("document.querySelector('.graph-fit').click()");
     // Hover then click the node of `ISO 9001`.
     let pos = b.eval(
         "(() => { const v = window.IsokbGraph.views[0]; const i = v.ids.findIndex(id => v.model.nodes[id].title === 'ISO 9001'); return v.screen(i); })()",
@@ -323,7 +339,12 @@ fn the_graph_page_draws_every_note_and_a_click_opens_one() {
         wait_navigation(&mut b, "/normes/iso-9001/"),
         "clicking a node did not open its note"
     );
-    // The note's local graph: drawn, the note among its neighbours.
+    // The note's local graph: drawn, the note among its neighbours; a
+    // vertical swipe over it scrolls the page.
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.local-graph canvas')).touchAction"),
+        json!("pan-y")
+    );
     assert!(b.wait_for(
         "window.IsokbGraph && window.IsokbGraph.views.length === 1 && document.querySelector('.local-graph .graph-box').hasAttribute('data-settled')",
         WAIT
@@ -607,6 +628,34 @@ fn axe_finds_no_serious_violation_on_note_tag_search_and_graph_pages() {
         go(&mut b, &file_url(&out, "graph/index.html"));
         assert!(b.wait_for("!!document.querySelector('.graph-box[data-ready]')", WAIT));
         bad.extend(audit(&mut b, &axe, &format!("graph ({theme})")));
+    }
+    // On a phone: the note, the open menu and the open search, in both themes.
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
+    );
+    for theme in ["light", "dark"] {
+        b.call(
+            "Emulation.setEmulatedMedia",
+            json!({ "features": [{ "name": "prefers-color-scheme", "value": theme }] }),
+        );
+        go(
+            &mut b,
+            &file_url(&out, "normes/securite-de-l-information/index.html"),
+        );
+        bad.extend(audit(&mut b, &axe, &format!("phone note ({theme})")));
+        b.eval("document.querySelector('.menu-toggle').click()");
+        assert!(b.wait_for("!!document.querySelector('.drawer:not([hidden])')", WAIT));
+        bad.extend(audit(&mut b, &axe, &format!("phone menu ({theme})")));
+        key(&mut b, "Escape", 27);
+        b.eval("document.querySelector('.search-toggle').click()");
+        type_query(&mut b, "audit");
+        assert!(b.wait_for(
+            "!!document.querySelector('#search-results [role=option] .result-title') && !document.querySelector('#search-results li.loading')",
+            WAIT
+        ));
+        bad.extend(audit(&mut b, &axe, &format!("phone search ({theme})")));
+        b.screenshot(&format!("reader-axe-phone-search-{theme}.png"));
     }
     assert!(bad.is_empty(), "{bad:#?}");
 }
@@ -956,6 +1005,17 @@ fn links_theme_button_contents_and_icon_show_their_state() {
             "# Liens\n\nVoir [le site de l’ISO](https://www.iso.org), [[ISO 9001]] et [[Note absente]].\n\n## Première partie\n\n{}\n\n## Seconde partie\n\n{}\n",
         )],
     );
+    let many: Vec<String> = (0..24).map(|i| format!("thème-{i:02}")).collect();
+    write_files(
+        dir.path(),
+        &[(
+            "content/Normes/Étiquettes.md",
+            &format!(
+                "---\ntags: [{}, évaluation]\n---\n# Étiquettes\n",
+                many.join(", ")
+            ),
+        )],
+    );
     let long = "Un paragraphe assez long pour remplir l’écran. ".repeat(60);
     let page = std::fs::read_to_string(dir.path().join("content/Normes/Liens.md"))
         .unwrap()
@@ -1014,4 +1074,189 @@ fn links_theme_button_contents_and_icon_show_their_state() {
         "!document.querySelector('.toc a.active') || document.querySelector('.toc a.active').textContent === 'Première partie'",
         WAIT
     ));
+    // A long list of tags gets a filter box, which ignores accents and case.
+    go(&mut b, &file_url(&out, "tags/index.html"));
+    assert_eq!(
+        b.eval("document.querySelector('.list-filter').hidden"),
+        json!(false)
+    );
+    b.eval("(() => { const i = document.querySelector('.list-filter'); i.value = 'EVALU'; i.dispatchEvent(new Event('input')); })()");
+    assert_eq!(
+        b.eval("Array.from(document.querySelectorAll('.tag-tree li')).filter(l => !l.hidden).map(l => l.querySelector('a').textContent).join()"),
+        json!("#évaluation")
+    );
+    b.screenshot("reader-tags-filter.png");
+}
+
+#[test]
+fn diagrams_keep_a_readable_size_follow_the_theme_and_open_full_screen() {
+    let dir = vault();
+    write_files(
+        dir.path(),
+        &[(
+            "content/Qualité/Processus.md",
+            "# Processus\n\n```mermaid\nflowchart LR\n  A[Début du processus] --> B{Choix ?}\n  B -->|Oui| C[Fin]\n  B -->|Non| D[Autre chose de long]\n  D --> E[Encore une étape]\n  E --> F[Et une autre étape]\n```\n\n```mermaid\nflowchart TD\n  A[Pas fermé --> B\n```\n",
+        )],
+    );
+    let out = build(dir.path());
+    let url = file_url(&out, "qualite/processus/index.html");
+    let Some(mut b) = open(&url) else {
+        return;
+    };
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
+    );
+    go(&mut b, &url);
+    // On a phone the diagram is not shrunk below 70 % of its width: it scrolls.
+    let sizes = b.eval("(() => { const d = document.querySelector('div.mermaid'); const s = d.querySelector('svg'); const w = parseFloat(s.style.maxWidth); return [s.getBoundingClientRect().width, w, d.scrollWidth > d.clientWidth, document.documentElement.scrollWidth]; })()");
+    let (shown, natural) = (sizes[0].as_f64().unwrap(), sizes[1].as_f64().unwrap());
+    assert!(natural > 500.0 && shown >= natural * 0.7 - 1.0, "{sizes}");
+    assert_eq!(sizes[2], json!(true), "the diagram scrolls sideways");
+    assert_eq!(sizes[3], json!(390), "the page does not");
+    // A diagram that cannot be drawn says so above its source.
+    assert!(b
+        .eval("document.querySelector('p.diagram-error').textContent")
+        .as_str()
+        .unwrap()
+        .starts_with("Ce diagramme n’a pas pu être dessiné"));
+    // Mermaid's dark theme in dark mode.
+    let visible = "Array.from(document.querySelectorAll('div.mermaid > svg')).map(s => getComputedStyle(s).display !== 'none').join()";
+    assert_eq!(b.eval(visible), json!("true,false"));
+    b.call(
+        "Emulation.setEmulatedMedia",
+        json!({ "features": [{ "name": "prefers-color-scheme", "value": "dark" }] }),
+    );
+    assert_eq!(b.eval(visible), json!("false,true"));
+    b.screenshot("reader-diagram-dark.png");
+    // Expand: a full-screen view that zooms, and Escape closes.
+    b.eval("document.querySelector('.diagram-expand').click()");
+    assert!(b.wait_for(
+        "!!document.querySelector('.diagram-viewer:not([hidden]) svg')",
+        WAIT
+    ));
+    let before = b.eval("document.querySelector('.diagram-viewer-stage > div').style.transform");
+    b.eval("document.querySelector('.diagram-viewer-bar button').click()");
+    let after = b.eval("document.querySelector('.diagram-viewer-stage > div').style.transform");
+    assert_ne!(before, after, "zoom in");
+    b.screenshot("reader-diagram-viewer.png");
+    key(&mut b, "Escape", 27);
+    assert!(b.wait_for("document.querySelector('.diagram-viewer').hidden", WAIT));
+    assert_eq!(
+        b.eval("document.activeElement.className"),
+        json!("diagram-expand")
+    );
+}
+
+/// The project's own knowledge base (`content/`), as a reader on a phone and
+/// on a laptop meets it: the menu in the first screen, no sideways scroll, no
+/// name running out of its box, the explorer's column in the same place on
+/// every kind of page, listings in French order.
+#[test]
+fn the_projects_own_knowledge_base_reads_on_a_phone_and_a_laptop() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = tempfile::tempdir().unwrap();
+    let o = isokb::Overrides {
+        output: Some(out_dir.path().join("site")),
+        ..Default::default()
+    };
+    let report = isokb::build(root, &o).expect("build content/");
+    assert!(report.emitted.is_some(), "{:#?}", report.site.diagnostics);
+    let out = report.output;
+    let pages = [
+        "index.html",
+        "organisations/membres-nationaux/index.html",
+        "organisations/index.html",
+        "tags/index.html",
+        "graph/index.html",
+    ];
+    let Some(mut b) = open(&file_url(&out, pages[0])) else {
+        return;
+    };
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
+    );
+    for page in pages {
+        go(&mut b, &file_url(&out, page));
+        let menu = rect(&mut b, ".menu-toggle");
+        assert!(
+            menu[3] <= 56.0 && menu[2] <= 390.0,
+            "{page}: menu at {menu:?}"
+        );
+        assert_eq!(
+            b.eval("document.documentElement.scrollWidth"),
+            json!(390),
+            "{page} scrolls sideways"
+        );
+        let long = overflowing(
+            &mut b,
+            "main h1, .folder-list a, .note-list > li > a, .pager a",
+        );
+        assert!(long.is_empty(), "{page}: {long:?}");
+    }
+    go(&mut b, &file_url(&out, pages[1]));
+    b.eval("document.querySelector('.menu-toggle').click()");
+    assert!(b.wait_for(
+        "!!document.querySelector('.drawer:not([hidden]) .explorer')",
+        WAIT
+    ));
+    let long = overflowing(&mut b, ".drawer .explorer a");
+    assert!(long.is_empty(), "{long:?}");
+    b.screenshot("content-phone-drawer.png");
+
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": false }),
+    );
+    let mut lefts = Vec::new();
+    for page in &pages[..4] {
+        go(&mut b, &file_url(&out, page));
+        let explorer = rect(&mut b, ".explorer");
+        lefts.push((page, explorer[0], explorer[2]));
+        assert_eq!(
+            b.eval("document.documentElement.scrollWidth <= document.documentElement.clientWidth"),
+            json!(true),
+            "{page} scrolls sideways"
+        );
+        let long = overflowing(&mut b, ".explorer a, .folder-list a");
+        assert!(long.is_empty(), "{page}: {long:?}");
+    }
+    for l in &lefts {
+        assert_eq!((l.1, l.2), (lefts[0].1, lefts[0].2), "{lefts:?}");
+    }
+    // The folder page lists its notes in French order: accents count only
+    // between otherwise equal words, numbers by their value.
+    go(&mut b, &file_url(&out, "organisations/index.html"));
+    let titles: Vec<String> = b
+        .eval("Array.from(document.querySelectorAll('main .note-list > li > a')).map(a => a.textContent)")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap().to_string())
+        .collect();
+    assert!(titles.len() > 3, "{titles:?}");
+    let key = |t: &str| {
+        t.to_lowercase()
+            .chars()
+            .map(|c| match c {
+                'à' | 'â' | 'ä' => 'a',
+                'é' | 'è' | 'ê' | 'ë' => 'e',
+                'î' | 'ï' => 'i',
+                'ô' | 'ö' => 'o',
+                'ù' | 'û' | 'ü' => 'u',
+                'ç' => 'c',
+                c => c,
+            })
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+    };
+    for w in titles.windows(2) {
+        assert!(
+            key(&w[0]) <= key(&w[1]),
+            "{} before {}: {titles:?}",
+            w[0],
+            w[1]
+        );
+    }
 }

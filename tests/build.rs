@@ -975,7 +975,15 @@ fn pages_come_from_the_theme_templates(
             let mut kinds = std::collections::BTreeMap::new();
             for (path, bytes) in &plain {
                 let page = String::from_utf8_lossy(bytes);
-                let other = String::from_utf8_lossy(&marked[path]);
+                // A bare vault's title is its folder's name, which differs.
+                let name = |p: &std::path::Path| {
+                    std::fs::canonicalize(p)
+                        .ok()
+                        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                        .unwrap_or_default()
+                };
+                let other = String::from_utf8_lossy(&marked[path])
+                    .replace(&name(custom.path()), &name(root));
                 for kind in ["note", "tag", "folder"] {
                     let body = format!("<body class=\"kind-{kind}");
                     let of_kind = page.match_indices(&body).any(|(i, m)| {
@@ -991,8 +999,7 @@ fn pages_come_from_the_theme_templates(
                     .split_once("<nav class=\"explorer\"")
                     .map_or("", |(_, e)| e.split_once("</nav>").map_or(e, |(e, _)| e));
                 let folders = explorer.matches("class=\"folder-link\"").count()
-                    + explorer.matches("<details><summary>").count()
-                    + explorer.matches("<details open><summary>").count();
+                    + explorer.matches("class=\"folder-name\"").count();
                 assert_eq!(
                     other.matches("<!--mark:explorer-->").count(),
                     folders,
@@ -1342,5 +1349,115 @@ fn the_stylesheet_styles_the_classes_footnotes_use() {
                 .any(|(i, _)| css[i + selector.len()..].starts_with([' ', '{', ',', ':'])),
             "no rule for {selector}"
         );
+    }
+}
+
+/// A bare vault (no `site.toml`) looks like its author's site: its folder's
+/// name for a title, its `Home.md` for a home page, the language its notes
+/// are written in, and a note's own `lang` on its page.
+#[test]
+fn a_bare_vault_takes_its_title_home_and_language_from_its_notes() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = dir.path().join("Wissensbasis Qualität");
+    std::fs::create_dir_all(&vault).unwrap();
+    write_files(
+        &vault,
+        &[
+            (
+                "Home.md",
+                "# Willkommen\n\nDie Notizen der Abteilung und die Verfahren, die wir mit den Lieferanten teilen. Siehe [[Audit]].\n",
+            ),
+            (
+                "Prozesse/Audit.md",
+                "---\ntags: [qualität]\n---\n# Audit\n\nDas Audit prüft, ob die Verfahren eingehalten werden und ob die Nachweise vollständig sind.\n",
+            ),
+            (
+                "Prozesse/Summary.md",
+                "---\nlang: en\n---\n# Summary\n\nThe audit checks that the procedures are applied.\n",
+            ),
+        ],
+    );
+    let (site, files) = build(&vault);
+    assert_eq!(site.config.title, "Wissensbasis Qualität");
+    assert_eq!(site.language.code(), "de");
+    let home = text(&files, "index.html");
+    assert!(home.contains("<html lang=\"de\">"), "{home}");
+    assert!(home.contains("Willkommen"), "the home page is Home.md");
+    assert!(home.contains("Schlagwörter"), "German words");
+    assert!(!files.contains_key("home/index.html"));
+    let audit = text(&files, "prozesse/audit/index.html");
+    assert!(audit.contains("<html lang=\"de\">") && audit.contains("Rückverweise"));
+    let summary = text(&files, "prozesse/summary/index.html");
+    assert!(
+        summary.contains("<html lang=\"en\">"),
+        "the note's own lang"
+    );
+}
+
+/// A site adds a language with a data file in its theme; a language with no
+/// words is an error naming `site.toml`'s line and the file to write.
+#[test]
+fn a_site_adds_a_language_with_a_data_file() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"KB\"\nlanguage = \"nl\"\n"),
+            ("content/A.md", "# A\n\n2024-03-01\n"),
+            (
+                "themes/default/i18n/nl.toml",
+                "[words]\ntags = \"Labels\"\nbacklinks = \"Terugverwijzingen\"\n",
+            ),
+        ],
+    );
+    let (site, files) = build(dir.path());
+    assert_eq!(site.language.code(), "nl");
+    let page = text(&files, "a/index.html");
+    assert!(page.contains("<html lang=\"nl\">"));
+    assert!(page.contains("Terugverwijzingen") && page.contains("Labels"));
+    assert!(
+        page.contains(">Home<"),
+        "the words it leaves out are English"
+    );
+    std::fs::remove_file(dir.path().join("themes/default/i18n/nl.toml")).unwrap();
+    let err = isokb::build_in_memory(
+        dir.path(),
+        &isokb::Overrides::default(),
+        &Default::default(),
+    )
+    .err()
+    .expect("no words for nl");
+    assert!(err.message.contains("`nl`"), "{}", err.message);
+    assert!(err.help.unwrap().contains("themes/default/i18n/nl.toml"));
+}
+
+/// Property keys read as the site says (`[labels]`), numbers as the
+/// language writes them; years stay years.
+#[test]
+fn property_labels_come_from_site_toml_and_numbers_read_in_the_site_language() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "site.toml",
+                "title = \"KB\"\nlanguage = \"fr\"\n[labels]\ndate_de_revue = \"Date de revue\"\n",
+            ),
+            (
+                "content/A.md",
+                "---\ndate_de_revue: 2026-01-05\nnombre_de_membres: 18500\nannée: 2024\ntaux: 3.5\n---\n# A\n",
+            ),
+        ],
+    );
+    let (_, files) = build(dir.path());
+    let page = text(&files, "a/index.html");
+    for want in [
+        "<dt>Date de revue</dt>",
+        "<dt>nombre de membres</dt><dd>18\u{202f}500</dd>",
+        "<dd>2024</dd>",
+        "<dd>3,5</dd>",
+        "5 janvier 2026",
+    ] {
+        assert!(page.contains(want), "{want} in {page}");
     }
 }

@@ -73,7 +73,7 @@ pub fn render(data: &[u8]) {
         callouts: &callouts,
         sanitize: false,
         highlight: true,
-        language: isokb::config::Language::En,
+        language: isokb::i18n::Language::english(),
     };
     for i in 0..notes.len() {
         let _ = isokb::render::render_note(&ctx, i);

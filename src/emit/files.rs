@@ -125,7 +125,7 @@ impl Emitter<'_> {
         let home = UrlPath::new("").absolute(base);
         let mut s = format!(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{updated}</updated>\n<author><name>{}</name></author>\n",
-            v.config.language.code(),
+            v.render.language.code(),
             escape(&v.config.title),
             escape(&home),
             escape(&home),
@@ -196,6 +196,52 @@ pub(super) fn compact_css(src: &str) -> String {
     out
 }
 
+/// A script without its comment lines and indentation: lines are trimmed and
+/// those that are empty, `// …` or a `/* … */` block starting its line are
+/// dropped; no line is joined to another. A script with a template literal
+/// (a backtick) or a line continued by `\\` is left as written, since those
+/// carry their white space.
+pub(super) fn compact_js(src: &str) -> std::borrow::Cow<'_, str> {
+    if src.contains('`') || src.lines().any(|l| l.trim_end().ends_with('\\')) {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    let mut out = String::with_capacity(src.len());
+    let mut in_comment = false;
+    for line in src.lines() {
+        let l = line.trim();
+        if in_comment {
+            if let Some(end) = l.find("*/") {
+                in_comment = false;
+                let rest = l[end + 2..].trim();
+                if !rest.is_empty() {
+                    out.push_str(rest);
+                    out.push('\n');
+                }
+            }
+            continue;
+        }
+        if l.is_empty() || l.starts_with("//") {
+            continue;
+        }
+        if let Some(body) = l.strip_prefix("/*") {
+            match body.find("*/") {
+                Some(end) => {
+                    let rest = body[end + 2..].trim();
+                    if !rest.is_empty() {
+                        out.push_str(rest);
+                        out.push('\n');
+                    }
+                }
+                None => in_comment = true,
+            }
+            continue;
+        }
+        out.push_str(l);
+        out.push('\n');
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +250,17 @@ mod tests {
     fn colours_convert_for_callouts() {
         assert_eq!(css_rgb("#2a9d8f"), "42, 157, 143");
         assert_eq!(css_rgb("120, 82, 238"), "120, 82, 238");
+    }
+
+    #[test]
+    fn compacting_a_script_drops_comment_lines_and_indentation_only() {
+        let js = "/* head\n   comment */\n(function () {\n  // a note\n  var a = \"x // y\"; /* kept */\n\n  /* one line */ var b = /[/*]/;\n})();\n";
+        assert_eq!(
+            compact_js(js),
+            "(function () {\nvar a = \"x // y\"; /* kept */\nvar b = /[/*]/;\n})();\n"
+        );
+        let tpl = "var t = `a\n   b`;\n";
+        assert_eq!(compact_js(tpl), tpl);
     }
 
     #[test]

@@ -85,6 +85,9 @@ struct SiteCtx<'a> {
     description: &'a str,
     lang: &'a str,
     base_url: Option<&'a str>,
+    /// Whether `site.toml` defines callout types (their colours are in the
+    /// generated stylesheet).
+    custom_callouts: bool,
 }
 
 #[derive(Serialize)]
@@ -160,6 +163,12 @@ struct PageCtx<'a> {
     path: &'a str,
     breadcrumbs: Vec<Crumb>,
     canonical: Option<String>,
+    /// Whether the page shows highlighted code (and needs the generated
+    /// stylesheet, which holds its colours).
+    highlighted: bool,
+    /// The note's own language (a `lang` property), when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lang: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -292,6 +301,9 @@ pub fn emit_some(
                         files::compact_css(css).as_bytes(),
                     );
                 }
+                Ok(js) if name.ends_with(".js") => {
+                    write(&format!("_static/{name}"), files::compact_js(js).as_bytes());
+                }
                 _ => write(&format!("_static/{name}"), bytes),
             }
         }
@@ -421,14 +433,15 @@ fn tag_notes<'a>(v: &'a SiteView) -> HashMap<&'a str, Vec<usize>> {
 impl<'a> Emitter<'a> {
     fn new(v: &'a SiteView<'a>, theme: &'a Theme, opts: &'a EmitOptions) -> Emitter<'a> {
         let c = v.config;
-        let t = words(c.language);
+        let t = words(v.render.language);
         let shared = crate::templates::Shared::default()
             .with(
                 "site",
                 &SiteCtx {
                     title: &c.title,
                     description: &c.description,
-                    lang: c.language.code(),
+                    lang: v.render.language.code(),
+                    custom_callouts: !c.callouts.is_empty(),
                     base_url: c.base_url.as_deref(),
                 },
             )
@@ -593,6 +606,7 @@ impl<'a> Emitter<'a> {
                 String::new()
             },
             content: r.map_or("", |r| r.html.as_str()),
+            highlighted: r.is_some_and(|r| r.html.contains("class=\"hl")),
             toc: r.map_or(&[], |r| r.toc.as_slice()),
             tags: info
                 .tags
@@ -623,6 +637,13 @@ impl<'a> Emitter<'a> {
             path: n.path.as_str(),
             breadcrumbs: self.breadcrumbs(depth, n.path.folder(), true),
             canonical: self.canonical(&info.slug.url()),
+            lang: n
+                .front
+                .lang
+                .as_deref()
+                .map(str::trim)
+                .filter(|l| crate::i18n::is_code(l))
+                .map(str::to_string),
         }
     }
 
@@ -711,7 +732,13 @@ impl<'a> Emitter<'a> {
                 let html = self.value_html(value, depth, links, &mut k, true);
                 Prop {
                     name: name.clone(),
-                    label: name.replace('_', " "),
+                    label: self
+                        .v
+                        .config
+                        .labels
+                        .get(name)
+                        .cloned()
+                        .unwrap_or_else(|| name.replace('_', " ")),
                     html,
                 }
             })
@@ -734,12 +761,12 @@ impl<'a> Emitter<'a> {
                 if *b { " checked" } else { "" },
                 escape(self.t[if *b { "yes" } else { "no" }])
             ),
-            Value::Number(s) => escape(s),
+            Value::Number(s) => escape(&self.v.render.language.number(s)),
             Value::Text(s) => match crate::dates::IsoDate::parse(s) {
                 Some(d) => format!(
                     "<time datetime=\"{}\">{}</time>",
                     escape(s.trim()),
-                    escape(&d.shown(self.v.config.language))
+                    escape(&d.shown(self.v.render.language))
                 ),
                 None => self.text_html(s, depth, links, k),
             },

@@ -485,7 +485,7 @@ fn assign_slugs(notes: &[Note], diags: &mut Vec<Diagnostic>) -> (Vec<Slug>, Opti
     let mut home = None;
     let mut slugs = Vec::with_capacity(notes.len());
     // Each note's own wish, made in parallel; the clashes are settled in order.
-    let wishes: Vec<Slug> = notes
+    let mut wishes: Vec<Slug> = notes
         .par_iter()
         .map(|n| match &n.front.permalink {
             Some(p) => Slug::of_path(p),
@@ -493,6 +493,20 @@ fn assign_slugs(notes: &[Note], diags: &mut Vec<Diagnostic>) -> (Vec<Slug>, Opti
             None => Slug::of_path(n.path.without_md()),
         })
         .collect();
+    // Without `index.md` at the top, a vault's own front page is its home:
+    // `Home.md`, else `Accueil.md`, else `README.md`.
+    if !wishes.iter().any(|w| w.as_str().is_empty()) {
+        let front = ["home", "accueil", "readme"].iter().find_map(|name| {
+            notes.iter().position(|n| {
+                n.front.permalink.is_none()
+                    && n.path.folder().is_empty()
+                    && n.path.stem().eq_ignore_ascii_case(name)
+            })
+        });
+        if let Some(i) = front {
+            wishes[i] = Slug::of_path("");
+        }
+    }
     for ((i, n), wanted) in notes.iter().enumerate().zip(wishes) {
         let mut wanted = wanted;
         if wanted.as_str().is_empty() {

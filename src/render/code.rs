@@ -60,10 +60,18 @@ pub(crate) fn pass<'e>(
 fn diagram(page: &mut Page, id: usize, k: usize, code: &str) -> String {
     page.diagrams += 1;
     let dom_id = format!("mermaid-{}-{}", page.chain[0], page.diagrams);
-    match crate::mermaid::to_svg(code, &dom_id) {
+    match crate::mermaid::to_svg(code, &dom_id, false) {
         Ok(svg) => {
-            let svg = link_nodes(page, id, svg);
-            format!("<div class=\"mermaid\">{}</div>\n", page.own(svg))
+            let svg = link_nodes(page, id, keep_readable(svg));
+            // The same diagram in Mermaid's dark theme, shown in dark mode.
+            let dark = crate::mermaid::to_svg(code, &format!("{dom_id}-dark"), true)
+                .map(|d| link_nodes(page, id, keep_readable(d)))
+                .unwrap_or_default();
+            format!(
+                "<div class=\"mermaid\">{}{}</div>\n",
+                page.own(svg),
+                page.own(dark)
+            )
         }
         Err(e) => {
             let note = &page.ctx.notes[id];
@@ -86,8 +94,42 @@ fn diagram(page: &mut Page, id: usize, k: usize, code: &str) -> String {
             .help("check the diagram in the Mermaid live editor (mermaid.live)");
             d.pos = pos;
             page.diags.push(d);
-            page.own(block(code, "mermaid", page.ctx.highlight))
+            // The reader sees that a diagram is missing, and why.
+            let caption = format!(
+                "<p class=\"diagram-error\">{} — {}</p>\n",
+                escape(page.ctx.language.word("diagram_failed")),
+                escape(e.message.trim_end_matches('.'))
+            );
+            page.own(caption + &block(code, "mermaid", page.ctx.highlight))
         }
+    }
+}
+
+/// A Mermaid SVG drawn at its natural width when there is room (its
+/// `style="max-width: 1020.36px;"`), shrunk to 70 % of it at most: below
+/// that, its box scrolls sideways.
+fn keep_readable(svg: String) -> String {
+    let Some(head_end) = svg.find('>') else {
+        return svg;
+    };
+    let Some(at) = svg[..head_end].find("max-width:") else {
+        return svg;
+    };
+    let from = at + "max-width:".len();
+    let Some(px) = svg[from..head_end].find("px") else {
+        return svg;
+    };
+    match svg[from..from + px].trim().parse::<f64>() {
+        Ok(w) if w.is_finite() && w > 0.0 => {
+            let end = from + px + 2;
+            format!(
+                "{}; min-width: {:.0}px{}",
+                &svg[..end],
+                w * 0.7,
+                &svg[end..]
+            )
+        }
+        _ => svg,
     }
 }
 
@@ -223,12 +265,12 @@ mod tests {
         assert_eq!(
             html.matches("<a class=\"internal-link\" href=\"../biology/index.html\">")
                 .count(),
-            1,
-            "{html}"
+            2,
+            "once in each theme's drawing: {html}"
         );
         assert_eq!(
             html.matches("<a class=\"internal-link\"").count(),
-            1,
+            2,
             "no note named Chemistry & co: {html}"
         );
         assert_eq!(

@@ -64,7 +64,19 @@ pub(crate) fn pass<'e>(
                                 break;
                             }
                         }
-                        out.push(Event::Text(wiki_label(&raw).into()));
+                        // A block reads as its words, not as its `^id`.
+                        let label = match &link {
+                            Link::Note {
+                                id: target,
+                                fragment: Some(f),
+                            } if f.starts_with('^') => {
+                                crate::markdown::block_text(&page.ctx.notes[*target].body, &f[1..])
+                            }
+                            _ => None,
+                        };
+                        out.push(Event::Text(
+                            label.unwrap_or_else(|| wiki_label(&raw)).into(),
+                        ));
                         out.push(Event::Html(close.into()));
                         closers.pop();
                     }

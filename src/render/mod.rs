@@ -50,7 +50,7 @@ pub struct RenderContext<'a> {
     /// Highlight code (off for `isokb check`, which writes no HTML).
     pub highlight: bool,
     /// The site's language, for the few words render writes.
-    pub language: crate::config::Language,
+    pub language: crate::i18n::Language,
 }
 
 /// A table-of-contents entry.
@@ -348,7 +348,7 @@ pub(crate) mod tests {
             callouts: &callouts,
             sanitize,
             highlight: true,
-            language: crate::config::Language::En,
+            language: crate::i18n::Language::english(),
         };
         let (r, d) = render_note(&ctx, n);
         (r.html, d)

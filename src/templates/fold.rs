@@ -424,10 +424,10 @@ mod default_theme {
         let dir = tempfile::tempdir().unwrap();
         let theme = Theme::load(dir.path(), "default").unwrap();
         for base in [Some("https://example.org/kb/"), None] {
-            let site = serde_json::json!({"title": "T", "description": "", "lang": "fr", "base_url": base});
+            let site = serde_json::json!({"title": "T", "description": "", "lang": "fr", "base_url": base, "custom_callouts": false});
             let shared = Shared::default()
                 .with("site", &site)
-                .with("t", &words(crate::config::Language::Fr));
+                .with("t", &words(crate::i18n::Language::built_in("fr").unwrap()));
             let pages = theme.pages(&shared, &Shared::default());
             let kept: Vec<String> = pages
                 .shared

@@ -296,128 +296,15 @@ fn collect_dir(
     Ok(())
 }
 
-/// The theme's own words in the site language.
-pub fn words(lang: crate::config::Language) -> BTreeMap<&'static str, &'static str> {
-    WORDS
-        .iter()
-        .map(|(k, en, fr)| (*k, pick(lang, en, fr)))
-        .collect()
+/// The theme's own words in the site language (`t` in templates).
+pub fn words(lang: crate::i18n::Language) -> BTreeMap<&'static str, &'static str> {
+    lang.words().clone()
 }
 
 /// One of the site's words (render writes a few into notes' HTML).
-pub fn word(lang: crate::config::Language, key: &str) -> &'static str {
-    WORDS
-        .iter()
-        .find(|(k, _, _)| *k == key)
-        .map_or("", |(_, en, fr)| pick(lang, en, fr))
+pub fn word(lang: crate::i18n::Language, key: &str) -> &'static str {
+    lang.word(key)
 }
-
-fn pick(lang: crate::config::Language, en: &'static str, fr: &'static str) -> &'static str {
-    match lang {
-        crate::config::Language::En => en,
-        crate::config::Language::Fr => fr,
-    }
-}
-
-/// Each word: its key, in English, in French.
-const WORDS: &[(&str, &str, &str)] = &[
-        ("backlinks", "Backlinks", "Rétroliens"),
-        (
-            "no_backlinks",
-            "No note links here yet.",
-            "Aucune note ne renvoie ici pour l’instant.",
-        ),
-        ("tags", "Tags", "Étiquettes"),
-        ("tag", "Tag", "Étiquette"),
-        ("contents", "Contents", "Sommaire"),
-        ("properties", "Properties", "Propriétés"),
-        ("home", "Home", "Accueil"),
-        ("folders", "Folders", "Dossiers"),
-        ("folder", "Folder", "Dossier"),
-        ("notes", "Notes", "Notes"),
-        ("recent", "Recent notes", "Notes récentes"),
-        ("top_tags", "Main tags", "Étiquettes principales"),
-        ("subtags", "Sub-tags", "Sous-étiquettes"),
-        ("all_tags", "All tags", "Toutes les étiquettes"),
-        ("not_found", "Page not found", "Page introuvable"),
-        (
-            "not_found_text",
-            "This page does not exist, or has moved.",
-            "Cette page n’existe pas, ou a été déplacée.",
-        ),
-        ("back_home", "Back to the home page", "Retour à l’accueil"),
-        (
-            "redirect",
-            "This page has moved to",
-            "Cette page a été déplacée vers",
-        ),
-        ("search", "Search", "Rechercher"),
-        (
-            "search_placeholder",
-            "Search the notes…",
-            "Rechercher dans les notes…",
-        ),
-        ("no_results", "No results", "Aucun résultat"),
-        ("skip", "Skip to content", "Aller au contenu"),
-        ("menu", "Main navigation", "Navigation principale"),
-        ("open_menu", "Menu", "Menu"),
-        ("close_menu", "Close the menu", "Fermer le menu"),
-        ("theme", "Toggle dark mode", "Basculer le thème sombre"),
-        ("updated", "Updated", "Mis à jour"),
-        ("date", "Date", "Date"),
-        ("yes", "yes", "oui"),
-        ("no", "no", "non"),
-        ("notes_count", "notes", "notes"),
-        ("copy", "Copy", "Copier"),
-        ("copied", "Copied", "Copié"),
-        ("breadcrumbs", "Breadcrumbs", "Fil d’Ariane"),
-        ("feed", "Atom feed", "Flux Atom"),
-        ("built_with", "Built with isokb", "Construit avec isokb"),
-        ("graph", "Graph", "Graphe"),
-        ("local_graph", "Graph of this note", "Graphe de la note"),
-        ("open_graph", "Open the whole graph", "Ouvrir le graphe complet"),
-        ("graph_tags", "Show tags", "Afficher les étiquettes"),
-        ("graph_depth", "Depth", "Profondeur"),
-        (
-            "graph_help",
-            "Drag to move, scroll or pinch to zoom, click a note to open it.",
-            "Glissez pour déplacer, molette ou pincement pour zoomer, cliquez sur une note pour l’ouvrir.",
-        ),
-        (
-            "graph_needs_js",
-            "The graph needs JavaScript.",
-            "Le graphe nécessite JavaScript.",
-        ),
-        (
-            "graph_label",
-            "Graph of the links between notes",
-            "Graphe des liens entre les notes",
-        ),
-        ("graph_fit", "Fit to screen", "Tout afficher"),
-        ("explorer", "Explorer", "Explorateur"),
-        ("previous", "Previous", "Précédent"),
-        ("next", "Next", "Suivant"),
-        ("pager", "In this folder", "Dans ce dossier"),
-        ("all_notes", "All notes", "Toutes les notes"),
-        ("more_notes", "more", "de plus"),
-        ("dark_mode", "Dark mode", "Mode sombre"),
-        ("searching", "Searching…", "Recherche…"),
-        (
-            "search_hint",
-            "Type at least two letters",
-            "Tapez au moins deux lettres",
-        ),
-        (
-            "search_failed",
-            "Search is unavailable",
-            "La recherche est indisponible",
-        ),
-        ("result", "result", "résultat"),
-        ("results", "results", "résultats"),
-        ("footnote_back", "back to the text", "retour au texte"),
-        ("missing_section", "Unable to find section", "Impossible de trouver la section"),
-        ("missing_section_in", "in", "dans"),
-    ];
 
 #[cfg(test)]
 mod tests {

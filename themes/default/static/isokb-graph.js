@@ -8,7 +8,6 @@
   "use strict";
 
   var doc = document;
-  var fr = /^fr\b/i.test(doc.documentElement.lang || "");
   var ABSOLUTE = /^([a-z][a-z0-9+.-]*:|\/)/i;
 
   /* ---------- simulation ---------- */
@@ -185,6 +184,8 @@
     this.k = 1; this.tx = 0; this.ty = 0;
     this.hover = -1;
     this.running = false;
+    this.found = {};
+    this.hiddenGroups = {};
     this.pointers = {};
     this.showTags = false;
     this.depth = opts.depth || 2;
@@ -224,6 +225,7 @@
     var old = this.sim, oldIds = this.ids;
     var ids = [];
     m.nodes.forEach(function (nd, i) {
+      if (!nd.tag && self.hiddenGroups[nd.group]) return;
       if (nd.tag ? self.showTags : (nd.hop === undefined || nd.hop <= self.depth)) ids.push(i);
     });
     var pos = {};
@@ -284,6 +286,12 @@
     this.k = Math.max(0.02, Math.min(k, 3));
     this.tx = this.w / 2 - this.k * (minX + maxX) / 2;
     this.ty = this.h / 2 - this.k * (minY + maxY) / 2;
+  };
+
+  // Moves the view so that node `k` is in the middle.
+  View.prototype.centre = function (k) {
+    this.tx = this.w / 2 - this.sim.x[k] * this.k;
+    this.ty = this.h / 2 - this.sim.y[k] * this.k;
   };
 
   View.prototype.radius = function (k) {
@@ -353,7 +361,8 @@
       var key = this.color(i) + (hov >= 0 && !near[i] ? "|f" : "");
       (batches[key] || (batches[key] = [])).push(px, py, r);
       var nd = this.model.nodes[this.ids[i]];
-      if (near[i] || nd.current || n <= 80 || r * k > 5 || k > 1.2) labels.push([i, px, py, r, nd.current || near[i] ? 1 : 0]);
+      var hit = !!this.found[this.ids[i]];
+      if (hit || near[i] || nd.current || n <= 80 || r * k > 5 || k > 1.2) labels.push([i, px, py, r, hit ? 2 : nd.current || near[i] ? 1 : 0]);
     }
     Object.keys(batches).forEach(function (key) {
       var list = batches[key];
@@ -371,8 +380,9 @@
     ctx.globalAlpha = 1;
     for (var ci = 0; ci < labels.length; ci++) {
       var cl = labels[ci];
-      if (!this.model.nodes[this.ids[cl[0]]].current) continue;
-      ctx.strokeStyle = this.c.fg;
+      var ring = this.found[this.ids[cl[0]]] ? this.c.accent : this.model.nodes[this.ids[cl[0]]].current ? this.c.fg : null;
+      if (!ring) continue;
+      ctx.strokeStyle = ring;
       ctx.lineWidth = 2;
       ctx.beginPath();
       ctx.arc(cl[1], cl[2], cl[3] + 2.5, 0, 6.2832);
@@ -389,7 +399,9 @@
       var l = labels[li], nd2 = self.model.nodes[self.ids[l[0]]];
       var text = nd2.tag ? "#" + nd2.title : nd2.title;
       if (text.length > 40 && l[0] !== hov) text = text.slice(0, 38) + "…";
-      var tw = ctx.measureText(text).width, lx = l[1] - tw / 2, ly = l[2] + l[3] + 3;
+      // Kept inside the canvas: a label near an edge slides in.
+      var tw = ctx.measureText(text).width;
+      var lx = Math.max(2, Math.min(W - tw - 2, l[1] - tw / 2)), ly = Math.max(2, Math.min(H - 16, l[2] + l[3] + 3));
       var c0 = Math.floor(lx / CW), c1 = Math.floor((lx + tw) / CW), r0 = Math.floor(ly / CH), r1 = Math.floor((ly + 14) / CH);
       var free = true, cx2, cy2;
       for (cx2 = c0; cx2 <= c1 && free; cx2++) for (cy2 = r0; cy2 <= r1; cy2++) if (taken[cx2 + "," + cy2]) { free = false; break; }
@@ -399,9 +411,9 @@
       ctx.globalAlpha = hov >= 0 && !near[l[0]] ? 0.3 : 1;
       ctx.lineWidth = 3;
       ctx.strokeStyle = self.c.bg;
-      ctx.strokeText(text, l[1], ly);
-      ctx.fillStyle = l[0] === hov ? self.c.fg : self.c.muted;
-      ctx.fillText(text, l[1], ly);
+      ctx.strokeText(text, lx + tw / 2, ly);
+      ctx.fillStyle = l[0] === hov || self.found[self.ids[l[0]]] ? self.c.fg : self.c.muted;
+      ctx.fillText(text, lx + tw / 2, ly);
     }
     ctx.globalAlpha = 1;
   };
@@ -581,6 +593,7 @@
   // Global graph.js: {p: [prefixes], n: [[title, prefix, rest]], e: [[higher neighbours]], xy: [...], t: [[name, url, [nodes]]]}.
   function globalModel(d, root) {
     var nodes = [], links = [], groups = {};
+    var names = [];
     var href = function (u) { return ABSOLUTE.test(u) ? u : root + u; };
     (d.n || []).forEach(function (n, i) {
       var url = (d.p[n[1]] || "") + n[2];
@@ -593,7 +606,8 @@
       nodes.push({ title: t[0], url: href(t[1]), tag: true });
       (t[2] || []).forEach(function (m) { links.push([id, m]); });
     });
-    return { nodes: nodes, links: links, notes: d.n.length, noteLinks: noteLinks };
+    Object.keys(groups).forEach(function (g) { names[groups[g]] = g; });
+    return { nodes: nodes, links: links, notes: d.n.length, noteLinks: noteLinks, groups: names };
   }
 
   function controls(scope, view) {
@@ -616,6 +630,65 @@
     }
     var fit = scope.querySelector(".graph-fit");
     if (fit) fit.addEventListener("click", function () { view.fit(); view.draw(); });
+    // Search: the notes whose title holds the words typed stand out, and the
+    // view centres on the first; Enter opens it.
+    var find = scope.querySelector(".graph-find");
+    if (find) {
+      find.hidden = false;
+      var fold = function (t) { t = String(t || ""); if (t.normalize) t = t.normalize("NFD"); return t.replace(/[\u0300-\u036f]/g, "").toLowerCase(); };
+      var first = -1;
+      find.addEventListener("input", function () {
+        var q = fold(find.value).trim();
+        view.found = {};
+        first = -1;
+        if (q.length >= 2) {
+          view.model.nodes.forEach(function (nd, i) {
+            if (!nd.tag && fold(nd.title).indexOf(q) >= 0) {
+              view.found[i] = true;
+              if (first < 0) first = i;
+            }
+          });
+        }
+        var k = first >= 0 ? view.ids.indexOf(first) : -1;
+        if (k >= 0) view.centre(k);
+        view.draw();
+      });
+      find.addEventListener("keydown", function (ev) {
+        if (ev.key === "Enter" && first >= 0) {
+          ev.preventDefault();
+          var k = view.ids.indexOf(first);
+          if (k >= 0) view.open(k, ev.ctrlKey || ev.metaKey);
+        }
+      });
+    }
+    // The legend: each folder's colour; a click hides or shows its notes.
+    var legend = scope.querySelector(".graph-legend");
+    if (legend && view.model.groups) {
+      var count = {};
+      view.model.nodes.forEach(function (nd) { if (!nd.tag) count[nd.group] = (count[nd.group] || 0) + 1; });
+      var order = Object.keys(count).map(Number).sort(function (a, b) { return count[b] - count[a]; }).slice(0, 12);
+      order.forEach(function (g) {
+        var li = doc.createElement("li");
+        var b = doc.createElement("button");
+        b.type = "button";
+        b.setAttribute("aria-pressed", "true");
+        var sw = doc.createElement("span");
+        sw.className = "swatch";
+        sw.style.background = view.c.palette[g % view.c.palette.length];
+        b.appendChild(sw);
+        var name = view.model.groups[g] || "";
+        b.appendChild(doc.createTextNode((/\.html?$/.test(name) || !name ? "/" : name) + " (" + count[g] + ")"));
+        b.addEventListener("click", function () {
+          view.hiddenGroups[g] = !view.hiddenGroups[g];
+          b.setAttribute("aria-pressed", view.hiddenGroups[g] ? "false" : "true");
+          view.rebuild(false);
+          view.heat(0.3);
+        });
+        li.appendChild(b);
+        legend.appendChild(li);
+      });
+      legend.hidden = !order.length;
+    }
   }
 
   var views = [];
@@ -639,8 +712,8 @@
       var model = globalModel(d, root);
       if (status) {
         var lang = doc.documentElement.lang || undefined;
-        status.textContent = model.notes.toLocaleString(lang) + " notes, " +
-          model.noteLinks.toLocaleString(lang) + (fr ? " liens" : " links");
+        status.textContent = model.notes.toLocaleString(lang) + " " + (box.getAttribute("data-notes") || "notes") + ", " +
+          model.noteLinks.toLocaleString(lang) + " " + (box.getAttribute("data-links") || "links");
       }
       var view = new View(box, model, { alpha: model.notes > 2000 ? 0.35 : 1 });
       view.sim.alphaDecay = model.notes > 2000 ? 0.05 : 0.03;
@@ -650,7 +723,7 @@
     };
     var s = doc.createElement("script");
     s.src = box.getAttribute("data-src");
-    s.onerror = function () { if (status) status.textContent = fr ? "Graphe indisponible." : "The graph could not be loaded."; };
+    s.onerror = function () { if (status) status.textContent = box.getAttribute("data-failed") || "The graph could not be loaded."; };
     doc.head.appendChild(s);
   });
 })();

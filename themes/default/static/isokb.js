@@ -6,7 +6,6 @@
 
   var doc = document;
   var html = doc.documentElement;
-  var fr = /^fr\b/i.test(html.lang || "");
   var self = doc.currentScript && doc.currentScript.src;
 
   /* ---------- 1. theme toggle ---------- */
@@ -61,8 +60,8 @@
     var block = btn.closest ? btn.closest(".code-block") : null;
     var code = block && block.querySelector("pre code");
     if (!code) return;
-    var label = fr ? "Copier" : (btn.textContent || "Copy");
-    var done = fr ? "Copié" : "Copied";
+    var label = (doc.body && doc.body.getAttribute("data-copy")) || btn.textContent || "Copy";
+    var done = (doc.body && doc.body.getAttribute("data-copied")) || "Copied";
     var timer = 0;
     btn.textContent = label;
     btn.hidden = false;
@@ -108,6 +107,8 @@
   function hrefOf(u) { return ABSOLUTE.test(u) ? u : siteRoot() + u; }
 
   var searchState = "idle";
+  // Enter pressed before the search code has loaded: acted on once it has.
+  var pendingEnter = null;
   function startSearch() {
     if (searchState !== "idle" || !input || !list || !self) return;
     searchState = "loading";
@@ -115,7 +116,9 @@
     s.src = self.replace(/isokb\.js(\?.*)?$/, "search.js");
     s.onload = function () {
       searchState = "ready";
-      if (window.IsokbSearch) window.IsokbSearch.attach(input, list, siteRoot(), hrefOf);
+      var box = window.IsokbSearch && window.IsokbSearch.attach(input, list, siteRoot(), hrefOf);
+      if (box && pendingEnter && box.go) box.go(pendingEnter);
+      pendingEnter = null;
     };
     s.onerror = function () { searchState = "idle"; };
     doc.head.appendChild(s);
@@ -124,6 +127,12 @@
   if (input && list) {
     input.addEventListener("focus", startSearch);
     input.addEventListener("input", startSearch);
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Enter" || searchState === "ready" || ev.isComposing) return;
+      ev.preventDefault();
+      pendingEnter = { ctrlKey: ev.ctrlKey, metaKey: ev.metaKey, shiftKey: ev.shiftKey };
+      startSearch();
+    });
   }
 
   function editable(el) {
@@ -495,4 +504,142 @@
       startSearch();
     }
   }
+
+  /* ---------- 10. long lists (all the tags, a big folder) get a filter box ---------- */
+
+  function folded(t) {
+    t = String(t || "");
+    if (t.normalize) t = t.normalize("NFD");
+    return t.replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+  Array.prototype.forEach.call(doc.querySelectorAll("input.list-filter[data-filter]"), function (box) {
+    var target = doc.getElementById(box.getAttribute("data-filter"));
+    if (!target) return;
+    var items = Array.prototype.map.call(target.querySelectorAll("li"), function (li) {
+      var a = li.querySelector("a");
+      return { li: li, text: folded(a ? a.textContent : li.textContent) };
+    });
+    box.hidden = false;
+    box.addEventListener("input", function () {
+      var q = folded(box.value).trim();
+      items.forEach(function (it) { it.li.hidden = !!q && it.text.indexOf(q) < 0; });
+    });
+  });
+
+  /* ---------- 11. diagrams open full screen, to pan and zoom ---------- */
+
+  var said = function (k, d) { return (doc.body && doc.body.getAttribute("data-" + k)) || d; };
+  var viewer = null;
+  function openDiagram(box, from) {
+    var svgs = box.querySelectorAll(":scope > svg");
+    var shown = Array.prototype.filter.call(svgs, function (x) { return getComputedStyle(x).display !== "none"; })[0] || svgs[0];
+    if (!shown) return;
+    if (!viewer) {
+      viewer = doc.createElement("div");
+      viewer.className = "diagram-viewer";
+      viewer.setAttribute("role", "dialog");
+      viewer.setAttribute("aria-modal", "true");
+      viewer.setAttribute("aria-label", said("expand", "Expand"));
+      viewer.innerHTML = '<div class="diagram-viewer-bar"><button type="button" data-z="1.25">+</button><button type="button" data-z="0.8">\u2212</button><button type="button" data-z="fit"></button><button type="button" data-z="close"></button></div><div class="diagram-viewer-stage"><div></div></div>';
+      var bar = viewer.firstChild.children;
+      bar[0].setAttribute("aria-label", said("zoom-in", "Zoom in"));
+      bar[1].setAttribute("aria-label", said("zoom-out", "Zoom out"));
+      bar[2].textContent = said("fit", "Fit");
+      bar[3].textContent = said("close", "Close");
+      doc.body.appendChild(viewer);
+      var stage = viewer.lastChild, inner = stage.firstChild;
+      var view = { x: 0, y: 0, k: 1 };
+      var apply = function () { inner.style.transform = "translate(" + view.x + "px," + view.y + "px) scale(" + view.k + ")"; };
+      var zoomAt = function (f, cx, cy) {
+        var k = Math.max(0.1, Math.min(20, view.k * f));
+        view.x = cx - (cx - view.x) * (k / view.k);
+        view.y = cy - (cy - view.y) * (k / view.k);
+        view.k = k;
+        apply();
+      };
+      viewer.fit = function () {
+        var w = inner.scrollWidth || 1, h = inner.scrollHeight || 1;
+        var r = stage.getBoundingClientRect();
+        view.k = Math.min(r.width / w, r.height / h) * 0.95;
+        view.x = (r.width - w * view.k) / 2;
+        view.y = (r.height - h * view.k) / 2;
+        apply();
+      };
+      viewer.close = function () {
+        viewer.hidden = true;
+        html.classList.remove("drawer-open");
+        if (viewer.from) viewer.from.focus();
+      };
+      viewer.firstChild.addEventListener("click", function (ev) {
+        var z = ev.target.closest("button") && ev.target.closest("button").getAttribute("data-z");
+        var r = stage.getBoundingClientRect();
+        if (z === "close") viewer.close();
+        else if (z === "fit") viewer.fit();
+        else if (z) zoomAt(+z, r.width / 2, r.height / 2);
+      });
+      stage.addEventListener("wheel", function (ev) {
+        ev.preventDefault();
+        var r = stage.getBoundingClientRect();
+        zoomAt(Math.exp(-ev.deltaY * 0.0015), ev.clientX - r.left, ev.clientY - r.top);
+      }, { passive: false });
+      var pointers = {}, last = null;
+      stage.addEventListener("pointerdown", function (ev) {
+        stage.setPointerCapture(ev.pointerId);
+        pointers[ev.pointerId] = { x: ev.clientX, y: ev.clientY };
+      });
+      stage.addEventListener("pointermove", function (ev) {
+        var p = pointers[ev.pointerId];
+        if (!p) return;
+        var ids = Object.keys(pointers);
+        if (ids.length === 1) {
+          view.x += ev.clientX - p.x;
+          view.y += ev.clientY - p.y;
+          apply();
+        } else if (ids.length === 2) {
+          var o = pointers[ids[0] == ev.pointerId ? ids[1] : ids[0]];
+          var d = Math.hypot(ev.clientX - o.x, ev.clientY - o.y);
+          var r = stage.getBoundingClientRect();
+          if (last) zoomAt(d / last, (ev.clientX + o.x) / 2 - r.left, (ev.clientY + o.y) / 2 - r.top);
+          last = d;
+        }
+        pointers[ev.pointerId] = { x: ev.clientX, y: ev.clientY };
+      });
+      var up = function (ev) { delete pointers[ev.pointerId]; last = null; };
+      stage.addEventListener("pointerup", up);
+      stage.addEventListener("pointercancel", up);
+      doc.addEventListener("keydown", function (ev) {
+        if (viewer.hidden) return;
+        if (ev.key === "Escape") { ev.preventDefault(); viewer.close(); }
+        else if (ev.key === "+" || ev.key === "=") zoomAt(1.25, stage.clientWidth / 2, stage.clientHeight / 2);
+        else if (ev.key === "-") zoomAt(0.8, stage.clientWidth / 2, stage.clientHeight / 2);
+      });
+    }
+    var inner2 = viewer.lastChild.firstChild;
+    while (inner2.firstChild) inner2.removeChild(inner2.firstChild);
+    var copy = shown.cloneNode(true);
+
+    var vb = (shown.getAttribute("viewBox") || "").split(/[\s,]+/);
+    if (vb.length === 4) { copy.setAttribute("width", vb[2]); copy.setAttribute("height", vb[3]); }
+    copy.style.maxWidth = "none";
+    copy.style.minWidth = "0";
+    inner2.appendChild(copy);
+    viewer.from = from;
+    viewer.hidden = false;
+    html.classList.add("drawer-open");
+    viewer.fit();
+    viewer.firstChild.lastChild.focus();
+  }
+  Array.prototype.forEach.call(doc.querySelectorAll("div.mermaid"), function (box) {
+    var b = doc.createElement("button");
+    b.type = "button";
+    b.className = "diagram-expand";
+    b.textContent = said("expand", "Expand");
+    b.addEventListener("click", function () { openDiagram(box, b); });
+    // Beside the diagram, not in it: the diagram scrolls sideways, the button stays.
+    var wrap = doc.createElement("div");
+    wrap.className = "diagram";
+    box.parentNode.insertBefore(wrap, box);
+    wrap.appendChild(box);
+    wrap.appendChild(b);
+  });
 })();

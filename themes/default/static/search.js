@@ -523,6 +523,6 @@
       if (!list.hidden && form && !form.contains(ev.target)) close();
     });
     if (input.value.trim()) run();
-    return { engine: engine, run: run };
+    return { engine: engine, run: run, go: go };
   };
 })(typeof window !== "undefined" ? window : this);
