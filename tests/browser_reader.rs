@@ -630,10 +630,7 @@ fn axe_finds_no_serious_violation_on_note_tag_search_and_graph_pages() {
         bad.extend(audit(&mut b, &axe, &format!("graph ({theme})")));
     }
     // On a phone: the note, the open menu and the open search, in both themes.
-    b.call(
-        "Emulation.setDeviceMetricsOverride",
-        json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
-    );
+    phone(&mut b);
     for theme in ["light", "dark"] {
         b.call(
             "Emulation.setEmulatedMedia",
@@ -726,6 +723,22 @@ fn pages_work_without_javascript_and_print_without_navigation() {
     b.screenshot("reader-print.png");
 }
 
+/// A phone's screen: 390 × 844 CSS pixels, touch, twice as dense.
+fn phone(b: &mut Browser) {
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
+    );
+}
+
+/// A laptop's screen: 1366 × 900.
+fn laptop(b: &mut Browser) {
+    b.call(
+        "Emulation.setDeviceMetricsOverride",
+        json!({ "width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": false }),
+    );
+}
+
 /// The box of the first element matching `css`: `[left, top, right, bottom]`.
 fn rect(b: &mut Browser, css: &str) -> Vec<f64> {
     let r = b.eval(&format!(
@@ -761,10 +774,7 @@ fn phones_get_a_sticky_header_and_a_drawer_desktops_a_steady_left_column() {
     let Some(mut b) = open(&note) else {
         return;
     };
-    b.call(
-        "Emulation.setDeviceMetricsOverride",
-        json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
-    );
+    phone(&mut b);
     go(&mut b, &note);
     // A compact header with the menu, search and theme buttons in the first screen.
     let header = rect(&mut b, ".site-header");
@@ -848,10 +858,7 @@ fn phones_get_a_sticky_header_and_a_drawer_desktops_a_steady_left_column() {
 
     // Desktop: the explorer's column and the header's title are in the same
     // place on every page kind.
-    b.call(
-        "Emulation.setDeviceMetricsOverride",
-        json!({ "width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": false }),
-    );
+    laptop(&mut b);
     // Folders are closed where the page is in none of them, whatever pages
     // were read before (only the reader's folding is remembered).
     go(&mut b, &file_url(&out, "tags/index.html"));
@@ -1103,10 +1110,7 @@ fn diagrams_keep_a_readable_size_follow_the_theme_and_open_full_screen() {
     let Some(mut b) = open(&url) else {
         return;
     };
-    b.call(
-        "Emulation.setDeviceMetricsOverride",
-        json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
-    );
+    phone(&mut b);
     go(&mut b, &url);
     // On a phone the diagram is not shrunk below 70 % of its width: it scrolls.
     let sizes = b.eval("(() => { const d = document.querySelector('div.mermaid'); const s = d.querySelector('svg'); const w = parseFloat(s.style.maxWidth); return [s.getBoundingClientRect().width, w, d.scrollWidth > d.clientWidth, document.documentElement.scrollWidth]; })()");
@@ -1173,10 +1177,7 @@ fn the_projects_own_knowledge_base_reads_on_a_phone_and_a_laptop() {
     let Some(mut b) = open(&file_url(&out, pages[0])) else {
         return;
     };
-    b.call(
-        "Emulation.setDeviceMetricsOverride",
-        json!({ "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": true }),
-    );
+    phone(&mut b);
     for page in pages {
         go(&mut b, &file_url(&out, page));
         let menu = rect(&mut b, ".menu-toggle");
@@ -1205,10 +1206,7 @@ fn the_projects_own_knowledge_base_reads_on_a_phone_and_a_laptop() {
     assert!(long.is_empty(), "{long:?}");
     b.screenshot("content-phone-drawer.png");
 
-    b.call(
-        "Emulation.setDeviceMetricsOverride",
-        json!({ "width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": false }),
-    );
+    laptop(&mut b);
     let mut lefts = Vec::new();
     for page in &pages[..4] {
         go(&mut b, &file_url(&out, page));
