@@ -206,7 +206,10 @@ pub fn plan(site: &Site, batch: &BTreeSet<PathBuf>) -> Plan {
         if path == &root.join(crate::config::CONFIG_FILE) {
             p.config = true;
         } else if let Ok(rel) = path.strip_prefix(&theme) {
-            if rel.starts_with("templates") {
+            if rel.starts_with("i18n") {
+                // The site's words: read with the site, as site.toml is.
+                p.config = true;
+            } else if rel.starts_with("templates") {
                 p.templates = true;
             } else {
                 p.statics = true;
@@ -633,6 +636,8 @@ mod tests {
         assert!(plan(&site, &batch(&["content/img.png"])).rescan);
         assert!(plan(&site, &batch(&["themes/default/templates/note.html"])).templates);
         assert!(plan(&site, &batch(&["themes/default/static/style.css"])).statics);
+        let words = plan(&site, &batch(&["themes/default/i18n/fr.toml"]));
+        assert!(words.config && !words.statics);
         assert_eq!(
             plan(
                 &site,
