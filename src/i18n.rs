@@ -246,6 +246,33 @@ impl Language {
     }
 }
 
+impl Language {
+    /// The locale link previews name (`og:locale`): `fr_FR`, `pt_BR`; the
+    /// region is the tag's own, else the language's main one; `None` for a
+    /// language without a known region.
+    pub fn og_locale(self) -> Option<String> {
+        let mut parts = self.0.code.split('-');
+        let lang = parts.next()?.to_ascii_lowercase();
+        let region = parts
+            .find(|p| p.len() == 2 && p.chars().all(|c| c.is_ascii_alphabetic()))
+            .map(str::to_ascii_uppercase)
+            .or_else(|| {
+                let r = match lang.as_str() {
+                    "en" => "US",
+                    "fr" => "FR",
+                    "de" => "DE",
+                    "es" => "ES",
+                    "it" => "IT",
+                    "pt" => "PT",
+                    "nl" => "NL",
+                    _ => return None,
+                };
+                Some(r.to_string())
+            })?;
+        Some(format!("{lang}_{region}"))
+    }
+}
+
 /// Whether `code` has the shape of a language tag (`fr`, `pt-BR`, `zh-Hant`).
 pub fn is_code(code: &str) -> bool {
     let mut parts = code.split('-');
@@ -443,6 +470,24 @@ mod tests {
         for kept in ["1e6", "0x1F", "1_000", "12.", ".5", "abc", ""] {
             assert_eq!(l("fr").number(kept), kept);
         }
+    }
+
+    #[test]
+    fn link_previews_name_the_locale_with_a_region() {
+        assert_eq!(
+            Language::built_in("fr").unwrap().og_locale().as_deref(),
+            Some("fr_FR")
+        );
+        assert_eq!(Language::english().og_locale().as_deref(), Some("en_US"));
+        let dir = tempfile::tempdir().unwrap();
+        let i18n = dir.path().join("themes/default/i18n");
+        std::fs::create_dir_all(&i18n).unwrap();
+        std::fs::write(i18n.join("pt-BR.toml"), "[words]\n").unwrap();
+        std::fs::write(i18n.join("sv.toml"), "[words]\n").unwrap();
+        let br = resolve(dir.path(), "default", Some("pt-BR"), std::iter::empty()).unwrap();
+        assert_eq!(br.og_locale().as_deref(), Some("pt_BR"));
+        let sv = resolve(dir.path(), "default", Some("sv"), std::iter::empty()).unwrap();
+        assert_eq!(sv.og_locale(), None);
     }
 
     #[test]

@@ -1461,3 +1461,48 @@ fn property_labels_come_from_site_toml_and_numbers_read_in_the_site_language() {
         assert!(page.contains(want), "{want} in {page}");
     }
 }
+
+/// A link to any page pasted in a chat or a mail shows a card: Open Graph
+/// and Twitter tags, absolute addresses only when the site's is known.
+#[test]
+fn every_page_carries_link_preview_tags() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "site.toml",
+                "title = \"Base & co\"\nlanguage = \"fr\"\nbase_url = \"https://kb.example.org/qualite/\"\n",
+            ),
+            ("content/index.md", "# Accueil\n\nBienvenue.\n"),
+            (
+                "content/Audits/Audit interne.md",
+                "---\ndescription: Vérifier que les procédures « vivent ».\n---\n# Audit interne\n\nTexte.\n",
+            ),
+        ],
+    );
+    let (_, files) = build(dir.path());
+    let note = text(&files, "audits/audit-interne/index.html");
+    for want in [
+        "<meta property=\"og:title\" content=\"Audit interne\">",
+        "<meta property=\"og:description\" content=\"Vérifier que les procédures « vivent ».\">",
+        "<meta property=\"og:url\" content=\"https://kb.example.org/qualite/audits/audit-interne/\">",
+        "<meta property=\"og:type\" content=\"article\">",
+        "<meta property=\"og:site_name\" content=\"Base &amp; co\">",
+        "<meta property=\"og:locale\" content=\"fr_FR\">",
+        "<meta name=\"twitter:card\" content=\"summary\">",
+    ] {
+        assert!(note.contains(want), "{want} in {note}");
+    }
+    let home = text(&files, "index.html");
+    assert!(home.contains("<meta property=\"og:type\" content=\"website\">"));
+    assert!(home.contains("<meta property=\"og:url\" content=\"https://kb.example.org/qualite/\">"));
+    // Without the site's address, no relative og:url.
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "title = \"Base\"\nlanguage = \"fr\"\n",
+    )
+    .unwrap();
+    let (_, files) = build(dir.path());
+    assert!(!text(&files, "audits/audit-interne/index.html").contains("og:url"));
+}

@@ -88,6 +88,8 @@ struct SiteCtx<'a> {
     /// Whether `site.toml` defines callout types (their colours are in the
     /// generated stylesheet).
     custom_callouts: bool,
+    /// The language as link previews name it (`og:locale`: `fr_FR`).
+    locale: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -442,6 +444,7 @@ impl<'a> Emitter<'a> {
                     description: &c.description,
                     lang: v.render.language.code(),
                     custom_callouts: !c.callouts.is_empty(),
+                    locale: v.render.language.og_locale(),
                     base_url: c.base_url.as_deref(),
                 },
             )

@@ -424,7 +424,7 @@ mod default_theme {
         let dir = tempfile::tempdir().unwrap();
         let theme = Theme::load(dir.path(), "default").unwrap();
         for base in [Some("https://example.org/kb/"), None] {
-            let site = serde_json::json!({"title": "T", "description": "", "lang": "fr", "base_url": base, "custom_callouts": false});
+            let site = serde_json::json!({"title": "T", "description": "", "lang": "fr", "base_url": base, "custom_callouts": false, "locale": "fr_FR"});
             let shared = Shared::default()
                 .with("site", &site)
                 .with("t", &words(crate::i18n::Language::built_in("fr").unwrap()));
