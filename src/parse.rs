@@ -329,9 +329,7 @@ fn collect<'e>(
                             .push((tag.to_string(), pos_of(range.start + r.start)));
                     }
                 }
-                let next_closes = matches!(events.get(i + 1), Some((Event::End(e), _)) if markdown::is_block_end(e))
-                    || matches!(events.get(i + 1), Some((Event::Start(Tag::List(_)), _)));
-                if next_closes {
+                if ends_block(events.get(i + 1)) {
                     if let Some((_, id)) = markdown::trailing_block_id(t) {
                         note.block_ids.push(id.to_string());
                     }
@@ -360,13 +358,18 @@ fn space(text: &mut String) {
     }
 }
 
+/// Whether a text run followed by `next` ends its block (a paragraph or an
+/// item, before a nested list): where a `^block-id` may stand.
+fn ends_block(next: Option<&(Event<'_>, std::ops::Range<usize>)>) -> bool {
+    matches!(next, Some((Event::End(e), _)) if markdown::is_block_end(e))
+        || matches!(next, Some((Event::Start(Tag::List(_)), _)))
+}
+
 /// Prose text as a reader sees it: no `==` of highlights, no `^block-id`
 /// ending a block.
 fn push_prose(text: &mut String, t: &str, next: Option<&(Event<'_>, std::ops::Range<usize>)>) {
-    let closes = matches!(next, Some((Event::End(e), _)) if markdown::is_block_end(e))
-        || matches!(next, Some((Event::Start(Tag::List(_)), _)));
     let t = match markdown::trailing_block_id(t) {
-        Some((before, _)) if closes => before,
+        Some((before, _)) if ends_block(next) => before,
         _ => t,
     };
     if t.contains("==") {

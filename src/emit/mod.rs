@@ -20,7 +20,7 @@ use crate::index::Link;
 use crate::markdown::{split_wikilinks, Piece};
 use crate::paths::{relative_url, LinkStyle, UrlPath};
 use crate::render::{link_tags, RenderedNote, TocEntry};
-use crate::templates::{words, Theme};
+use crate::templates::Theme;
 pub use crate::view::SiteView;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -238,7 +238,7 @@ struct Emitter<'a> {
     /// same on all those pages (addresses, `page.kind`) folded in too; made
     /// when first used.
     fixed: Mutex<HashMap<(usize, &'static str), Arc<crate::templates::Pages>>>,
-    t: Words,
+    t: &'static Words,
     style: LinkStyle,
     /// The explorer's words and what of it is drawn once per build.
     explorer_words: explorer::ExplorerWords,
@@ -435,7 +435,7 @@ fn tag_notes<'a>(v: &'a SiteView) -> HashMap<&'a str, Vec<usize>> {
 impl<'a> Emitter<'a> {
     fn new(v: &'a SiteView<'a>, theme: &'a Theme, opts: &'a EmitOptions) -> Emitter<'a> {
         let c = v.config;
-        let t = words(v.render.language);
+        let t = v.render.language.words();
         let shared = crate::templates::Shared::default()
             .with(
                 "site",
@@ -448,14 +448,14 @@ impl<'a> Emitter<'a> {
                     base_url: c.base_url.as_deref(),
                 },
             )
-            .with("t", &t);
+            .with("t", t);
         Emitter {
             v,
             theme,
             pages: theme.pages(&shared, &crate::templates::Shared::default()),
             shared,
             fixed: Mutex::default(),
-            explorer_words: explorer::ExplorerWords::new(&t),
+            explorer_words: explorer::ExplorerWords::new(t),
             t,
             explorer: explorer::ExplorerCache::default(),
             style: c.link_style(),

@@ -35,7 +35,7 @@ pub(crate) fn pass<'e>(page: &mut Page, events: Vec<Event<'e>>) -> Vec<Event<'e>
         page.footnote_scopes += 1;
         page.footnote_scopes
     };
-    let back = crate::templates::word(page.ctx.language, "footnote_back");
+    let back = page.ctx.language.word("footnote_back");
     layout(events, scope, back)
 }
 

@@ -452,7 +452,7 @@ fn note_embed(
         .filter(|a| !a.is_empty() && fragment.is_none())
         .filter(|a| crate::index::find_anchor(note, a).is_none());
     if let Some(anchor) = missing {
-        let word = |key| crate::templates::word(ctx.language, key);
+        let word = |key| ctx.language.word(key);
         let words = (word("missing_section"), word("missing_section_in"));
         return format!(
             "<div class=\"embed embed-missing\" data-embed=\"{}\"><div class=\"embed-title\"><a class=\"internal\" href=\"{href}\">{}</a></div><div class=\"embed-content\"><p>{} #{} {} {}</p></div></div>",

@@ -417,7 +417,7 @@ mod tests {
 
 #[cfg(test)]
 mod default_theme {
-    use crate::templates::{words, Shared, Theme};
+    use crate::templates::{Shared, Theme};
 
     #[test]
     fn the_default_theme_reads_the_words_and_site_only_folded() {
@@ -427,7 +427,7 @@ mod default_theme {
             let site = serde_json::json!({"title": "T", "description": "", "lang": "fr", "base_url": base, "custom_callouts": false, "locale": "fr_FR"});
             let shared = Shared::default()
                 .with("site", &site)
-                .with("t", &words(crate::i18n::Language::built_in("fr").unwrap()));
+                .with("t", crate::i18n::Language::built_in("fr").unwrap().words());
             let pages = theme.pages(&shared, &Shared::default());
             let kept: Vec<String> = pages
                 .shared

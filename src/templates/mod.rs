@@ -296,16 +296,6 @@ fn collect_dir(
     Ok(())
 }
 
-/// The theme's own words in the site language (`t` in templates).
-pub fn words(lang: crate::i18n::Language) -> BTreeMap<&'static str, &'static str> {
-    lang.words().clone()
-}
-
-/// One of the site's words (render writes a few into notes' HTML).
-pub fn word(lang: crate::i18n::Language, key: &str) -> &'static str {
-    lang.word(key)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,6 +7,8 @@
   var doc = document;
   var html = doc.documentElement;
   var self = doc.currentScript && doc.currentScript.src;
+  // The page's words for what this script writes (`data-copy` on the body …).
+  function said(k, d) { return (doc.body && doc.body.getAttribute("data-" + k)) || d; }
 
   /* ---------- 1. theme toggle ---------- */
 
@@ -60,8 +62,8 @@
     var block = btn.closest ? btn.closest(".code-block") : null;
     var code = block && block.querySelector("pre code");
     if (!code) return;
-    var label = (doc.body && doc.body.getAttribute("data-copy")) || btn.textContent || "Copy";
-    var done = (doc.body && doc.body.getAttribute("data-copied")) || "Copied";
+    var label = said("copy", btn.textContent || "Copy");
+    var done = said("copied", "Copied");
     var timer = 0;
     btn.textContent = label;
     btn.hidden = false;
@@ -528,7 +530,6 @@
 
   /* ---------- 11. diagrams open full screen, to pan and zoom ---------- */
 
-  var said = function (k, d) { return (doc.body && doc.body.getAttribute("data-" + k)) || d; };
   var viewer = null;
   function openDiagram(box, from) {
     var svgs = box.querySelectorAll(":scope > svg");
