@@ -82,6 +82,7 @@ kinds! {
     EmptyNote = "empty-note", Warning, "a published note with nothing but its title: no text, links, embeds or properties.";
     UnusedAttachment = "unused-attachment", Info, "an attachment that no note links to or embeds.";
     PropertyType = "property-type", Warning, "a property whose value has another type than the same property elsewhere in the vault.";
+    Base = "base", Warning, "a base (a `.base` file or a ```base block) cannot be read, or calls a function isokb does not implement; the page shows what could not be drawn.";
 }
 
 impl fmt::Display for Kind {

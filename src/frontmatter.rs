@@ -211,6 +211,20 @@ pub fn parse(text: &str, yaml: &str, offset: usize) -> Result<FrontMatter, Diagn
     Ok(fm)
 }
 
+/// Reads a whole YAML document (a `.base` file, a ` ```base ` block) as a
+/// value, keys in written order; an error is its message and byte offset.
+pub fn parse_document(yaml: &str) -> Result<Value, (String, usize)> {
+    let value: Yaml = serde_yaml::from_str(yaml).map_err(|e| {
+        let at = e.location().map_or(0, |l| l.index());
+        let msg = e.to_string();
+        (
+            msg.split(" at line ").next().unwrap_or(&msg).to_string(),
+            at,
+        )
+    })?;
+    Ok(Value::from_yaml(value))
+}
+
 /// The keys read as a note's date (`date`, else `created`) and as its last
 /// update (`updated` or `modified`).
 pub const DATE_KEYS: [&str; 4] = ["date", "created", "updated", "modified"];

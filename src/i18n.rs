@@ -182,6 +182,11 @@ impl Language {
         &self.0.words
     }
 
+    /// The month names, January first.
+    pub fn months(self) -> &'static [&'static str; 12] {
+        &self.0.months
+    }
+
     /// One word (`""` when the key is unknown).
     pub fn word(self, key: &str) -> &'static str {
         self.0.words.get(key).copied().unwrap_or("")

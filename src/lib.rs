@@ -17,6 +17,7 @@
 //! configuration decides which ones are errors.
 
 pub mod autolink;
+pub mod bases;
 pub mod check;
 pub mod collate;
 pub mod config;

@@ -88,6 +88,8 @@ pub struct Note {
     pub summary: String,
     /// Modification time, seconds since the epoch.
     pub modified: i64,
+    /// The file's length in bytes (`file.size` in bases).
+    pub size: u64,
 }
 
 impl Note {
@@ -134,6 +136,9 @@ impl Note {
 /// Parses one note. Never fails: problems come back as diagnostics, and the
 /// note is still built from what could be read.
 pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
+    if crate::bases::is_base(&src.path) {
+        return parse_base(src);
+    }
     let text = src.text.as_str();
     let mut diags = Vec::new();
     if let Some(r) = crate::mojibake::detect(text) {
@@ -220,10 +225,15 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         text: String::new(),
         summary: String::new(),
         modified: src.modified,
+        size: src.text.len() as u64,
         front,
     };
     let events = markdown::events(&stripped);
     collect(&mut note, &events, &pos_of);
+    for (k, code) in base_blocks(&events) {
+        let line = note.code_pos.get(k).map_or(0, |p| p.line);
+        diags.extend(crate::bases::check(&code, src.path.as_str(), line));
+    }
     note.title = match (&note.front.title, note.title_is_h1) {
         (Some(t), _) => {
             note.title_is_h1 =
@@ -245,6 +255,76 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     note.body.shrink_to_fit();
     note.text.shrink_to_fit();
     (note, diags)
+}
+
+/// The ` ```base ` blocks of a note: each one's number among the code
+/// blocks, and its text.
+fn base_blocks(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut k = 0;
+    let mut open: Option<String> = None;
+    for (ev, _) in events {
+        match ev {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let is_base = matches!(kind, pulldown_cmark::CodeBlockKind::Fenced(info)
+                    if info.split_whitespace().next().is_some_and(|l| l.eq_ignore_ascii_case("base")));
+                open = is_base.then(String::new);
+            }
+            Event::Text(t) => {
+                if let Some(code) = &mut open {
+                    code.push_str(t);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                if let Some(code) = open.take() {
+                    out.push((k, code));
+                }
+                k += 1;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A `.base` file as a note: titled by its name, its body one ` ```base `
+/// block holding the file (so it renders as a block does), its search text
+/// its name. Its findings point into the file.
+fn parse_base(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
+    let text = src.text.as_str();
+    let mut longest = 0;
+    let mut run = 0;
+    for b in text.bytes() {
+        run = if b == b'`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    let fence = "`".repeat((longest + 1).max(3));
+    let title = src.path.stem().to_string();
+    let note = Note {
+        path: src.path.clone(),
+        front: FrontMatter::default(),
+        title: title.clone(),
+        title_is_h1: false,
+        headings: Vec::new(),
+        block_ids: Vec::new(),
+        links: Vec::new(),
+        property_links: Vec::new(),
+        inline_tags: Vec::new(),
+        front_tags: Vec::new(),
+        alias_pos: Vec::new(),
+        body: format!(
+            "{fence}base\n{}\n{fence}\n",
+            text.trim_end_matches(['\n', '\r'])
+        ),
+        math_pos: Vec::new(),
+        // The file's first line is the line after the fence.
+        code_pos: vec![Position { line: 0, col: 1 }],
+        text: title,
+        summary: String::new(),
+        modified: src.modified,
+        size: text.len() as u64,
+    };
+    (note, crate::bases::check(text, src.path.as_str(), 0))
 }
 
 /// The ids the default theme gives its own elements (its templates and

@@ -155,9 +155,11 @@ pub fn scan_with<T: Send>(
     ))
 }
 
-/// Whether a vault path is a note (a Markdown file), not an attachment.
+/// Whether a vault path is a note (a Markdown file, or a base: a `.base`
+/// file is a page of the site), not an attachment.
 pub fn is_note(path: &VaultPath) -> bool {
-    path.extension() == "md"
+    let ext = path.extension();
+    ext == "md" || ext == "base"
 }
 
 /// Whether a file or folder on the way is hidden (`.obsidian/`, `.trash/`).

@@ -104,6 +104,8 @@ pub struct FileInfo {
     pub name: String,
     /// Whether a published note links to or embeds it.
     pub used: bool,
+    /// Where it is in the vault.
+    pub path: String,
 }
 
 /// Everything resolved.
@@ -180,6 +182,21 @@ impl Index {
                 ..
             } if self.memo.published.get(id.0).copied().unwrap_or(true) => Some(id.0),
             _ => None,
+        }
+    }
+}
+
+impl Index {
+    /// The published note or the attachment a name written in a note of
+    /// `from_folder` leads to, as a link `[[name]]` there would.
+    pub fn target_named(&self, name: &str, from_folder: &str) -> Option<Target> {
+        match self.memo.table.resolve(name, from_folder) {
+            Resolution::Found {
+                target: Target::Note(id),
+                ..
+            } if !self.memo.published.get(id.0).copied().unwrap_or(true) => None,
+            Resolution::Found { target, .. } => Some(target),
+            Resolution::Missing => None,
         }
     }
 }
@@ -600,6 +617,7 @@ fn file_urls(files: &[VaultPath]) -> Vec<FileInfo> {
                     .unwrap_or_default()
                     .to_string(),
                 used: false,
+                path: f.as_str().to_string(),
             }
         })
         .collect()
@@ -806,6 +824,11 @@ fn resolve_one(
 
 /// Finds the element id of `#Heading`, `#H1#H2` or `#^block` in a note.
 pub fn find_anchor(note: &Note, anchor: &str) -> Option<String> {
+    if crate::bases::is_base(&note.path) {
+        // A base's anchors are its views.
+        let id = crate::bases::view_id(anchor);
+        return crate::bases::has_view(crate::bases::source_of(note), &id).then_some(id);
+    }
     if let Some(block) = anchor.strip_prefix('^') {
         return note
             .block_ids

@@ -47,6 +47,8 @@ pub(crate) fn pass<'e>(
         };
         let html = if lang.eq_ignore_ascii_case("mermaid") {
             diagram(page, id, k, &code)
+        } else if lang.eq_ignore_ascii_case("base") {
+            base(page, id, &code)
         } else {
             page.own(block(&code, &lang, page.ctx.highlight))
         };
@@ -54,6 +56,40 @@ pub(crate) fn pass<'e>(
         out.push(Event::Html(html.into()));
     }
     out
+}
+
+/// A base: its views, drawn for the page's note (`this`), its links
+/// relative to the page.
+fn base(page: &mut Page, id: usize, code: &str) -> String {
+    use crate::bases::{self, value::Row, Which};
+    let ctx = page.ctx;
+    let which = match page.base_view.as_deref() {
+        None => Which::All,
+        Some("") => Which::First,
+        Some(v) => Which::Named(v),
+    };
+    let (depth, style) = (page.depth, ctx.style);
+    let href = |r: Row| {
+        let target = match r {
+            Row::Note(i) => ctx.index.note_url(i),
+            Row::File(f) => ctx.index.files[f].url.clone(),
+        };
+        crate::paths::relative_url(depth, &target, style)
+    };
+    let site = bases::Site {
+        vault: bases::eval::Vault {
+            notes: ctx.notes,
+            index: ctx.index,
+            months: ctx.language.months(),
+        },
+        lang: ctx.language,
+        this: page.chain[0],
+        folder: ctx.notes[id].path.folder(),
+        href: &href,
+        clean: ctx.sanitize,
+    };
+    let html = bases::draw(code, which, &site);
+    page.own(html)
 }
 
 /// A Mermaid block: its SVG, or its source and one finding.

@@ -444,6 +444,9 @@ fn note_embed(
     let ctx = page.ctx;
     let note = &ctx.notes[target];
     let href = escape(&page.url(&ctx.index.note_url(target)));
+    if crate::bases::is_base(&note.path) {
+        return base_embed(page, target, fragment, &href);
+    }
     // A section or block that is not there (the index reported it): shown
     // as Obsidian does, not as the whole note.
     let missing = raw
@@ -510,6 +513,30 @@ fn note_embed(
     page.parts.pop();
     format!(
         "<div class=\"embed\" data-embed=\"{}\"><div class=\"embed-title\"><a class=\"internal\" href=\"{href}{}\">{}</a></div><div class=\"embed-content\">{body}</div></div>",
+        escape(note.path.as_str()),
+        fragment.map(|f| format!("#{}", escape(f))).unwrap_or_default(),
+        escape(&note.title),
+    )
+}
+
+/// `![[X.base]]` (the first view) or `![[X.base#View]]` (that view), drawn
+/// for the embedding page's note.
+fn base_embed(page: &mut Page, target: usize, fragment: Option<&str>, href: &str) -> String {
+    let note = &page.ctx.notes[target];
+    let events = note.events();
+    let end = events.len();
+    let outer = page.base_view.replace(fragment.unwrap_or("").to_string());
+    page.chain.push(target);
+    page.parts.push(Part {
+        range: (0, end),
+        fragment: fragment.map(str::to_string),
+    });
+    let body = render_range(page, target, events, 0, end);
+    page.chain.pop();
+    page.parts.pop();
+    page.base_view = outer;
+    format!(
+        "<div class=\"embed embed-base\" data-embed=\"{}\"><div class=\"embed-title\"><a class=\"internal\" href=\"{href}{}\">{}</a></div><div class=\"embed-content\">{body}</div></div>",
         escape(note.path.as_str()),
         fragment.map(|f| format!("#{}", escape(f))).unwrap_or_default(),
         escape(&note.title),

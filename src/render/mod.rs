@@ -104,6 +104,8 @@ pub(crate) struct Page<'a> {
     /// Whether the page holds something the sanitiser must see: HTML the
     /// author wrote, or a link whose URL is not plainly safe.
     pub raw_html: bool,
+    /// Inside an embed of a base: the view it names (`""` for the first).
+    pub base_view: Option<String>,
 }
 
 impl Page<'_> {
@@ -167,6 +169,7 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
         diagrams: 0,
         footnote_scopes: 0,
         raw_html: false,
+        base_view: None,
     };
     let mut html = render_events(&mut page, id, events, skip_h1);
     if ctx.sanitize {

@@ -1,0 +1,371 @@
+//! A view as HTML: a table, cards or a list, static (it reads without
+//! JavaScript and from `file://`); the theme's script adds sorting by a
+//! header and a filter box to tables.
+
+use super::eval::Env;
+use super::file::{Base, View};
+use super::value::{num_text, Row, Value};
+use super::view::{Group, Line, Shown};
+use crate::html::escape;
+use crate::i18n::Language;
+use chrono::{Datelike, Timelike};
+
+/// How a view reaches the rest of the site.
+pub struct Out<'a> {
+    /// The relative URL of a file's page (a note) or of the file itself (an
+    /// attachment), from the page being written.
+    pub href: &'a dyn Fn(Row) -> String,
+    /// The site's language (dates, numbers, words).
+    pub lang: Language,
+    /// The evaluation environment (names of files, links).
+    pub env: &'a Env<'a>,
+    /// Whether `html()` values are cleaned as the author's HTML is.
+    pub clean: bool,
+}
+
+impl Out<'_> {
+    fn word(&self, key: &str, fallback: &'static str) -> &'static str {
+        match self.lang.word(key) {
+            "" => fallback,
+            w => w,
+        }
+    }
+
+    /// The file's own link: its name without extension, as Obsidian shows it.
+    fn file_link(&self, r: Row) -> String {
+        let path = self.env.vault.path(r);
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let shown = match r {
+            Row::Note(_) => name.rsplit_once('.').map_or(name, |(s, _)| s),
+            Row::File(_) => name,
+        };
+        format!(
+            "<a class=\"internal\" href=\"{}\">{}</a>",
+            escape(&(self.href)(r)),
+            escape(shown)
+        )
+    }
+
+    /// A value in a cell.
+    pub fn value(&self, v: &Value) -> String {
+        match v {
+            Value::Null => String::new(),
+            Value::Bool(b) => format!(
+                "<input type=\"checkbox\" disabled{} aria-label=\"{b}\">",
+                if *b { " checked" } else { "" }
+            ),
+            Value::Num(n) => escape(&self.lang.number(&num_text(*n))),
+            Value::Date(d, time) => {
+                let t = time.then(|| format!("{:02}:{:02}", d.hour(), d.minute()));
+                let shown = self
+                    .lang
+                    .date(d.day(), d.month0() as usize, d.year(), t.as_deref());
+                let iso = v.text();
+                format!(
+                    "<time datetime=\"{}\">{}</time>",
+                    escape(&iso),
+                    escape(&shown)
+                )
+            }
+            Value::List(items) => items
+                .iter()
+                .map(|i| self.value(i))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(", "),
+            Value::Link(l) => {
+                let text = match &l.display {
+                    Some(d) => self.value(d),
+                    None => escape(l.target.rsplit('/').next().unwrap_or(&l.target)),
+                };
+                match l.to {
+                    Some(r) => format!(
+                        "<a class=\"internal\" href=\"{}\">{text}</a>",
+                        escape(&(self.href)(r))
+                    ),
+                    None if is_web(&l.target) => format!(
+                        "<a class=\"external\" href=\"{}\" rel=\"noopener\">{text}</a>",
+                        escape(&l.target)
+                    ),
+                    None => format!("<span class=\"unresolved\">{text}</span>"),
+                }
+            }
+            Value::File(r) => self.file_link(*r),
+            Value::Image(src) => match self.image_src(src) {
+                Some(url) => format!("<img src=\"{}\" alt=\"\" loading=\"lazy\">", escape(&url)),
+                None => String::new(),
+            },
+            Value::Icon(name) => format!(
+                "<span class=\"base-icon\" data-icon=\"{0}\">{0}</span>",
+                escape(name)
+            ),
+            Value::Html(h) if self.clean => crate::sanitize::clean(h, &[]),
+            Value::Html(h) => h.clone(),
+            Value::Error(e) => format!(
+                "<span class=\"base-error\">{}</span>",
+                escape(&format!("Error: {e}"))
+            ),
+            other => escape(&other.text()),
+        }
+    }
+
+    /// Where an image is: a web address, or a file of the vault.
+    fn image_src(&self, src: &str) -> Option<String> {
+        let s = src.trim();
+        let s = s
+            .strip_prefix("[[")
+            .and_then(|r| r.strip_suffix("]]"))
+            .unwrap_or(s);
+        if is_web(s) {
+            return Some(s.to_string());
+        }
+        self.env
+            .vault
+            .resolve(s, self.env.folder)
+            .map(|r| (self.href)(r))
+    }
+}
+
+fn is_web(s: &str) -> bool {
+    s.starts_with("https://") || s.starts_with("http://")
+}
+
+/// The id a view's section takes on a page, and the anchor that names it.
+pub fn view_id(name: &str) -> String {
+    crate::paths::slugify(name)
+}
+
+/// One view, drawn.
+pub fn view(out: &Out, base: &Base, v: &View, shown: &Shown, caption: bool) -> String {
+    let count = match shown.count {
+        1 => format!("1 {}", out.word("result", "result")),
+        n => format!(
+            "{} {}",
+            out.lang.number(&n.to_string()),
+            out.word("results", "results")
+        ),
+    };
+    let body = match v.kind.as_str() {
+        "cards" => cards(out, v, shown),
+        "list" | "map" => list(out, v, shown),
+        _ => table(out, v, shown),
+    };
+    let _ = base;
+    let head = if caption {
+        format!(
+            "<div class=\"base-head\"><span class=\"base-view-name\">{}</span> <span class=\"base-count\">{count}</span></div>",
+            escape(&v.name)
+        )
+    } else {
+        format!("<div class=\"base-head\"><span class=\"base-count\">{count}</span></div>")
+    };
+    format!(
+        "<div class=\"base-view\" id=\"{}\" data-view=\"{}\">{head}{body}</div>",
+        escape(&view_id(&v.name)),
+        escape(&v.kind)
+    )
+}
+
+fn summary_cells(
+    out: &Out,
+    v: &View,
+    shown: &Shown,
+    sums: &[Option<Value>],
+    class: &str,
+) -> String {
+    if sums.iter().all(Option::is_none) {
+        return String::new();
+    }
+    let cells: String = shown
+        .columns
+        .iter()
+        .zip(sums)
+        .map(|(c, s)| match s {
+            Some(val) => {
+                let name = v
+                    .summaries
+                    .iter()
+                    .find(|(k, _)| *k == c.key)
+                    .map_or("", |(_, n)| n.as_str());
+                format!(
+                    "<td><span class=\"base-summary-name\">{}</span> {}</td>",
+                    escape(&summary_label(out, name)),
+                    out.value(val)
+                )
+            }
+            None => "<td></td>".to_string(),
+        })
+        .collect();
+    format!("<tr class=\"{class}\">{cells}</tr>")
+}
+
+fn cell(out: &Out, key: &str, line: &Line, v: &Value) -> String {
+    if key == "file.name" {
+        out.file_link(line.row)
+    } else {
+        out.value(v)
+    }
+}
+
+fn group_label(out: &Out, g: &Group) -> String {
+    match &g.value {
+        Some(v) if !v.is_empty() => out.value(v),
+        _ => escape(out.word("base_empty_group", "None")),
+    }
+}
+
+/// A summary's name as the site's language writes it (`Moyenne`), else as written.
+fn summary_label(out: &Out, name: &str) -> String {
+    match out
+        .lang
+        .word(&format!("base_summary_{}", name.to_lowercase()))
+    {
+        "" => name.to_string(),
+        w => w.to_string(),
+    }
+}
+
+fn table(out: &Out, v: &View, shown: &Shown) -> String {
+    let mut h = String::from("<table class=\"base-table\"><thead><tr>");
+    for c in &shown.columns {
+        h.push_str(&format!("<th scope=\"col\">{}</th>", escape(&c.label)));
+    }
+    h.push_str("</tr></thead>");
+    let n = shown.columns.len();
+    for g in &shown.groups {
+        h.push_str("<tbody>");
+        if g.value.is_some() {
+            h.push_str(&format!(
+                "<tr class=\"base-group\"><th colspan=\"{n}\" scope=\"rowgroup\">{} <span class=\"base-count\">{}</span></th></tr>",
+                group_label(out, g),
+                g.lines.len()
+            ));
+            h.push_str(&summary_cells(out, v, shown, &g.summaries, "base-summary"));
+        }
+        for line in &g.lines {
+            h.push_str("<tr>");
+            for (c, v) in shown.columns.iter().zip(&line.values) {
+                h.push_str(&format!("<td>{}</td>", cell(out, &c.key, line, v)));
+            }
+            h.push_str("</tr>");
+        }
+        h.push_str("</tbody>");
+    }
+    let foot = summary_cells(out, v, shown, &shown.summaries, "base-summary");
+    if !foot.is_empty() {
+        h.push_str(&format!("<tfoot>{foot}</tfoot>"));
+    }
+    h.push_str("</table>");
+    h
+}
+
+fn cover(out: &Out, v: &View, image: &Value) -> String {
+    let text = match image {
+        Value::List(l) => l.first().map(Value::text).unwrap_or_default(),
+        Value::Link(l) => l.target.clone(),
+        Value::Null => return String::new(),
+        other => other.text(),
+    };
+    let t = text.trim();
+    let ratio = v
+        .image_ratio
+        .map(|r| format!(" style=\"aspect-ratio: {}\"", num_text(1.0 / r)))
+        .unwrap_or_default();
+    let is_hex = t.len() > 1
+        && t.len() <= 9
+        && t.starts_with('#')
+        && t[1..].chars().all(|c| c.is_ascii_hexdigit());
+    if is_hex {
+        return format!("<div class=\"base-cover\" style=\"background: {t}\"></div>");
+    }
+    match out.image_src(t) {
+        Some(url) => format!(
+            "<div class=\"base-cover{}\"{ratio}><img src=\"{}\" alt=\"\" loading=\"lazy\"></div>",
+            if v.image_contain { " contain" } else { "" },
+            escape(&url)
+        ),
+        None => String::new(),
+    }
+}
+
+fn cards(out: &Out, v: &View, shown: &Shown) -> String {
+    let mut h = String::new();
+    for g in &shown.groups {
+        if g.value.is_some() {
+            h.push_str(&format!(
+                "<p class=\"base-group\">{}</p>",
+                group_label(out, g)
+            ));
+        }
+        h.push_str("<ul class=\"base-cards\">");
+        for line in &g.lines {
+            h.push_str("<li class=\"base-card\">");
+            h.push_str(&cover(out, v, &line.image));
+            h.push_str(&format!(
+                "<p class=\"base-card-title\">{}</p>",
+                out.file_link(line.row)
+            ));
+            let props: String = shown
+                .columns
+                .iter()
+                .zip(&line.values)
+                .filter(|(c, v)| c.key != "file.name" && !v.is_empty())
+                .map(|(c, v)| format!("<dt>{}</dt><dd>{}</dd>", escape(&c.label), out.value(v)))
+                .collect();
+            if !props.is_empty() {
+                h.push_str(&format!("<dl>{props}</dl>"));
+            }
+            h.push_str("</li>");
+        }
+        h.push_str("</ul>");
+    }
+    h
+}
+
+fn list(out: &Out, v: &View, shown: &Shown) -> String {
+    let (open, close) = match v.markers.as_str() {
+        "numbers" => ("<ol class=\"base-list\">", "</ol>"),
+        "none" => ("<ul class=\"base-list plain\">", "</ul>"),
+        _ => ("<ul class=\"base-list\">", "</ul>"),
+    };
+    let mut h = String::new();
+    for g in &shown.groups {
+        if g.value.is_some() {
+            h.push_str(&format!(
+                "<p class=\"base-group\">{}</p>",
+                group_label(out, g)
+            ));
+        }
+        h.push_str(open);
+        for line in &g.lines {
+            let parts: Vec<String> = shown
+                .columns
+                .iter()
+                .zip(&line.values)
+                .map(|(c, val)| cell(out, &c.key, line, val))
+                .filter(|s| !s.is_empty())
+                .collect();
+            let (first, rest) = match parts.split_first() {
+                Some((f, r)) => (f.clone(), r.to_vec()),
+                None => (out.file_link(line.row), Vec::new()),
+            };
+            h.push_str("<li>");
+            h.push_str(&first);
+            if !rest.is_empty() {
+                if v.indent {
+                    h.push_str("<ul>");
+                    for p in rest {
+                        h.push_str(&format!("<li>{p}</li>"));
+                    }
+                    h.push_str("</ul>");
+                } else {
+                    h.push_str(&escape(&v.separator));
+                    h.push_str(&rest.join(&escape(&v.separator)));
+                }
+            }
+            h.push_str("</li>");
+        }
+        h.push_str(close);
+    }
+    h
+}

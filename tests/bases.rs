@@ -1,0 +1,284 @@
+//! Obsidian Bases: `.base` pages, ` ```base ` blocks and embeds, built from
+//! a vault written here. The expected rows, their order, formula values,
+//! groups and summaries are worked out by hand from Obsidian Help › Bases
+//! (syntax, views, functions), not taken from isokb's output.
+
+mod common;
+use common::*;
+use isokb::diagnostics::Kind;
+
+const BOOKS_BASE: &str = r#"filters:
+  and:
+    - file.hasTag("book")
+formulas:
+  ppu: "(price / age).toFixed(2)"
+  classic: 'if(year < 1980, "classic", "modern")'
+properties:
+  note.year:
+    displayName: Year
+  formula.ppu:
+    displayName: Price per unit
+summaries:
+  spread: 'values.max() - values.min()'
+views:
+  - type: table
+    name: All
+    order: [file.name, year, formula.ppu, rating]
+    sort:
+      - property: year
+        direction: DESC
+    summaries:
+      rating: Average
+      note.year: spread
+    columnSize:
+      file.name: 200
+  - type: table
+    name: By status
+    groupBy:
+      property: status
+      direction: ASC
+    order: [file.name, rating]
+    summaries:
+      rating: Sum
+  - type: cards
+    name: Covers
+    image: note.cover
+    imageFit: contain
+    order: [file.name, formula.classic]
+    limit: 2
+    sort:
+      - property: year
+        direction: ASC
+  - type: list
+    name: By author
+    filters:
+      and:
+        - list(author).contains(this)
+    order: [file.name, year]
+"#;
+
+fn vault() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    write_files(
+        dir.path(),
+        &[
+            (
+                "Library/Dune.md",
+                "---\ntags: [book]\nauthor: \"[[Frank Herbert]]\"\nyear: 1965\nrating: 5\nprice: 10\nage: 4\nstatus: read\ncover: \"[[dune.png]]\"\n---\nSpice.\n",
+            ),
+            (
+                "Library/Neuromancer.md",
+                "---\ntags: [book/cyberpunk]\nyear: 1984\nrating: 4\nprice: 9\nage: 3\nstatus: reading\n---\nCase.\n",
+            ),
+            (
+                "Library/Hyperion.md",
+                "---\ntags: [book]\nyear: 1989\nrating: 3\nprice: 8\nage: 2\nstatus: read\n---\nShrike.\n",
+            ),
+            (
+                "Library/Leak.md",
+                "---\ntags: [book]\ndraft: true\nyear: 2100\nrating: 100\nprice: 1\nage: 1\nstatus: read\n---\nUnpublished words.\n",
+            ),
+            ("Library/Foundation.md", "---\ntags: [other]\nyear: 1951\nrating: 2\n---\nPsychohistory.\n"),
+            ("Library/dune.png", "\u{89}PNG"),
+            ("Frank Herbert.md", "# Frank Herbert\n\n![[Books.base#By author]]\n"),
+            ("Books.base", BOOKS_BASE),
+            (
+                "index.md",
+                "# Home\n\n```base\nfilters: 'file.inFolder(\"Library\") && rating >= 4'\nviews:\n  - type: table\n    name: Good\n    order: [file.name, rating]\n    sort:\n      - property: rating\n        direction: ASC\n```\n\nAll of them: [[Books.base]].\n\n![[Books.base]]\n",
+            ),
+            ("Broken.base", "views:\n  - type: table\n    name: [unclosed\n"),
+            (
+                "Odd.base",
+                "formulas:\n  x: 'frobnicate(year)'\n  y: 'year >'\nviews:\n  - type: table\n    order: [file.name, formula.x]\n",
+            ),
+        ],
+    );
+    dir
+}
+
+/// The text of an element's HTML, tags removed, spaces folded.
+fn plain(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The view with this id in a page: its HTML.
+fn view<'h>(html: &'h str, id: &str) -> &'h str {
+    let start = html
+        .find(&format!("<div class=\"base-view\" id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no view {id} in {html}"));
+    let rest = &html[start..];
+    // Views never nest: the next view or the base's end (its `</div>` at a
+    // line end) closes this one.
+    let next = rest[1..]
+        .find("<div class=\"base-view\"")
+        .map_or(rest.len(), |e| e + 1);
+    let end = rest.find("</div>\n").map_or(next, |e| e.min(next));
+    &rest[..end]
+}
+
+/// Each `<tr>` of a view as the texts of its cells.
+fn rows(view: &str) -> Vec<Vec<String>> {
+    view.split("<tr")
+        .skip(1)
+        .map(|tr| {
+            let tr = &tr[..tr.find("</tr>").unwrap_or(tr.len())];
+            tr.split("<t")
+                .skip(1)
+                .filter(|c| c.starts_with('d') || c.starts_with('h'))
+                .map(|c| plain(&format!("<t{c}")))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn a_base_file_is_a_page_with_every_view() {
+    let dir = vault();
+    let (site, files) = build(dir.path());
+    let page = text(&files, "books-base/index.html");
+    assert!(page.contains("<title>Books"), "titled by its name");
+    // All: books only (tag `book` and its child `book/cyberpunk`), no
+    // draft, newest first; headers from displayName; ppu = price / age.
+    let all = view(&page, "all");
+    assert_eq!(
+        rows(all),
+        vec![
+            vec!["file name", "Year", "Price per unit", "rating"],
+            vec!["Hyperion", "1989", "4.00", "3"],
+            vec!["Neuromancer", "1984", "3.00", "4"],
+            vec!["Dune", "1965", "2.50", "5"],
+            // Average of 3, 4, 5; the custom summary: 1989 − 1965.
+            vec!["", "spread 24", "", "Average 4"],
+        ]
+    );
+    assert!(all.contains("3 results"));
+    assert!(all.contains("href=\"../library/dune/index.html\""), "{all}");
+    // By status: groups in ascending order, each with its count and its
+    // sum at its top; rows in file-name order; the total at the foot.
+    assert_eq!(
+        rows(view(&page, "by-status")),
+        vec![
+            vec!["file name", "rating"],
+            vec!["read 2"],
+            vec!["", "Sum 8"],
+            vec!["Dune", "5"],
+            vec!["Hyperion", "3"],
+            vec!["reading 1"],
+            vec!["", "Sum 4"],
+            vec!["Neuromancer", "4"],
+            vec!["", "Sum 12"],
+        ]
+    );
+    // Covers: the two oldest books, with the cover from `cover`.
+    let covers = view(&page, "covers");
+    assert_eq!(
+        plain(covers),
+        "Covers 2 results Dune formula.classic classic Neuromancer formula.classic modern"
+            .replace("formula.classic", "classic"),
+    );
+    assert!(
+        covers.contains("<div class=\"base-cover contain\"><img src=\"../library/dune.png\""),
+        "{covers}"
+    );
+    // By author on the base's own page: `this` is the base, no book has it as author.
+    assert!(view(&page, "by-author").contains("0 results"));
+    // The draft is in no view, count or summary, nowhere on the site.
+    for (path, bytes) in &files {
+        let s = String::from_utf8_lossy(bytes);
+        assert!(
+            !s.contains("Leak") && !s.contains("Unpublished words"),
+            "draft in {path}"
+        );
+    }
+    assert!(site
+        .index
+        .notes
+        .iter()
+        .any(|n| n.slug.as_str() == "books-base"));
+}
+
+#[test]
+fn blocks_and_embeds_draw_in_the_note_that_holds_them() {
+    let dir = vault();
+    let (_, files) = build(dir.path());
+    let home = text(&files, "index.html");
+    // The block, in place.
+    assert_eq!(
+        rows(view(&home, "good")),
+        vec![
+            vec!["file name", "rating"],
+            vec!["Neuromancer", "4"],
+            vec!["Dune", "5"],
+        ]
+    );
+    // `[[Books.base]]` links to its page; `![[Books.base]]` draws its first view only.
+    assert!(home.contains("<a class=\"internal\" href=\"books-base/index.html\">Books.base</a>"));
+    assert!(home.contains("id=\"all\"") && !home.contains("id=\"by-status\""));
+    // `![[Books.base#By author]]`: that view, with `this` the embedding note.
+    let frank = text(&files, "frank-herbert/index.html");
+    let by = view(&frank, "by-author");
+    assert_eq!(plain(by), "1 result Dune , 1965");
+    assert!(!frank.contains("id=\"all\""));
+    // Rows are not links: Dune's backlinks are the notes that link to it, none.
+    let dune = text(&files, "library/dune/index.html");
+    let backlinks = &dune[dune.find("class=\"backlinks\"").expect("backlinks")..];
+    let backlinks = &backlinks[..backlinks.find("</section>").expect("section end")];
+    assert!(
+        backlinks.contains("<p class=\"empty\">"),
+        "a view is not a backlink: {backlinks}"
+    );
+}
+
+#[test]
+fn unreadable_bases_and_unknown_functions_are_findings() {
+    let dir = vault();
+    let (site, files) = build(dir.path());
+    let base: Vec<String> = site
+        .diagnostics
+        .iter()
+        .filter(|d| d.kind == Kind::Base)
+        .map(|d| {
+            let p = d.pos.unwrap_or_default();
+            let file = d.path.rsplit('/').next().unwrap_or_default();
+            format!("{file}:{}:{} {}", p.line, p.col, d.message)
+        })
+        .collect();
+    assert_eq!(base.len(), 3, "{base:#?}");
+    assert!(
+        base[0].starts_with("Broken.base:4:1 ") && base[0].contains("invalid YAML"),
+        "{base:#?}"
+    );
+    assert!(
+        base[1].starts_with("Odd.base:2:7 ") && base[1].contains("`frobnicate()`"),
+        "{base:#?}"
+    );
+    assert!(
+        base[2].starts_with("Odd.base:3:13 ") && base[2].contains("`year >`"),
+        "{base:#?}"
+    );
+    assert_eq!(
+        Kind::Base.default_level(),
+        isokb::diagnostics::Level::Warning
+    );
+    let broken = text(&files, "broken-base/index.html");
+    assert!(broken.contains("class=\"base base-failed\"") && broken.contains("could not be drawn"));
+    // The unknown function's cells show an error, as Obsidian shows one.
+    let odd = text(&files, "odd-base/index.html");
+    assert!(
+        odd.contains("<span class=\"base-error\">Error: unknown function frobnicate()</span>"),
+        "{odd}"
+    );
+}
