@@ -5,8 +5,8 @@
 
 use super::expr::{Expr, Op};
 use super::value::{
-    compare, date_field, equal, moment_format, num_text, parse_date, parse_duration, shift, Link,
-    Row, Value, DAYS, MONTHS,
+    compare, date_field, equal, moment_format, parse_date, parse_duration, shift, Link, Row, Value,
+    DAYS,
 };
 use crate::frontmatter::Value as Yaml;
 use crate::index::{Index, Link as Resolved};
@@ -1014,6 +1014,7 @@ pub fn format_date(d: &NaiveDateTime, f: &str, env: &Env) -> String {
 #[cfg(test)]
 mod tests {
     use super::super::expr::parse;
+    use super::super::value::MONTHS;
     use super::*;
     use crate::index::build_index;
     use crate::parse::parse_note;
