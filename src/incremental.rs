@@ -413,6 +413,13 @@ impl Site {
     fn embedding(&self, reparsed: &BTreeSet<usize>, dirty: &mut HashSet<usize>) {
         let mut queue: Vec<usize> = reparsed.iter().copied().collect();
         if !queue.is_empty() {
+            // A base lists notes by what they hold: any edit can change
+            // what it shows, and what the notes embedding it show.
+            for (i, n) in self.notes.iter().enumerate() {
+                if crate::bases::draws(n) && dirty.insert(i) {
+                    queue.push(i);
+                }
+            }
             let mut embedded_by: HashMap<usize, Vec<usize>> = HashMap::new();
             for (i, n) in self.notes.iter().enumerate() {
                 for (r, l) in n.links.iter().zip(&self.index.notes[i].links) {
@@ -520,6 +527,28 @@ mod tests {
             "b and its embedder a; c's links did not change"
         );
         assert!(html(&site, "a.md").contains("new text"));
+    }
+
+    #[test]
+    fn a_base_is_drawn_again_when_a_note_it_lists_changes() {
+        let (dir, mut site) = site(&[
+            ("Shelf.base", "views:\n  - type: table\n    name: T\n    filters: 'year > 0'\n    order: [file.name, year]\n"),
+            ("Book.md", "---\nyear: 1965\n---\nText."),
+            ("Home.md", "![[Shelf.base]]"),
+            ("Block.md", "```base\nfilters: 'year > 1999'\n```"),
+            ("Other.md", "alone"),
+        ]);
+        assert!(html(&site, "Home.md").contains("<td>1965</td>"));
+        assert!(html(&site, "Block.md").contains("0 results"));
+        std::fs::write(dir.path().join("Book.md"), "---\nyear: 2001\n---\nText.").unwrap();
+        let out = site.update_notes(&[VaultPath::new("Book.md")]).unwrap();
+        assert_eq!(
+            out.rerendered, 4,
+            "the note, the base, the note embedding it and the block; not Other"
+        );
+        assert!(html(&site, "Shelf.base").contains("<td>2001</td>"));
+        assert!(html(&site, "Home.md").contains("<td>2001</td>"));
+        assert!(html(&site, "Block.md").contains("1 result"));
     }
 
     #[test]

@@ -282,3 +282,55 @@ fn unreadable_bases_and_unknown_functions_are_findings() {
         "{odd}"
     );
 }
+
+#[test]
+fn with_javascript_views_are_tabs_and_tables_sort_and_filter() {
+    use common::cdp::Browser;
+    use serde_json::json;
+    use std::time::Duration;
+    let dir = vault();
+    let report = isokb::build(dir.path(), &isokb::Overrides::default()).expect("build");
+    assert!(report.emitted.is_some());
+    let url = format!("file://{}/books-base/index.html", report.output.display());
+    let Some(mut b) = Browser::open(&url, (1280, 900)) else {
+        eprintln!("skipped: chromium is not installed (CI installs it)");
+        return;
+    };
+    let wait = Duration::from_secs(20);
+    let ready = format!(
+        "location.href === {} && document.readyState === 'complete' && !!document.querySelector('.base-table th button')",
+        serde_json::to_string(&url).unwrap()
+    );
+    assert!(b.wait_for(&ready, wait), "{url} did not load");
+    let shown = "Array.from(document.querySelectorAll('.base-view')).filter(v => !v.hidden).map(v => v.id).join()";
+    assert_eq!(b.eval(shown), json!("all"), "the first view only");
+    b.eval("document.querySelector('.base-tabs a[href=\"#by-status\"]').click()");
+    assert_eq!(b.eval(shown), json!("by-status"));
+    b.eval("document.querySelector('.base-tabs a[href=\"#all\"]').click()");
+    let names = "Array.from(document.querySelectorAll('#all tbody tr')).filter(r => !r.hidden).map(r => r.cells[0].textContent).join()";
+    assert_eq!(
+        b.eval(names),
+        json!("Hyperion,Neuromancer,Dune"),
+        "as the base sorts"
+    );
+    // Year, by value; again, the other way.
+    b.eval("document.querySelectorAll('#all thead th button')[1].click()");
+    assert_eq!(b.eval(names), json!("Dune,Neuromancer,Hyperion"));
+    assert_eq!(
+        b.eval("document.querySelectorAll('#all thead th')[1].getAttribute('aria-sort')"),
+        json!("ascending")
+    );
+    b.eval("document.querySelectorAll('#all thead th button')[1].click()");
+    assert_eq!(b.eval(names), json!("Hyperion,Neuromancer,Dune"));
+    // Typing filters the rows, accents and case aside.
+    b.eval("(() => { const i = document.querySelector('#all .base-filter'); i.value = 'NEU'; i.dispatchEvent(new Event('input')); })()");
+    assert_eq!(b.eval(names), json!("Neuromancer"));
+    // A link to a view opens it.
+    b.goto(&format!("{url}#covers"));
+    b.call("Page.reload", json!({}));
+    assert!(
+        b.wait_for(&format!("{shown} === 'covers'"), wait),
+        "{}",
+        b.eval(shown)
+    );
+}

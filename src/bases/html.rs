@@ -245,7 +245,15 @@ fn table(out: &Out, v: &View, shown: &Shown) -> String {
         for line in &g.lines {
             h.push_str("<tr>");
             for (c, v) in shown.columns.iter().zip(&line.values) {
-                h.push_str(&format!("<td>{}</td>", cell(out, &c.key, line, v)));
+                // What a click on the header sorts by, where the text would mislead.
+                let key = match v {
+                    Value::Num(n) => format!(" data-sort=\"{}\"", num_text(*n)),
+                    Value::Date(d, _) => {
+                        format!(" data-sort=\"{}\"", d.and_utc().timestamp_millis())
+                    }
+                    _ => String::new(),
+                };
+                h.push_str(&format!("<td{key}>{}</td>", cell(out, &c.key, line, v)));
             }
             h.push_str("</tr>");
         }

@@ -23,6 +23,13 @@ use crate::paths::VaultPath;
 pub use html::view_id;
 use value::Row;
 
+/// Whether a note draws a base: a `.base` file, or a note with a
+/// ` ```base ` block (a `~~~base` one too; a mention in a longer fence
+/// only costs a drawing more).
+pub fn draws(note: &crate::parse::Note) -> bool {
+    is_base(&note.path) || note.body.contains("```base") || note.body.contains("~~~base")
+}
+
 /// Whether a vault path is a base (`.base`).
 pub fn is_base(path: &VaultPath) -> bool {
     path.extension() == "base"
@@ -123,7 +130,10 @@ pub fn draw(src: &str, which: Which, site: &Site) -> String {
         }
     };
     let caption = views.len() > 1 || which == Which::All;
-    let mut h = String::from("<div class=\"base\">");
+    let mut h = format!(
+        "<div class=\"base\" data-filter=\"{}\">",
+        crate::html::escape(word(site.lang, "base_filter", "Filter this view…"))
+    );
     if views.len() > 1 {
         h.push_str(&format!(
             "<nav class=\"base-tabs\" aria-label=\"{}\"><ul>",

@@ -528,6 +528,98 @@
     });
   });
 
+  /* ---------- 10b. bases: one view at a time; tables sort and filter ---------- */
+
+  function baseRows(table) {
+    var rows = [];
+    Array.prototype.forEach.call(table.tBodies, function (tb) {
+      Array.prototype.forEach.call(tb.rows, function (tr) {
+        if (!tr.classList.contains("base-group") && !tr.classList.contains("base-summary")) rows.push(tr);
+      });
+    });
+    return rows;
+  }
+  function sortBase(table, col, th) {
+    var dir = th.getAttribute("aria-sort") === "ascending" ? "descending" : "ascending";
+    Array.prototype.forEach.call(table.tHead.rows[0].cells, function (c) { c.removeAttribute("aria-sort"); });
+    th.setAttribute("aria-sort", dir);
+    var lang = html.getAttribute("lang") || undefined;
+    var sign = dir === "ascending" ? 1 : -1;
+    function key(tr) {
+      var td = tr.cells[col];
+      if (!td) return { empty: true };
+      var n = td.getAttribute("data-sort");
+      var t = td.textContent.trim();
+      return { empty: !t && n === null, num: n === null ? null : Number(n), text: t };
+    }
+    Array.prototype.forEach.call(table.tBodies, function (tb) {
+      var rows = Array.prototype.filter.call(tb.rows, function (tr) {
+        return !tr.classList.contains("base-group") && !tr.classList.contains("base-summary");
+      });
+      rows.sort(function (a, b) {
+        var x = key(a), y = key(b);
+        // Empty cells last, whichever the direction.
+        if (x.empty || y.empty) return x.empty === y.empty ? 0 : x.empty ? 1 : -1;
+        if (x.num !== null && y.num !== null) return sign * (x.num - y.num);
+        return sign * x.text.localeCompare(y.text, lang, { numeric: true, sensitivity: "base" });
+      });
+      rows.forEach(function (tr) { tb.appendChild(tr); });
+    });
+  }
+  Array.prototype.forEach.call(doc.querySelectorAll("div.base"), function (base) {
+    var views = Array.prototype.slice.call(base.querySelectorAll(".base-view"));
+    var tabs = Array.prototype.slice.call(base.querySelectorAll(".base-tabs a"));
+    function select(id) {
+      views.forEach(function (v) { v.hidden = v.id !== id; });
+      tabs.forEach(function (a) { a.setAttribute("aria-current", a.getAttribute("href") === "#" + id ? "true" : "false"); });
+    }
+    if (tabs.length > 1) {
+      var wanted = decodeURIComponent(location.hash.slice(1));
+      select(views.some(function (v) { return v.id === wanted; }) ? wanted : views[0].id);
+      tabs.forEach(function (a) {
+        a.addEventListener("click", function (e) {
+          e.preventDefault();
+          select(a.getAttribute("href").slice(1));
+          try { history.replaceState(null, "", a.getAttribute("href")); } catch (err) { /* file:// */ }
+        });
+      });
+    }
+    views.forEach(function (v) {
+      var table = v.querySelector("table.base-table");
+      if (!table || !table.tHead) return;
+      Array.prototype.forEach.call(table.tHead.rows[0].cells, function (th, col) {
+        var b = doc.createElement("button");
+        b.type = "button";
+        while (th.firstChild) b.appendChild(th.firstChild);
+        th.appendChild(b);
+        b.addEventListener("click", function () { sortBase(table, col, th); });
+      });
+      var rows = baseRows(table);
+      if (rows.length < 2) return;
+      var box = doc.createElement("input");
+      box.type = "search";
+      box.className = "base-filter";
+      box.placeholder = base.getAttribute("data-filter") || "";
+      box.setAttribute("aria-label", box.placeholder);
+      var head = v.querySelector(".base-head");
+      if (head) head.appendChild(box);
+      var texts = rows.map(function (tr) { return folded(tr.textContent); });
+      box.addEventListener("input", function () {
+        var q = folded(box.value).trim();
+        rows.forEach(function (tr, i) { tr.hidden = !!q && texts[i].indexOf(q) < 0; });
+        // A group with no row left hides its heading and summary.
+        Array.prototype.forEach.call(table.tBodies, function (tb) {
+          var any = Array.prototype.some.call(tb.rows, function (tr) {
+            return rows.indexOf(tr) >= 0 && !tr.hidden;
+          });
+          Array.prototype.forEach.call(tb.rows, function (tr) {
+            if (rows.indexOf(tr) < 0) tr.hidden = !any;
+          });
+        });
+      });
+    });
+  });
+
   /* ---------- 11. diagrams open full screen, to pan and zoom ---------- */
 
   var viewer = null;
