@@ -82,6 +82,38 @@ fn parse_inputs_never_crash() {
     replay("parse", checks::parse);
 }
 
+/// Expressions and bases that once were, or could be, hostile.
+const BASE_SEEDS: &[&str] = &[
+    "views:\n  - type: table\n    filters: 'formula.f'\nformulas:\n  f: formula.f",
+    "formulas:\n  a: formula.b\n  b: formula.a\nviews:\n  - order: [formula.a]",
+    "filters:\n  and:\n    - or:\n      - not: ['x']\n    - 5\n    - {}\n    - []\nviews: {}",
+    "views:\n  - type: cards\n    image: note.x\n    groupBy: {property: year}\n    summaries: {year: Nope}",
+    "\"x\".repeat(1e18)",
+    "\"x\".repeat(-1).split(\"\", -5)",
+    "[1,2,3].slice(-99, 99999999999)",
+    "(1/0).toFixed(500)",
+    "/(a+)+$/.matches(\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\")",
+    "/[/",
+    "date(\"9999-12-31\") + \"1y\"",
+    "date(\"0001-01-01\") - \"99999y\"",
+    "now() + duration(\"1e400d\")",
+    "number(\"1e999\").round(99)",
+    "file.links.map(value.asFile().links).flat().reduce(acc + 1, 0)",
+    "this.file.backlinks[0].properties",
+    "link(link(link(this)))",
+    "{}.a.b.c[0][1]",
+    "year.format(\"YYYY\").date().relative()",
+    "values.filter(value.isType(\"number\")).reduce(if(acc == null || value > acc, value, acc), null)",
+];
+
+#[test]
+fn bases_inputs_never_crash() {
+    replay("bases", checks::bases);
+    for seed in BASE_SEEDS {
+        checks::bases(seed.as_bytes());
+    }
+}
+
 #[test]
 fn render_inputs_never_crash() {
     replay("render", checks::render);

@@ -79,3 +79,72 @@ pub fn render(data: &[u8]) {
         let _ = isokb::render::render_note(&ctx, i);
     }
 }
+
+/// Reading any base, and parsing and evaluating any expression against a
+/// small vault, never panics; syntax errors point inside the expression.
+pub fn bases(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let _ = isokb::bases::check(text, "f.base", 0);
+    let expr = match isokb::bases::expr::parse(text) {
+        Ok(e) => e,
+        Err(e) => {
+            assert!(e.offset <= text.len(), "{e:?}");
+            return;
+        }
+    };
+    let notes: Vec<isokb::parse::Note> = [
+        (
+            "a.md",
+            "---\ntags: [x]\nyear: 1965\nlinks: [\"[[b]]\"]\nwhen: 2024-01-02\n---\n[[b]]",
+        ),
+        ("b.base", text),
+    ]
+    .iter()
+    .map(|(p, t)| {
+        isokb::parse::parse_note(&SourceNote {
+            path: VaultPath::new(p),
+            text: t.to_string(),
+            modified: 0,
+        })
+        .0
+    })
+    .collect();
+    let (index, _) = isokb::index::build_index(&notes, &[VaultPath::new("i.png")], false);
+    let mut formulas = isokb::bases::eval::Formulas::default();
+    formulas.list.push(("f".into(), Ok(expr.clone())));
+    let env = isokb::bases::eval::Env {
+        vault: isokb::bases::eval::Vault {
+            notes: &notes,
+            index: &index,
+            months: &["m"; 12],
+        },
+        formulas: &formulas,
+        this: isokb::bases::value::Row::Note(1),
+        now: isokb::bases::value::parse_date("2025-06-15 12:00:00")
+            .expect("a date")
+            .0,
+        folder: "",
+    };
+    for r in [
+        isokb::bases::value::Row::Note(0),
+        isokb::bases::value::Row::Note(1),
+        isokb::bases::value::Row::File(0),
+    ] {
+        let row = isokb::bases::eval::RowEval::new(r, &formulas);
+        let _ = env.eval(&expr, &row, &[]).text();
+        let _ = env.formula("f", &row);
+    }
+    // The same text as a whole base, drawn.
+    let href = |_: isokb::bases::value::Row| String::from("x/");
+    let site = isokb::bases::Site {
+        vault: env.vault,
+        lang: isokb::i18n::Language::english(),
+        this: 0,
+        folder: "",
+        href: &href,
+        clean: true,
+    };
+    let _ = isokb::bases::draw(text, isokb::bases::Which::All, &site);
+}

@@ -562,6 +562,11 @@ impl Env<'_> {
         if row.busy.borrow()[i] {
             return Value::error(format!("formula {name} refers to itself"));
         }
+        // Formulas reading formulas, at most this deep (a chain of thousands
+        // would overflow the stack).
+        if row.busy.borrow().iter().filter(|b| **b).count() >= 32 {
+            return Value::error(format!("formula {name}: formulas nest too deeply"));
+        }
         row.busy.borrow_mut()[i] = true;
         let v = match &self.formulas.list[i].1 {
             Ok(e) => self.eval(e, row, &[]),

@@ -161,7 +161,11 @@ fn lex(src: &str) -> Result<Vec<(Tok, usize)>, SyntaxError> {
                 i += 1;
             }
             out.push((Tok::Regex(pattern, src[end..i].to_string()), start));
-        } else if c == b'_' || c == b'$' || c.is_ascii_alphabetic() || c >= 0x80 {
+        } else if c == b'_'
+            || c == b'$'
+            || c.is_ascii_alphabetic()
+            || (c >= 0x80 && src[i..].chars().next().is_some_and(char::is_alphabetic))
+        {
             let rest = &src[i..];
             let len = rest
                 .char_indices()
@@ -235,13 +239,28 @@ fn regex(src: &str, i: usize) -> Result<(String, usize), SyntaxError> {
 struct Parser {
     toks: Vec<(Tok, usize)>,
     pos: usize,
+    /// How deep the parse is: nesting stops at [`MAX_DEPTH`].
+    depth: usize,
+    /// Operators, fields, indexes and methods read so far: at most
+    /// [`MAX_CHAIN`], so that no chain (`a + a + …`, `a.b.b…`) makes a tree
+    /// too deep to evaluate or drop.
+    chained: usize,
 }
+
+/// The most operators, fields, indexes and method calls an expression may chain.
+pub const MAX_CHAIN: usize = 500;
+
+/// The deepest nesting an expression may have (parentheses, operators,
+/// calls): deeper is an error, never an overflow of the stack.
+pub const MAX_DEPTH: usize = 200;
 
 /// Parses one expression.
 pub fn parse(src: &str) -> Result<Expr, SyntaxError> {
     let mut p = Parser {
         toks: lex(src)?,
         pos: 0,
+        depth: 0,
+        chained: 0,
     };
     if p.peek() == &Tok::End {
         return err("empty expression", 0);
@@ -324,11 +343,30 @@ impl Parser {
     }
 
     fn expr(&mut self, min: u8) -> Result<Expr, SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return err("the expression nests too deeply", self.offset());
+        }
+        let e = self.binary(min);
+        self.depth -= 1;
+        e
+    }
+
+    fn chain(&mut self) -> Result<(), SyntaxError> {
+        self.chained += 1;
+        if self.chained > MAX_CHAIN {
+            return err("the expression is too long", self.offset());
+        }
+        Ok(())
+    }
+
+    fn binary(&mut self, min: u8) -> Result<Expr, SyntaxError> {
         let mut left = self.unary()?;
         while let Some(op) = self.binary_op() {
             if op.binding() <= min {
                 break;
             }
+            self.chain()?;
             self.next();
             let right = self.expr(op.binding())?;
             left = Expr::Binary(op, Box::new(left), Box::new(right));
@@ -339,7 +377,13 @@ impl Parser {
     fn unary(&mut self) -> Result<Expr, SyntaxError> {
         for op in ['!', '-'] {
             if self.eat(if op == '!' { "!" } else { "-" }) {
-                let e = self.unary()?;
+                self.depth += 1;
+                if self.depth > MAX_DEPTH {
+                    return err("the expression nests too deeply", self.offset());
+                }
+                let e = self.unary();
+                self.depth -= 1;
+                let e = e?;
                 return Ok(match (op, e) {
                     ('-', Expr::Num(n)) => Expr::Num(-n),
                     (op, e) => Expr::Unary(op, Box::new(e)),
@@ -352,6 +396,9 @@ impl Parser {
 
     fn postfix(&mut self, mut e: Expr) -> Result<Expr, SyntaxError> {
         loop {
+            if matches!(self.peek(), Tok::Punct("." | "[")) {
+                self.chain()?;
+            }
             if self.eat(".") {
                 let at = self.offset();
                 let Tok::Name(name) = self.next() else {
@@ -597,6 +644,9 @@ mod tests {
         );
         assert_eq!(p("'it\\'s'"), Expr::Str("it's".into()));
         assert_eq!(p("é"), Expr::Name("é".into()));
+        // A character that is no letter is an error, not an endless name.
+        assert_eq!(parse("\u{feff}a").unwrap_err().offset, 0);
+        assert!(parse("a \u{a0} b").is_err());
     }
 
     #[test]
@@ -613,6 +663,21 @@ mod tests {
         assert!(parse("").is_err());
         assert!(parse("a.").is_err());
         assert!(parse("{1: 2}").is_err());
+        // Deep nesting is an error, not a stack overflow.
+        for deep in [
+            "(".repeat(100_000),
+            "!".repeat(100_000) + "a",
+            "-".repeat(100_000) + "1",
+            "[".repeat(100_000),
+            "f(".repeat(100_000),
+            "a".to_string() + &".b".repeat(100_000),
+            "a".to_string() + &"[0]".repeat(100_000),
+            "a".to_string() + &" + a".repeat(100_000),
+        ] {
+            assert!(parse(&deep).is_err());
+        }
+        assert!(parse(&("(".repeat(300) + "1" + &")".repeat(300))).is_err());
+        assert!(parse(&("(".repeat(150) + "1" + &")".repeat(150))).is_ok());
     }
 
     #[test]

@@ -6,15 +6,17 @@ use super::eval::Env;
 use super::file::{Base, View};
 use super::value::{num_text, Row, Value};
 use super::view::{Group, Line, Shown};
-use crate::html::escape;
+use crate::html::{escape, escape_into};
 use crate::i18n::Language;
 use chrono::{Datelike, Timelike};
+use rayon::prelude::*;
+use std::fmt::Write;
 
 /// How a view reaches the rest of the site.
 pub struct Out<'a> {
     /// The relative URL of a file's page (a note) or of the file itself (an
     /// attachment), from the page being written.
-    pub href: &'a dyn Fn(Row) -> String,
+    pub href: &'a (dyn Fn(Row) -> String + Sync),
     /// The site's language (dates, numbers, words).
     pub lang: Language,
     /// The evaluation environment (names of files, links).
@@ -33,17 +35,38 @@ impl Out<'_> {
 
     /// The file's own link: its name without extension, as Obsidian shows it.
     fn file_link(&self, r: Row) -> String {
+        let mut out = String::new();
+        self.file_link_into(&mut out, r);
+        out
+    }
+
+    fn file_link_into(&self, out: &mut String, r: Row) {
         let path = self.env.vault.path(r);
         let name = path.rsplit('/').next().unwrap_or(path);
         let shown = match r {
             Row::Note(_) => name.rsplit_once('.').map_or(name, |(s, _)| s),
             Row::File(_) => name,
         };
-        format!(
-            "<a class=\"internal\" href=\"{}\">{}</a>",
-            escape(&(self.href)(r)),
-            escape(shown)
-        )
+        out.push_str("<a class=\"internal\" href=\"");
+        escape_into(out, &(self.href)(r));
+        out.push_str("\">");
+        escape_into(out, shown);
+        out.push_str("</a>");
+    }
+
+    /// A value in a cell, written at the end of `out`: the frequent kinds
+    /// straight, the others through [`Out::value`].
+    fn value_into(&self, out: &mut String, v: &Value) {
+        match v {
+            Value::Null => {}
+            Value::Str(s) => escape_into(out, s),
+            Value::Num(n) if n.fract() == 0.0 && n.abs() < 10_000.0 => {
+                // Up to four digits, a number reads the same in every language.
+                let _ = write!(out, "{}", *n as i64);
+            }
+            Value::File(r) => self.file_link_into(out, *r),
+            other => out.push_str(&self.value(other)),
+        }
     }
 
     /// A value in a cell.
@@ -200,10 +223,16 @@ fn summary_cells(
 }
 
 fn cell(out: &Out, key: &str, line: &Line, v: &Value) -> String {
+    let mut h = String::new();
+    cell_into(out, &mut h, key, line, v);
+    h
+}
+
+fn cell_into(out: &Out, h: &mut String, key: &str, line: &Line, v: &Value) {
     if key == "file.name" {
-        out.file_link(line.row)
+        out.file_link_into(h, line.row)
     } else {
-        out.value(v)
+        out.value_into(h, v)
     }
 }
 
@@ -225,6 +254,27 @@ fn summary_label(out: &Out, name: &str) -> String {
     }
 }
 
+fn row_into(out: &Out, h: &mut String, shown: &Shown, line: &Line) {
+    h.push_str("<tr>");
+    for (c, v) in shown.columns.iter().zip(&line.values) {
+        // What a click on the header sorts by, where the text would mislead.
+        h.push_str("<td");
+        match v {
+            Value::Num(n) => {
+                let _ = write!(h, " data-sort=\"{}\"", num_text(*n));
+            }
+            Value::Date(d, _) => {
+                let _ = write!(h, " data-sort=\"{}\"", d.and_utc().timestamp_millis());
+            }
+            _ => {}
+        }
+        h.push('>');
+        cell_into(out, h, &c.key, line, v);
+        h.push_str("</td>");
+    }
+    h.push_str("</tr>");
+}
+
 fn table(out: &Out, v: &View, shown: &Shown) -> String {
     let mut h = String::from("<table class=\"base-table\"><thead><tr>");
     for c in &shown.columns {
@@ -242,21 +292,19 @@ fn table(out: &Out, v: &View, shown: &Shown) -> String {
             ));
             h.push_str(&summary_cells(out, v, shown, &g.summaries, "base-summary"));
         }
-        for line in &g.lines {
-            h.push_str("<tr>");
-            for (c, v) in shown.columns.iter().zip(&line.values) {
-                // What a click on the header sorts by, where the text would mislead.
-                let key = match v {
-                    Value::Num(n) => format!(" data-sort=\"{}\"", num_text(*n)),
-                    Value::Date(d, _) => {
-                        format!(" data-sort=\"{}\"", d.and_utc().timestamp_millis())
-                    }
-                    _ => String::new(),
-                };
-                h.push_str(&format!("<td{key}>{}</td>", cell(out, &c.key, line, v)));
-            }
-            h.push_str("</tr>");
-        }
+        // Rows in parallel, a chunk at a time, in order.
+        let chunks: Vec<String> = g
+            .lines
+            .par_chunks(256)
+            .map(|chunk| {
+                let mut h = String::new();
+                for line in chunk {
+                    row_into(out, &mut h, shown, line);
+                }
+                h
+            })
+            .collect();
+        chunks.iter().for_each(|c| h.push_str(c));
         h.push_str("</tbody>");
     }
     let foot = summary_cells(out, v, shown, &shown.summaries, "base-summary");

@@ -42,7 +42,12 @@ pub fn string(s: &str, name: &str, a: &[Value]) -> Option<Value> {
         "trim" => Value::Str(s.trim().to_string()),
         "reverse" => Value::Str(s.chars().rev().collect()),
         "repeat" => {
-            Value::Str(s.repeat(num_arg(a, 0).unwrap_or(0.0).clamp(0.0, 10_000.0) as usize))
+            let n = num_arg(a, 0).unwrap_or(0.0).max(0.0) as usize;
+            // A cell holds at most a million characters.
+            if s.len().saturating_mul(n) > 1 << 20 {
+                return Some(Value::error("repeat() would make a text too long"));
+            }
+            Value::Str(s.repeat(n))
         }
         "title" => Value::Str(title_case(s)),
         "slice" => {

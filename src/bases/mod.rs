@@ -76,7 +76,7 @@ pub struct Site<'a> {
     /// The folder of the base (where `link("name")` resolves from).
     pub folder: &'a str,
     /// The relative URL of a file from the page being written.
-    pub href: &'a dyn Fn(Row) -> String,
+    pub href: &'a (dyn Fn(Row) -> String + Sync),
     /// Whether `html()` values are cleaned (the site's `sanitize`).
     pub clean: bool,
 }

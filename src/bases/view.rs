@@ -5,6 +5,7 @@ use super::eval::{order, Env, RowEval};
 use super::file::{Base, Filter, View};
 use super::methods::median;
 use super::value::{equal, Duration, Row, Value};
+use rayon::prelude::*;
 use std::cmp::Ordering;
 
 /// A column: its property and its header.
@@ -101,34 +102,36 @@ pub fn run(base: &Base, view: &View, env: &Env, file_name: &str) -> Shown {
         .collect();
     struct Kept {
         line: Line,
-        sort: Vec<Value>,
+        sort: Vec<Key>,
         group: Value,
-        name: String,
+        name: Option<Vec<u8>>,
+        row: Row,
     }
-    let mut kept: Vec<Kept> = env
-        .vault
-        .rows()
+    // Rows are worked out in parallel, and kept in the vault's order.
+    let rows: Vec<Row> = env.vault.rows().collect();
+    let mut kept: Vec<Kept> = rows
+        .into_par_iter()
         .filter_map(|r| {
             let row = RowEval::new(r, env.formulas);
             let pass = base.filters.as_ref().is_none_or(|f| keeps(f, env, &row))
                 && view.filters.as_ref().is_none_or(|f| keeps(f, env, &row));
             pass.then(|| Kept {
+                row: r,
                 sort: view
                     .sort
                     .iter()
-                    .map(|(k, _)| value_of(env, k, &row))
+                    .map(|(k, _)| Key::of(&value_of(env, k, &row)))
                     .collect(),
                 group: view
                     .group_by
                     .as_ref()
                     .map_or(Value::Null, |(k, _)| value_of(env, k, &row)),
-                name: env
-                    .vault
-                    .path(r)
-                    .rsplit('/')
-                    .next()
-                    .unwrap_or("")
-                    .to_string(),
+                // Without a sort, the file name orders every row: its key is
+                // worked out once; with one, only for ties.
+                name: view
+                    .sort
+                    .is_empty()
+                    .then(|| crate::collate::key(file_name_of(env, r), None)),
                 line: Line {
                     row: r,
                     values: columns
@@ -146,12 +149,16 @@ pub fn run(base: &Base, view: &View, env: &Env, file_name: &str) -> Shown {
     // Ties, and views without a sort, in file-name order.
     kept.sort_by(|a, b| {
         for (i, (_, desc)) in view.sort.iter().enumerate() {
-            let o = sorted(&a.sort[i], &b.sort[i], *desc);
+            let o = a.sort[i].cmp(&b.sort[i], *desc);
             if o != Ordering::Equal {
                 return o;
             }
         }
-        order(&Value::Str(a.name.clone()), &Value::Str(b.name.clone()))
+        match (&a.name, &b.name) {
+            (Some(x), Some(y)) => x.cmp(y),
+            _ => crate::collate::key(file_name_of(env, a.row), None)
+                .cmp(&crate::collate::key(file_name_of(env, b.row), None)),
+        }
     });
     if let Some(l) = view.limit {
         kept.truncate(l);
@@ -212,6 +219,64 @@ pub fn run(base: &Base, view: &View, env: &Env, file_name: &str) -> Shown {
         groups,
         summaries,
         count,
+    }
+}
+
+fn file_name_of<'a>(env: &Env<'a>, r: Row) -> &'a str {
+    let p = env.vault.path(r);
+    p.rsplit('/').next().unwrap_or(p)
+}
+
+/// A value as it sorts, worked out once per row: numbers and dates by
+/// value, text (and what shows as text) by the site's collation.
+#[derive(Debug, Clone, PartialEq)]
+enum Key {
+    Num(f64),
+    Date(i64),
+    Bool(bool),
+    Text(Vec<u8>),
+    Empty,
+}
+
+impl Key {
+    fn of(v: &Value) -> Key {
+        match v {
+            _ if v.is_empty() => Key::Empty,
+            Value::Num(n) if !n.is_nan() => Key::Num(*n),
+            Value::Date(d, _) => Key::Date(d.and_utc().timestamp_millis()),
+            Value::Bool(b) => Key::Bool(*b),
+            Value::Num(_) => Key::Empty,
+            other => Key::Text(crate::collate::key(&other.text(), None)),
+        }
+    }
+
+    fn rank(&self) -> u8 {
+        match self {
+            Key::Num(_) => 0,
+            Key::Date(_) => 1,
+            Key::Bool(_) => 2,
+            Key::Text(_) => 3,
+            Key::Empty => 4,
+        }
+    }
+
+    /// Empty values last whichever the direction.
+    fn cmp(&self, other: &Key, desc: bool) -> Ordering {
+        let o = match (self, other) {
+            (Key::Empty, Key::Empty) => return Ordering::Equal,
+            (Key::Empty, _) => return Ordering::Greater,
+            (_, Key::Empty) => return Ordering::Less,
+            (Key::Num(a), Key::Num(b)) => a.total_cmp(b),
+            (Key::Date(a), Key::Date(b)) => a.cmp(b),
+            (Key::Bool(a), Key::Bool(b)) => a.cmp(b),
+            (Key::Text(a), Key::Text(b)) => a.cmp(b),
+            (a, b) => a.rank().cmp(&b.rank()),
+        };
+        if desc {
+            o.reverse()
+        } else {
+            o
+        }
     }
 }
 
