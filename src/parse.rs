@@ -257,6 +257,21 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     (note, diags)
 }
 
+/// The texts of the bases a note draws: a `.base` file's own text, or
+/// its ` ```base ` blocks.
+pub fn base_sources(note: &Note) -> Vec<String> {
+    if crate::bases::is_base(&note.path) {
+        return vec![crate::bases::source_of(note).to_string()];
+    }
+    if !crate::bases::draws(note) {
+        return Vec::new();
+    }
+    base_blocks(&markdown::events(&note.body))
+        .into_iter()
+        .map(|(_, code)| code)
+        .collect()
+}
+
 /// The ` ```base ` blocks of a note: each one's number among the code
 /// blocks, and its text.
 fn base_blocks(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<(usize, String)> {

@@ -334,3 +334,35 @@ fn with_javascript_views_are_tabs_and_tables_sort_and_filter() {
         b.eval(shown)
     );
 }
+
+#[test]
+fn check_expects_the_types_a_base_relies_on() {
+    let dir = vault();
+    write_files(
+        dir.path(),
+        &[
+            // `price > …` and `price / age` in Books.base: a number; written as text here.
+            (
+                "Library/Cheap.md",
+                "---\ntags: [book]\nprice: \"5 €\"\nage: 1\nyear: 2001\nrating: 3\n---\nText.\n",
+            ),
+            ("Cheap.base", "filters: 'price > 2'\n"),
+        ],
+    );
+    let (site, _) = build(dir.path());
+    let found: Vec<String> = isokb::check::lints::property_types(&site)
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d.path.rsplit('/').next().unwrap_or_default(),
+                d.message
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec!["Cheap.md `price` is a text here (`5 €`), but a number: the base `Books.base` reads it as one"],
+        "the base decides the type, before the majority of notes"
+    );
+}

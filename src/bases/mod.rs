@@ -15,6 +15,7 @@ pub mod expr;
 pub mod file;
 mod html;
 mod methods;
+pub mod types;
 pub mod value;
 pub mod view;
 

@@ -240,6 +240,7 @@ struct Found {
 /// declares, or else from the type most notes give them.
 pub fn property_types(site: &Site) -> Vec<Diagnostic> {
     let declared = declared_types(&site.content);
+    let relied = base_types(site);
     let per_note: Vec<Vec<(String, PropType, Position, String)>> = site
         .notes
         .par_iter()
@@ -262,9 +263,10 @@ pub fn property_types(site: &Site) -> Vec<Diagnostic> {
         if LIST_OR_TEXT.contains(&key.as_str()) || frontmatter::DATE_KEYS.contains(&key.as_str()) {
             continue;
         }
-        let (expected, why) = match declared.get(key) {
-            Some(&ty) => (ty, "`.obsidian/types.json` declares it".to_string()),
-            None => {
+        let (expected, why) = match (declared.get(key), relied.get(key)) {
+            (Some(&ty), _) => (ty, "`.obsidian/types.json` declares it".to_string()),
+            (None, Some((ty, base))) => (*ty, format!("the base `{base}` reads it as one")),
+            (None, None) => {
                 // A single text where others have lists is a list of one.
                 let has_list = found.iter().any(|f| f.ty == PropType::List);
                 let family = |t: PropType| {
@@ -313,6 +315,38 @@ pub fn property_types(site: &Site) -> Vec<Diagnostic> {
             );
         }
     }
+    out
+}
+
+/// The type each property has in the bases of the site (see
+/// [`crate::bases::types`]), with the first base that relies on it; a
+/// property bases read as two types is left out.
+fn base_types(site: &Site) -> BTreeMap<String, (PropType, String)> {
+    use crate::bases::types::Use;
+    let mut out: BTreeMap<String, (PropType, String)> = BTreeMap::new();
+    let mut mixed = HashSet::new();
+    for n in &site.notes {
+        for src in crate::parse::base_sources(n) {
+            for (key, u) in crate::bases::types::of_base(&src) {
+                let ty = match u {
+                    Use::Number => PropType::Number,
+                    Use::Date => PropType::Date,
+                    Use::Text => PropType::Text,
+                    Use::List => PropType::List,
+                };
+                match out.get(&key) {
+                    Some((t, _)) if *t != ty => {
+                        mixed.insert(key);
+                    }
+                    Some(_) => {}
+                    None => {
+                        out.insert(key, (ty, n.path.as_str().to_string()));
+                    }
+                }
+            }
+        }
+    }
+    out.retain(|k, _| !mixed.contains(k));
     out
 }
 
