@@ -169,6 +169,7 @@ fn base(c: &mut Criterion) {
         vault: Vault {
             notes: &site.notes,
             index: &site.index,
+            files: &site.attachments,
             months: site.language.months(),
         },
         lang: site.language,

@@ -166,6 +166,7 @@ impl Site {
             sanitize: self.config.sanitize,
             highlight: self.highlight,
             language: self.language,
+            files: &self.attachments,
         }
     }
 

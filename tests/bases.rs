@@ -135,11 +135,25 @@ fn rows(view: &str) -> Vec<Vec<String>> {
         .skip(1)
         .map(|tr| {
             let tr = &tr[..tr.find("</tr>").unwrap_or(tr.len())];
-            tr.split("<t")
-                .skip(1)
-                .filter(|c| c.starts_with('d') || c.starts_with('h'))
-                .map(|c| plain(&format!("<t{c}")))
-                .collect()
+            // Cells: from each `<td` or `<th` to its closing tag.
+            let mut cells = Vec::new();
+            let mut rest = tr;
+            while let Some(i) = [rest.find("<td"), rest.find("<th")]
+                .into_iter()
+                .flatten()
+                .min()
+            {
+                let close = if rest[i..].starts_with("<td") {
+                    "</td>"
+                } else {
+                    "</th>"
+                };
+                let end = rest[i..].find(close).map_or(rest.len(), |e| i + e);
+                cells.push(plain(&rest[i..end]));
+                rest = &rest[end..];
+                rest = rest.get(1..).unwrap_or("");
+            }
+            cells
         })
         .collect()
 }
@@ -365,4 +379,26 @@ fn check_expects_the_types_a_base_relies_on() {
         vec!["Cheap.md `price` is a text here (`5 €`), but a number: the base `Books.base` reads it as one"],
         "the base decides the type, before the majority of notes"
     );
+}
+
+#[test]
+fn attachments_are_rows_with_their_size_and_times() {
+    let dir = vault();
+    write_files(
+        dir.path(),
+        &[(
+            "Files.md",
+            "```base\nfilters: 'file.ext == \"png\"'\nviews:\n  - type: table\n    name: Files\n    order: [file.name, file.size, file.mtime, file.folder]\n```\n",
+        )],
+    );
+    let (_, files) = build(dir.path());
+    let page = text(&files, "files/index.html");
+    let rows = rows(view(&page, "files"));
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    // `\u{89}PNG` is five bytes; the file's own link is to the file.
+    assert_eq!(rows[1][0], "dune.png");
+    assert_eq!(rows[1][1], "5");
+    assert!(rows[1][2].contains(", 20"), "a date: {rows:?}");
+    assert_eq!(rows[1][3], "Library");
+    assert!(page.contains("<a class=\"internal\" href=\"../library/dune.png\">dune.png</a>"));
 }

@@ -74,6 +74,7 @@ pub fn render(data: &[u8]) {
         sanitize: false,
         highlight: true,
         language: isokb::i18n::Language::english(),
+        files: &[],
     };
     for i in 0..notes.len() {
         let _ = isokb::render::render_note(&ctx, i);
@@ -118,6 +119,7 @@ pub fn bases(data: &[u8]) {
         vault: isokb::bases::eval::Vault {
             notes: &notes,
             index: &index,
+            files: &[],
             months: &["m"; 12],
         },
         formulas: &formulas,

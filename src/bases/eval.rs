@@ -96,6 +96,9 @@ pub struct Vault<'a> {
     pub notes: &'a [Note],
     /// The index.
     pub index: &'a Index,
+    /// The attachments, parallel to `index.files` (their size and times are
+    /// read from the disk when a base asks for them).
+    pub files: &'a [crate::scan::Attachment],
     /// Month names for `format`.
     pub months: &'a [&'a str],
 }
@@ -338,6 +341,19 @@ impl<'a> Vault<'a> {
             chrono::DateTime::from_timestamp(secs, 0)
                 .map_or(Value::Null, |d| Value::Date(d.naive_utc(), true))
         };
+        // An attachment's size and times, from the disk.
+        let meta = || match r {
+            Row::File(i) => self
+                .files
+                .get(i)
+                .and_then(|a| std::fs::metadata(&a.source).ok()),
+            Row::Note(_) => None,
+        };
+        let secs = |t: std::io::Result<std::time::SystemTime>| {
+            t.ok()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+                .map_or(Value::Null, |d| time(d.as_secs() as i64))
+        };
         Some(match name {
             "name" => str(file_name),
             "basename" => str(ext_at.map_or(file_name, |i| &file_name[..i])),
@@ -347,14 +363,24 @@ impl<'a> Vault<'a> {
                 None => "/",
             }),
             "ext" => str(ext_at.map_or("", |i| &file_name[i + 1..])),
-            "size" => note.map_or(Value::Null, |n| Value::Num(n.size as f64)),
-            "mtime" => note.map_or(Value::Null, |n| time(n.modified)),
+            "size" => match note {
+                Some(n) => Value::Num(n.size as f64),
+                None => meta().map_or(Value::Null, |m| Value::Num(m.len() as f64)),
+            },
+            "mtime" => match note {
+                Some(n) => time(n.modified),
+                None => meta().map_or(Value::Null, |m| secs(m.modified())),
+            },
             "ctime" => match note {
                 Some(n) => match n.front.date.as_deref().and_then(parse_date) {
                     Some((d, t)) => Value::Date(d, t),
                     None => time(n.modified),
                 },
-                None => Value::Null,
+                // The file's birth time where the system keeps one.
+                None => meta().map_or(Value::Null, |m| match m.created() {
+                    Ok(t) => secs(Ok(t)),
+                    Err(_) => secs(m.modified()),
+                }),
             },
             "tags" => Value::List(self.tags(r).into_iter().map(Value::Str).collect()),
             "links" => Value::List(self.links(r, false)),
@@ -1062,6 +1088,7 @@ mod tests {
             vault: Vault {
                 notes: &notes,
                 index: &index,
+                files: &[],
                 months: &MONTHS,
             },
             formulas: &formulas,

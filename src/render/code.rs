@@ -80,6 +80,7 @@ fn base(page: &mut Page, id: usize, code: &str) -> String {
         vault: bases::eval::Vault {
             notes: ctx.notes,
             index: ctx.index,
+            files: ctx.files,
             months: ctx.language.months(),
         },
         lang: ctx.language,

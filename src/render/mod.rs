@@ -51,6 +51,9 @@ pub struct RenderContext<'a> {
     pub highlight: bool,
     /// The site's language, for the few words render writes.
     pub language: crate::i18n::Language,
+    /// The attachments, parallel to `index.files` (bases read their size
+    /// and times).
+    pub files: &'a [crate::scan::Attachment],
 }
 
 /// A table-of-contents entry.
@@ -352,6 +355,7 @@ pub(crate) mod tests {
             sanitize,
             highlight: true,
             language: crate::i18n::Language::english(),
+            files: &[],
         };
         let (r, d) = render_note(&ctx, n);
         (r.html, d)
