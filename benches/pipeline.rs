@@ -177,6 +177,7 @@ fn base(c: &mut Criterion) {
         folder: "",
         href: &href,
         clean: true,
+        nth: 0,
     };
     let html = bases::draw(src, Which::All, &drawing);
     // 90 % are books, 97 % of those cost more than 2; none is left out by mistake.

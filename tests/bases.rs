@@ -129,6 +129,21 @@ fn view<'h>(html: &'h str, id: &str) -> &'h str {
     &rest[..end]
 }
 
+/// The views drawn by the `n`-th embed of a base in a page.
+fn embedded(html: &str, n: usize) -> Vec<&str> {
+    let start = html
+        .match_indices("<div class=\"embed embed-base\"")
+        .nth(n)
+        .unwrap_or_else(|| panic!("no embed {n} in {html}"))
+        .0;
+    let rest = &html[start..];
+    let end = rest.find("</div>\n").unwrap_or(rest.len());
+    rest[..end]
+        .split("<div class=\"base-view\"")
+        .skip(1)
+        .collect()
+}
+
 /// Each `<tr>` of a view as the texts of its cells.
 fn rows(view: &str) -> Vec<Vec<String>> {
     view.split("<tr")
@@ -166,7 +181,7 @@ fn a_base_file_is_a_page_with_every_view() {
     assert!(page.contains("<title>Books"), "titled by its name");
     // All: books only (tag `book` and its child `book/cyberpunk`), no
     // draft, newest first; headers from displayName; ppu = price / age.
-    let all = view(&page, "all");
+    let all = view(&page, "view-all");
     assert_eq!(
         rows(all),
         vec![
@@ -183,7 +198,7 @@ fn a_base_file_is_a_page_with_every_view() {
     // By status: groups in ascending order, each with its count and its
     // sum at its top; rows in file-name order; the total at the foot.
     assert_eq!(
-        rows(view(&page, "by-status")),
+        rows(view(&page, "view-by-status")),
         vec![
             vec!["file name", "rating"],
             vec!["read 2"],
@@ -197,7 +212,7 @@ fn a_base_file_is_a_page_with_every_view() {
         ]
     );
     // Covers: the two oldest books, with the cover from `cover`.
-    let covers = view(&page, "covers");
+    let covers = view(&page, "view-covers");
     assert_eq!(
         plain(covers),
         "Covers 2 results Dune formula.classic classic Neuromancer formula.classic modern"
@@ -208,7 +223,7 @@ fn a_base_file_is_a_page_with_every_view() {
         "{covers}"
     );
     // By author on the base's own page: `this` is the base, no book has it as author.
-    assert!(view(&page, "by-author").contains("0 results"));
+    assert!(view(&page, "view-by-author").contains("0 results"));
     // The draft is in no view, count or summary, nowhere on the site.
     for (path, bytes) in &files {
         let s = String::from_utf8_lossy(bytes);
@@ -231,7 +246,7 @@ fn blocks_and_embeds_draw_in_the_note_that_holds_them() {
     let home = text(&files, "index.html");
     // The block, in place.
     assert_eq!(
-        rows(view(&home, "good")),
+        rows(view(&home, "view-good")),
         vec![
             vec!["file name", "rating"],
             vec!["Neuromancer", "4"],
@@ -240,12 +255,18 @@ fn blocks_and_embeds_draw_in_the_note_that_holds_them() {
     );
     // `[[Books.base]]` links to its page; `![[Books.base]]` draws its first view only.
     assert!(home.contains("<a class=\"internal\" href=\"books-base/index.html\">Books.base</a>"));
-    assert!(home.contains("id=\"all\"") && !home.contains("id=\"by-status\""));
+    let first = embedded(&home, 0);
+    assert_eq!(first.len(), 1, "one view");
+    assert_eq!(
+        rows(first[0])[0],
+        vec!["file name", "Year", "Price per unit", "rating"],
+        "the first view, All"
+    );
     // `![[Books.base#By author]]`: that view, with `this` the embedding note.
     let frank = text(&files, "frank-herbert/index.html");
-    let by = view(&frank, "by-author");
-    assert_eq!(plain(by), "1 result Dune , 1965");
-    assert!(!frank.contains("id=\"all\""));
+    let by = embedded(&frank, 0);
+    assert_eq!(by.len(), 1);
+    assert_eq!(plain(&format!("<{}", by[0])), "1 result Dune , 1965");
     // Rows are not links: Dune's backlinks are the notes that link to it, none.
     let dune = text(&files, "library/dune/index.html");
     let backlinks = &dune[dune.find("class=\"backlinks\"").expect("backlinks")..];
@@ -317,33 +338,33 @@ fn with_javascript_views_are_tabs_and_tables_sort_and_filter() {
     );
     assert!(b.wait_for(&ready, wait), "{url} did not load");
     let shown = "Array.from(document.querySelectorAll('.base-view')).filter(v => !v.hidden).map(v => v.id).join()";
-    assert_eq!(b.eval(shown), json!("all"), "the first view only");
-    b.eval("document.querySelector('.base-tabs a[href=\"#by-status\"]').click()");
-    assert_eq!(b.eval(shown), json!("by-status"));
-    b.eval("document.querySelector('.base-tabs a[href=\"#all\"]').click()");
-    let names = "Array.from(document.querySelectorAll('#all tbody tr')).filter(r => !r.hidden).map(r => r.cells[0].textContent).join()";
+    assert_eq!(b.eval(shown), json!("view-all"), "the first view only");
+    b.eval("document.querySelector('.base-tabs a[href=\"#view-by-status\"]').click()");
+    assert_eq!(b.eval(shown), json!("view-by-status"));
+    b.eval("document.querySelector('.base-tabs a[href=\"#view-all\"]').click()");
+    let names = "Array.from(document.querySelectorAll('#view-all tbody tr')).filter(r => !r.hidden).map(r => r.cells[0].textContent).join()";
     assert_eq!(
         b.eval(names),
         json!("Hyperion,Neuromancer,Dune"),
         "as the base sorts"
     );
     // Year, by value; again, the other way.
-    b.eval("document.querySelectorAll('#all thead th button')[1].click()");
+    b.eval("document.querySelectorAll('#view-all thead th button')[1].click()");
     assert_eq!(b.eval(names), json!("Dune,Neuromancer,Hyperion"));
     assert_eq!(
-        b.eval("document.querySelectorAll('#all thead th')[1].getAttribute('aria-sort')"),
+        b.eval("document.querySelectorAll('#view-all thead th')[1].getAttribute('aria-sort')"),
         json!("ascending")
     );
-    b.eval("document.querySelectorAll('#all thead th button')[1].click()");
+    b.eval("document.querySelectorAll('#view-all thead th button')[1].click()");
     assert_eq!(b.eval(names), json!("Hyperion,Neuromancer,Dune"));
     // Typing filters the rows, accents and case aside.
-    b.eval("(() => { const i = document.querySelector('#all .base-filter'); i.value = 'NEU'; i.dispatchEvent(new Event('input')); })()");
+    b.eval("(() => { const i = document.querySelector('#view-all .base-filter'); i.value = 'NEU'; i.dispatchEvent(new Event('input')); })()");
     assert_eq!(b.eval(names), json!("Neuromancer"));
     // A link to a view opens it.
-    b.goto(&format!("{url}#covers"));
+    b.goto(&format!("{url}#view-covers"));
     b.call("Page.reload", json!({}));
     assert!(
-        b.wait_for(&format!("{shown} === 'covers'"), wait),
+        b.wait_for(&format!("{shown} === 'view-covers'"), wait),
         "{}",
         b.eval(shown)
     );
@@ -393,7 +414,7 @@ fn attachments_are_rows_with_their_size_and_times() {
     );
     let (_, files) = build(dir.path());
     let page = text(&files, "files/index.html");
-    let rows = rows(view(&page, "files"));
+    let rows = rows(view(&page, "view-files"));
     assert_eq!(rows.len(), 2, "{rows:?}");
     // `\u{89}PNG` is five bytes; the file's own link is to the file.
     assert_eq!(rows[1][0], "dune.png");
@@ -401,4 +422,40 @@ fn attachments_are_rows_with_their_size_and_times() {
     assert!(rows[1][2].contains(", 20"), "a date: {rows:?}");
     assert_eq!(rows[1][3], "Library");
     assert!(page.contains("<a class=\"internal\" href=\"../library/dune.png\">dune.png</a>"));
+}
+
+#[test]
+fn a_french_site_writes_its_bases_in_french_and_html_is_cleaned() {
+    let dir = fixture("render-bases");
+    let (_, files) = build(dir.path());
+    let home = text(&files, "index.html");
+    let good = view(&home, "view-bons");
+    assert_eq!(
+        rows(good),
+        vec![
+            vec!["nom du fichier", "rating", "note", "finished", "fini"],
+            vec!["Dune", "5", "5", "15 mars 2024", "15 mars 2024"],
+            vec![
+                "Neuromancer",
+                "4",
+                "4",
+                "",
+                "Error: format() does not apply to a null"
+            ],
+        ]
+    );
+    // html() keeps the author's bold, never their script.
+    assert!(
+        good.contains("<td><b>5</b></td>") && !home.contains("alert(1)"),
+        "{good}"
+    );
+    assert!(home.contains("2 résultats") && home.contains("aria-label=\"Vues\""));
+    let page = text(&files, "books-base/index.html");
+    assert!(page.contains("<span class=\"base-summary-name\">Moyenne</span> 4"));
+    assert_eq!(
+        plain(view(&page, "view-by-status"))
+            .split(" nom du fichier")
+            .next(),
+        Some("By status 3 résultats")
+    );
 }

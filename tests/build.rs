@@ -872,7 +872,13 @@ fn check_writes_nothing() {
 /// note first. Both must write the same bytes, findings included.
 #[test]
 fn build_to_disk_writes_what_the_full_render_writes() {
-    for name in ["render-all", "render-embeds", "links", "render-code"] {
+    for name in [
+        "render-all",
+        "render-embeds",
+        "links",
+        "render-code",
+        "render-bases",
+    ] {
         let dir = fixture(name);
         let out = tempfile::tempdir().unwrap();
         let o = isokb::Overrides {

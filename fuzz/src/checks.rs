@@ -147,6 +147,7 @@ pub fn bases(data: &[u8]) {
         folder: "",
         href: &href,
         clean: true,
+        nth: 0,
     };
     let _ = isokb::bases::draw(text, isokb::bases::Which::All, &site);
 }

@@ -3,7 +3,7 @@
 //! header and a filter box to tables.
 
 use super::eval::Env;
-use super::file::{Base, View};
+use super::file::View;
 use super::value::{num_text, Row, Value};
 use super::view::{Group, Line, Shown};
 use crate::html::{escape, escape_into};
@@ -153,13 +153,14 @@ fn is_web(s: &str) -> bool {
     s.starts_with("https://") || s.starts_with("http://")
 }
 
-/// The id a view's section takes on a page, and the anchor that names it.
+/// The anchor that names a view (`#view-reading-list`): its id on the
+/// base's page, where it is the first base drawn.
 pub fn view_id(name: &str) -> String {
-    crate::paths::slugify(name)
+    format!("view-{}", crate::paths::slugify(name))
 }
 
 /// One view, drawn.
-pub fn view(out: &Out, base: &Base, v: &View, shown: &Shown, caption: bool) -> String {
+pub fn view(out: &Out, v: &View, shown: &Shown, caption: bool, dom_id: &str) -> String {
     let count = match shown.count {
         1 => format!("1 {}", out.word("result", "result")),
         n => format!(
@@ -173,7 +174,6 @@ pub fn view(out: &Out, base: &Base, v: &View, shown: &Shown, caption: bool) -> S
         "list" | "map" => list(out, v, shown),
         _ => table(out, v, shown),
     };
-    let _ = base;
     let head = if caption {
         format!(
             "<div class=\"base-head\"><span class=\"base-view-name\">{}</span> <span class=\"base-count\">{count}</span></div>",
@@ -182,9 +182,12 @@ pub fn view(out: &Out, base: &Base, v: &View, shown: &Shown, caption: bool) -> S
     } else {
         format!("<div class=\"base-head\"><span class=\"base-count\">{count}</span></div>")
     };
+    let id = match dom_id {
+        "" => String::new(),
+        id => format!(" id=\"{}\"", escape(id)),
+    };
     format!(
-        "<div class=\"base-view\" id=\"{}\" data-view=\"{}\">{head}{body}</div>",
-        escape(&view_id(&v.name)),
+        "<div class=\"base-view\"{id} data-view=\"{}\">{head}{body}</div>",
         escape(&v.kind)
     )
 }

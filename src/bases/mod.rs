@@ -78,6 +78,10 @@ pub struct Site<'a> {
     pub folder: &'a str,
     /// The relative URL of a file from the page being written.
     pub href: &'a (dyn Fn(Row) -> String + Sync),
+    /// How many bases the page drew whole (every view) before this one: the
+    /// second and later number their views' ids (`view-all-2`), so that ids
+    /// stay unique.
+    pub nth: usize,
     /// Whether `html()` values are cleaned (the site's `sanitize`).
     pub clean: bool,
 }
@@ -131,6 +135,13 @@ pub fn draw(src: &str, which: Which, site: &Site) -> String {
         }
     };
     let caption = views.len() > 1 || which == Which::All;
+    // Views drawn all together are tabs and take ids (a page's first base
+    // its views' anchors); an embedded view needs none.
+    let dom_id = |v: &file::View| match (which, site.nth) {
+        (Which::All, 0) => view_id(&v.name),
+        (Which::All, n) => format!("{}-{}", view_id(&v.name), n + 1),
+        _ => String::new(),
+    };
     let mut h = format!(
         "<div class=\"base\" data-filter=\"{}\">",
         crate::html::escape(word(site.lang, "base_filter", "Filter this view…"))
@@ -143,7 +154,7 @@ pub fn draw(src: &str, which: Which, site: &Site) -> String {
         for v in &views {
             h.push_str(&format!(
                 "<li><a href=\"#{}\">{}</a></li>",
-                crate::html::escape(&view_id(&v.name)),
+                crate::html::escape(&dom_id(v)),
                 crate::html::escape(&v.name)
             ));
         }
@@ -151,7 +162,7 @@ pub fn draw(src: &str, which: Which, site: &Site) -> String {
     }
     for v in views {
         let shown = view::run(&base, v, &env, file_name);
-        h.push_str(&html::view(&out, &base, v, &shown, caption));
+        h.push_str(&html::view(&out, v, &shown, caption, &dom_id(v)));
     }
     h.push_str("</div>\n");
     h

@@ -88,7 +88,11 @@ fn base(page: &mut Page, id: usize, code: &str) -> String {
         folder: ctx.notes[id].path.folder(),
         href: &href,
         clean: ctx.sanitize,
+        nth: page.bases,
     };
+    if which == Which::All {
+        page.bases += 1;
+    }
     let html = bases::draw(code, which, &site);
     page.own(html)
 }

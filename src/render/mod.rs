@@ -109,6 +109,8 @@ pub(crate) struct Page<'a> {
     pub raw_html: bool,
     /// Inside an embed of a base: the view it names (`""` for the first).
     pub base_view: Option<String>,
+    /// Bases drawn so far on this page (their views' ids must differ).
+    pub bases: usize,
 }
 
 impl Page<'_> {
@@ -173,6 +175,7 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
         footnote_scopes: 0,
         raw_html: false,
         base_view: None,
+        bases: 0,
     };
     let mut html = render_events(&mut page, id, events, skip_h1);
     if ctx.sanitize {
