@@ -72,6 +72,14 @@ pub struct Config {
     /// How property keys read on pages (`[labels] date_de_revue = "Date de revue"`);
     /// a key not listed reads with its `_` as spaces.
     pub labels: BTreeMap<String, String>,
+    /// The picture link previews show (`og:image`) for pages without their
+    /// own `image`, `cover` or `banner`: an `https://` address, or an image
+    /// of the vault (published with the site). Default: none.
+    pub image: Option<String>,
+    /// Ask search engines to keep the whole site out of their results: a
+    /// `robots` `noindex` tag on every page, and `robots.txt` disallows all.
+    /// Default: false (a note can still say `robots: noindex`).
+    pub noindex: bool,
 }
 
 impl Default for Config {
@@ -97,6 +105,8 @@ impl Default for Config {
             diagnostics: BTreeMap::new(),
             callouts: BTreeMap::new(),
             labels: BTreeMap::new(),
+            image: None,
+            noindex: false,
         }
     }
 }

@@ -1512,3 +1512,77 @@ fn every_page_carries_link_preview_tags() {
     let (_, files) = build(dir.path());
     assert!(!text(&files, "audits/audit-interne/index.html").contains("og:url"));
 }
+
+/// A note's `image`, `cover` or `banner` is its preview picture (a vault
+/// image published with it, or a web address), else the site's `image`;
+/// `robots: noindex` and the site's `noindex` keep pages out of search engines.
+#[test]
+fn previews_show_a_picture_and_noindex_keeps_pages_out_of_search_engines() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "site.toml",
+                "title = \"Base\"\nbase_url = \"https://kb.example.org/\"\nimage = \"img/Logo site.png\"\n",
+            ),
+            ("content/index.md", "# Home\n"),
+            ("content/img/Logo site.png", "png"),
+            ("content/img/Couverture.png", "png"),
+            ("content/img/Unused.png", "png"),
+            (
+                "content/Audit.md",
+                "---\ncover: \"[[Couverture.png]]\"\n---\n# Audit\n",
+            ),
+            (
+                "content/Web.md",
+                "---\nimage: https://cdn.example.org/a.jpg\nrobots: noindex\n---\n# Web\n",
+            ),
+            ("content/Plain.md", "---\nbanner: \"[[Unused missing.png]]\"\n---\n# Plain\n"),
+        ],
+    );
+    let (_, files) = build(dir.path());
+    let audit = text(&files, "audit/index.html");
+    assert!(
+        audit.contains(
+            "<meta property=\"og:image\" content=\"https://kb.example.org/img/couverture.png\">"
+        ),
+        "{audit}"
+    );
+    assert!(audit.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    assert!(!audit.contains("name=\"robots\""));
+    let web = text(&files, "web/index.html");
+    assert!(web.contains("<meta property=\"og:image\" content=\"https://cdn.example.org/a.jpg\">"));
+    assert!(web.contains("<meta name=\"robots\" content=\"noindex\">"));
+    // No picture of its own: the site's, which is published though no note uses it.
+    for page in ["plain/index.html", "index.html", "tags/index.html"] {
+        assert!(
+            text(&files, page).contains(
+                "<meta property=\"og:image\" content=\"https://kb.example.org/img/logo-site.png\">"
+            ),
+            "{page}"
+        );
+    }
+    assert!(files.contains_key("img/logo-site.png") && !files.contains_key("img/unused.png"));
+    assert_eq!(
+        text(&files, "robots.txt"),
+        "User-agent: *\nAllow: /\nSitemap: https://kb.example.org/sitemap.xml\n"
+    );
+    // The whole site out of search engines.
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "title = \"Base\"\nnoindex = true\n",
+    )
+    .unwrap();
+    let (_, files) = build(dir.path());
+    assert_eq!(text(&files, "robots.txt"), "User-agent: *\nDisallow: /\n");
+    for page in ["audit/index.html", "index.html", "tags/index.html"] {
+        let html = text(&files, page);
+        assert!(
+            html.contains("<meta name=\"robots\" content=\"noindex\">"),
+            "{page}"
+        );
+        // Without base_url there is no absolute address for a vault image.
+        assert!(!html.contains("og:image"), "{page}");
+    }
+}

@@ -55,6 +55,9 @@ impl Emitter<'_> {
     }
 
     pub(super) fn robots(&self) -> String {
+        if self.v.config.noindex {
+            return "User-agent: *\nDisallow: /\n".into();
+        }
         match &self.v.config.base_url {
             Some(b) => format!(
                 "User-agent: *\nAllow: /\nSitemap: {}\n",

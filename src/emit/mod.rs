@@ -171,6 +171,10 @@ struct PageCtx<'a> {
     /// The note's own language (a `lang` property), when it has one.
     #[serde(skip_serializing_if = "Option::is_none")]
     lang: Option<String>,
+    /// The absolute address of the picture link previews show (`og:image`).
+    image: Option<String>,
+    /// Keep the page out of search engines (`robots: noindex`, or the site's `noindex`).
+    noindex: bool,
 }
 
 #[derive(Serialize)]
@@ -340,12 +344,15 @@ pub fn emit_some(
             write("atom.xml", e.feed(base, &recent).as_bytes());
         }
     }
+    let site_image = e.site_image_file();
     let copies: Vec<Result<(), Diagnostic>> = idx
         .files
         .par_iter()
         .zip(v.files)
+        .enumerate()
         .filter(|_| only.is_none())
-        .filter(|(f, _)| f.used || c.publish_all_attachments)
+        .filter(|(i, (f, _))| f.used || c.publish_all_attachments || site_image == Some(*i))
+        .map(|(_, f)| f)
         .map(|(f, src)| {
             sink.copy(f.url.as_str(), &src.source)
                 .map_err(|err| io_error(f.url.as_str(), &err))
@@ -549,6 +556,54 @@ impl<'a> Emitter<'a> {
         self.v.config.base_url.as_ref().map(|b| url.absolute(b))
     }
 
+    /// A picture for link previews, as an absolute address: an `http(s)://`
+    /// one as written, else an image of the vault named as a link would
+    /// name it (`[[cover.png]]`, `img/cover.png`) and published, under
+    /// `base_url` (without one, there is no absolute address to give).
+    fn image_url(&self, written: &str, folder: &str) -> Option<String> {
+        let t = written.trim();
+        let t = t.strip_prefix('!').unwrap_or(t);
+        let t = t
+            .strip_prefix("[[")
+            .and_then(|r| r.strip_suffix("]]"))
+            .map_or(t, |r| r.split('|').next().unwrap_or(r))
+            .trim();
+        if t.starts_with("https://") || t.starts_with("http://") {
+            return Some(t.to_string());
+        }
+        let base = self.v.config.base_url.as_ref()?;
+        match self.v.index.target_named(t, folder)? {
+            crate::resolve::Target::File(f) => {
+                let file = &self.v.index.files[f.0];
+                (file.used || self.site_image_file() == Some(f.0)).then(|| file.url.absolute(base))
+            }
+            crate::resolve::Target::Note(_) => None,
+        }
+    }
+
+    /// The site's `image`, when it is an attachment of the vault.
+    pub(crate) fn site_image_file(&self) -> Option<usize> {
+        let written = self.v.config.image.as_deref()?;
+        match self.v.index.target_named(written.trim(), "")? {
+            crate::resolve::Target::File(f) => Some(f.0),
+            crate::resolve::Target::Note(_) => None,
+        }
+    }
+
+    fn site_image(&self) -> Option<String> {
+        self.image_url(self.v.config.image.as_deref()?, "")
+    }
+
+    /// A note's own picture: its `image`, `cover` or `banner` property.
+    fn note_image(&self, id: usize) -> Option<String> {
+        let n = &self.v.notes[id];
+        ["image", "cover", "banner"].iter().find_map(|key| {
+            let (_, v) = n.front.properties.iter().find(|(k, _)| k == key)?;
+            let text = v.texts().into_iter().next()?;
+            self.image_url(&text, n.path.folder())
+        })
+    }
+
     /// A page's context; `current` places it in the explorer.
     fn ctx<'b>(
         &'b self,
@@ -570,6 +625,11 @@ impl<'a> Emitter<'a> {
             reader.explorer = None;
         }
         let pages = self.pages_for(depth, page.kind);
+        let mut page = page;
+        if page.image.is_none() {
+            page.image = self.site_image();
+        }
+        page.noindex |= self.v.config.noindex;
         Ok(Ctx {
             root: pages.reads("root").then(|| "../".repeat(depth)),
             urls: pages.reads("urls").then(|| self.urls(depth, page.kind)),
@@ -640,6 +700,13 @@ impl<'a> Emitter<'a> {
             path: n.path.as_str(),
             breadcrumbs: self.breadcrumbs(depth, n.path.folder(), true),
             canonical: self.canonical(&info.slug.url()),
+            image: self.note_image(id),
+            noindex: n.front.properties.iter().any(|(k, v)| {
+                k == "robots"
+                    && v.texts()
+                        .iter()
+                        .any(|t| t.to_lowercase().contains("noindex"))
+            }),
             lang: n
                 .front
                 .lang
