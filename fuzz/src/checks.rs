@@ -53,14 +53,7 @@ pub fn render(data: &[u8]) {
         ),
     ]
     .iter()
-    .map(|(p, t)| {
-        isokb::parse::parse_note(&SourceNote {
-            path: VaultPath::new(p),
-            text: t.to_string(),
-            modified: 0,
-        })
-        .0
-    })
+    .map(|(p, t)| note(p, t))
     .collect();
     let files = [VaultPath::new("img.png")];
     let (index, _) = isokb::index::build_index(&notes, &files, false);
@@ -103,14 +96,7 @@ pub fn bases(data: &[u8]) {
         ("b.base", text),
     ]
     .iter()
-    .map(|(p, t)| {
-        isokb::parse::parse_note(&SourceNote {
-            path: VaultPath::new(p),
-            text: t.to_string(),
-            modified: 0,
-        })
-        .0
-    })
+    .map(|(p, t)| note(p, t))
     .collect();
     let (index, _) = isokb::index::build_index(&notes, &[VaultPath::new("i.png")], false);
     let mut formulas = isokb::bases::eval::Formulas::default();
@@ -150,4 +136,14 @@ pub fn bases(data: &[u8]) {
         nth: 0,
     };
     let _ = isokb::bases::draw(text, isokb::bases::Which::All, &site);
+}
+
+/// A note parsed from its path and text.
+fn note(path: &str, text: &str) -> isokb::parse::Note {
+    isokb::parse::parse_note(&SourceNote {
+        path: VaultPath::new(path),
+        text: text.to_string(),
+        modified: 0,
+    })
+    .0
 }

@@ -483,34 +483,41 @@ impl Parser {
     }
 }
 
+impl Expr {
+    /// Calls `f` on each expression directly inside this one.
+    pub fn each_child(&self, mut f: impl FnMut(&Expr)) {
+        match self {
+            Expr::List(items) | Expr::Call(_, items) => items.iter().for_each(f),
+            Expr::Object(fields) => fields.iter().for_each(|(_, v)| f(v)),
+            Expr::Field(a, _) | Expr::Unary(_, a) => f(a),
+            Expr::Index(a, b) | Expr::Binary(_, a, b) => {
+                f(a);
+                f(b);
+            }
+            Expr::Method(recv, _, args) => {
+                f(recv);
+                args.iter().for_each(f);
+            }
+            Expr::Null
+            | Expr::Bool(_)
+            | Expr::Num(_)
+            | Expr::Str(_)
+            | Expr::Regex(..)
+            | Expr::Name(_) => {}
+        }
+    }
+}
+
 /// Every function and method name an expression calls, with whether it is
 /// a method (`a.f()`) or a global function (`f()`), to check them against
 /// what is implemented before anything runs.
 pub fn calls(e: &Expr, out: &mut Vec<(String, bool)>) {
     match e {
-        Expr::List(items) => items.iter().for_each(|i| calls(i, out)),
-        Expr::Object(fields) => fields.iter().for_each(|(_, v)| calls(v, out)),
-        Expr::Field(a, _) | Expr::Unary(_, a) => calls(a, out),
-        Expr::Index(a, b) | Expr::Binary(_, a, b) => {
-            calls(a, out);
-            calls(b, out);
-        }
-        Expr::Call(name, args) => {
-            out.push((name.clone(), false));
-            args.iter().for_each(|a| calls(a, out));
-        }
-        Expr::Method(recv, name, args) => {
-            out.push((name.clone(), true));
-            calls(recv, out);
-            args.iter().for_each(|a| calls(a, out));
-        }
-        Expr::Null
-        | Expr::Bool(_)
-        | Expr::Num(_)
-        | Expr::Str(_)
-        | Expr::Regex(..)
-        | Expr::Name(_) => {}
+        Expr::Call(name, _) => out.push((name.clone(), false)),
+        Expr::Method(_, name, _) => out.push((name.clone(), true)),
+        _ => {}
     }
+    e.each_child(|c| calls(c, out));
 }
 
 #[cfg(test)]

@@ -239,6 +239,14 @@ fn cell_into(out: &Out, h: &mut String, key: &str, line: &Line, v: &Value) {
     }
 }
 
+/// A group's heading above its cards or list items (none when the view is not grouped).
+fn group_heading(out: &Out, g: &Group) -> String {
+    match g.value {
+        Some(_) => format!("<p class=\"base-group\">{}</p>", group_label(out, g)),
+        None => String::new(),
+    }
+}
+
 fn group_label(out: &Out, g: &Group) -> String {
     match &g.value {
         Some(v) if !v.is_empty() => out.value(v),
@@ -350,12 +358,7 @@ fn cover(out: &Out, v: &View, image: &Value) -> String {
 fn cards(out: &Out, v: &View, shown: &Shown) -> String {
     let mut h = String::new();
     for g in &shown.groups {
-        if g.value.is_some() {
-            h.push_str(&format!(
-                "<p class=\"base-group\">{}</p>",
-                group_label(out, g)
-            ));
-        }
+        h.push_str(&group_heading(out, g));
         h.push_str("<ul class=\"base-cards\">");
         for line in &g.lines {
             h.push_str("<li class=\"base-card\">");
@@ -389,12 +392,7 @@ fn list(out: &Out, v: &View, shown: &Shown) -> String {
     };
     let mut h = String::new();
     for g in &shown.groups {
-        if g.value.is_some() {
-            h.push_str(&format!(
-                "<p class=\"base-group\">{}</p>",
-                group_label(out, g)
-            ));
-        }
+        h.push_str(&group_heading(out, g));
         h.push_str(open);
         for line in &g.lines {
             let parts: Vec<String> = shown

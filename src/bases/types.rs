@@ -83,43 +83,23 @@ pub fn uses(e: &Expr, out: &mut Vec<(String, Use)>) {
                     _ => {}
                 }
             }
-            uses(a, out);
-            uses(b, out);
         }
-        Expr::Method(recv, name, args) => {
+        Expr::Method(recv, name, _) => {
             if let Some(u) = method_use(name) {
-                if let Some(p) = property(recv) {
-                    out.push((p.to_string(), u));
-                }
+                add(property(recv), u);
             }
-            uses(recv, out);
-            args.iter().for_each(|a| uses(a, out));
         }
-        Expr::Field(obj, name) => {
+        Expr::Field(obj, name)
             if matches!(
                 name.as_str(),
                 "year" | "month" | "day" | "hour" | "minute" | "second"
-            ) {
-                if let Some(p) = property(obj) {
-                    out.push((p.to_string(), Use::Date));
-                }
-            }
-            uses(obj, out);
+            ) =>
+        {
+            add(property(obj), Use::Date);
         }
-        Expr::Index(a, b) => {
-            uses(a, out);
-            uses(b, out);
-        }
-        Expr::Unary(_, a) => uses(a, out),
-        Expr::Call(_, args) | Expr::List(args) => args.iter().for_each(|a| uses(a, out)),
-        Expr::Object(fields) => fields.iter().for_each(|(_, v)| uses(v, out)),
-        Expr::Null
-        | Expr::Bool(_)
-        | Expr::Num(_)
-        | Expr::Str(_)
-        | Expr::Regex(..)
-        | Expr::Name(_) => {}
+        _ => {}
     }
+    e.each_child(|c| uses(c, out));
 }
 
 /// Every (property, use) of a base's filters, formulas and summaries.
