@@ -76,6 +76,13 @@ pub struct Config {
     /// own `image`, `cover` or `banner`: an `https://` address, or an image
     /// of the vault (published with the site). Default: none.
     pub image: Option<String>,
+    /// The site's icon in browser tabs: an image of the vault (`img/icon.png`),
+    /// published with the site. Default: the theme's (`favicon.png`, `.ico`
+    /// or the built-in `favicon.svg`).
+    pub favicon: Option<String>,
+    /// A logo shown before the site's title in the header: an image of the
+    /// vault, published with the site. Default: none.
+    pub logo: Option<String>,
     /// Ask search engines to keep the whole site out of their results: a
     /// `robots` `noindex` tag on every page, and `robots.txt` disallows all.
     /// Default: false (a note can still say `robots: noindex`).
@@ -106,6 +113,8 @@ impl Default for Config {
             callouts: BTreeMap::new(),
             labels: BTreeMap::new(),
             image: None,
+            favicon: None,
+            logo: None,
             noindex: false,
         }
     }

@@ -1586,3 +1586,44 @@ fn previews_show_a_picture_and_noindex_keeps_pages_out_of_search_engines() {
         assert!(!html.contains("og:image"), "{page}");
     }
 }
+
+/// `favicon` and `logo` in `site.toml` name images of the vault: the
+/// browser tab's icon and a logo before the title in the header, on every
+/// page, published though no note uses them.
+#[test]
+fn the_site_names_its_favicon_and_logo() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "site.toml",
+                "title = \"Base\"\nfavicon = \"img/icône.png\"\nlogo = \"[[Logo.svg]]\"\n",
+            ),
+            ("content/index.md", "# Home\n"),
+            ("content/Sub/Note.md", "# Note\n"),
+            ("content/img/icône.png", "png"),
+            (
+                "content/img/Logo.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+            ),
+        ],
+    );
+    let (_, files) = build(dir.path());
+    assert!(files.contains_key("img/icone.png") && files.contains_key("img/logo.svg"));
+    let note = text(&files, "sub/note/index.html");
+    assert!(
+        note.contains("<link rel=\"icon\" href=\"../../img/icone.png\">"),
+        "{note}"
+    );
+    assert!(note.contains("<a class=\"site-title\" href=\"../../index.html\"><img class=\"site-logo\" src=\"../../img/logo.svg\" alt=\"\" width=\"28\" height=\"28\">Base</a>"));
+    assert!(text(&files, "index.html").contains("<link rel=\"icon\" href=\"img/icone.png\">"));
+    // Without them, the theme's icon and no logo.
+    std::fs::write(dir.path().join("site.toml"), "title = \"Base\"\n").unwrap();
+    let (_, files) = build(dir.path());
+    let home = text(&files, "index.html");
+    assert!(
+        home.contains("<link rel=\"icon\" href=\"_static/favicon.svg\">")
+            && !home.contains("site-logo")
+    );
+}

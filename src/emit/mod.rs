@@ -101,8 +101,11 @@ struct Urls {
     js: String,
     search_js: String,
     feed: Option<String>,
-    /// The theme's icon: `static/favicon.png`, `.ico` or `.svg` (built in).
+    /// The site's icon: `favicon` in `site.toml`, else the theme's
+    /// `static/favicon.png`, `.ico` or `.svg` (built in).
     favicon: Option<String>,
+    /// The logo before the site's title (`logo` in `site.toml`).
+    logo: Option<String>,
 }
 
 #[derive(Serialize, Clone)]
@@ -344,14 +347,18 @@ pub fn emit_some(
             write("atom.xml", e.feed(base, &recent).as_bytes());
         }
     }
-    let site_image = e.site_image_file();
+    // The site's own pictures are published even when no note uses them.
+    let site_files: Vec<usize> = [&c.image, &c.favicon, &c.logo]
+        .into_iter()
+        .filter_map(|w| e.site_file(w.as_deref()))
+        .collect();
     let copies: Vec<Result<(), Diagnostic>> = idx
         .files
         .par_iter()
         .zip(v.files)
         .enumerate()
         .filter(|_| only.is_none())
-        .filter(|(i, (f, _))| f.used || c.publish_all_attachments || site_image == Some(*i))
+        .filter(|(i, (f, _))| f.used || c.publish_all_attachments || site_files.contains(i))
         .map(|(_, f)| f)
         .map(|(f, src)| {
             sink.copy(f.url.as_str(), &src.source)
@@ -517,10 +524,20 @@ impl<'a> Emitter<'a> {
             js: f("_static/isokb.js"),
             search_js: f("search-index.js"),
             feed: base.map(|_| f("atom.xml")),
-            favicon: ["favicon.png", "favicon.ico", "favicon.svg"]
-                .into_iter()
-                .find(|n| self.theme.statics.contains_key(*n))
-                .map(|n| f(&format!("_static/{n}"))),
+            favicon: self
+                .site_file(self.v.config.favicon.as_deref())
+                .map_or_else(
+                    || {
+                        ["favicon.png", "favicon.ico", "favicon.svg"]
+                            .into_iter()
+                            .find(|n| self.theme.statics.contains_key(*n))
+                            .map(|n| f(&format!("_static/{n}")))
+                    },
+                    |i| Some(f(self.v.index.files[i].url.as_str())),
+                ),
+            logo: self
+                .site_file(self.v.config.logo.as_deref())
+                .map(|i| f(self.v.index.files[i].url.as_str())),
         }
     }
 
@@ -575,16 +592,22 @@ impl<'a> Emitter<'a> {
         match self.v.index.target_named(t, folder)? {
             crate::resolve::Target::File(f) => {
                 let file = &self.v.index.files[f.0];
-                (file.used || self.site_image_file() == Some(f.0)).then(|| file.url.absolute(base))
+                (file.used || self.site_file(self.v.config.image.as_deref()) == Some(f.0))
+                    .then(|| file.url.absolute(base))
             }
             crate::resolve::Target::Note(_) => None,
         }
     }
 
-    /// The site's `image`, when it is an attachment of the vault.
-    pub(crate) fn site_image_file(&self) -> Option<usize> {
-        let written = self.v.config.image.as_deref()?;
-        match self.v.index.target_named(written.trim(), "")? {
+    /// A picture `site.toml` names (`image`, `favicon`, `logo`), when it is
+    /// an attachment of the vault.
+    pub(crate) fn site_file(&self, written: Option<&str>) -> Option<usize> {
+        let w = written?.trim();
+        let w = w
+            .strip_prefix("[[")
+            .and_then(|r| r.strip_suffix("]]"))
+            .unwrap_or(w);
+        match self.v.index.target_named(w, "")? {
             crate::resolve::Target::File(f) => Some(f.0),
             crate::resolve::Target::Note(_) => None,
         }
