@@ -422,6 +422,20 @@ fn attachments_are_rows_with_their_size_and_times() {
     assert!(rows[1][2].contains(", 20"), "a date: {rows:?}");
     assert_eq!(rows[1][3], "Library");
     assert!(page.contains("<a class=\"internal\" href=\"../library/dune.png\">dune.png</a>"));
+    // Images as cards, each its own cover (`image: file.file`, as in real vaults).
+    write_files(
+        dir.path(),
+        &[(
+            "Gallery.md",
+            "```base\nfilters: 'file.ext == \"png\"'\nviews:\n  - type: cards\n    name: Images\n    image: file.file\n```\n",
+        )],
+    );
+    let (_, files) = build(dir.path());
+    let gallery = text(&files, "gallery/index.html");
+    assert!(
+        gallery.contains("<div class=\"base-cover\"><img src=\"../library/dune.png\""),
+        "{gallery}"
+    );
 }
 
 #[test]
@@ -440,7 +454,8 @@ fn a_french_site_writes_its_bases_in_french_and_html_is_cleaned() {
                 "4",
                 "4",
                 "",
-                "Error: format() does not apply to a null"
+                // No `finished`: the formula on it is empty, not an error.
+                ""
             ],
         ]
     );

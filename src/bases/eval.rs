@@ -701,6 +701,9 @@ fn add(minus: bool, a: Value, b: Value) -> Value {
         (Value::Date(x, _), Value::Date(y, _)) if minus => {
             Value::Num((*x - *y).num_milliseconds() as f64)
         }
+        // A missing value makes the result missing, not an error (an
+        // empty cell for the notes without the property).
+        (Value::Date(..), Value::Null) | (Value::Null, Value::Date(..)) => Value::Null,
         (Value::Date(d, t), other) => match as_duration(other) {
             Some(dur) => shift(*d, dur, sign).map_or_else(
                 || Value::error("date out of range"),
@@ -896,6 +899,11 @@ impl Env<'_> {
         if let Some(r) = any_method(&v, name, &a) {
             return r;
         }
+        // A method of a missing value is missing too: an empty cell where a
+        // note lacks the property (`birthday.format(…)`).
+        if let Value::Null = v {
+            return Value::Null;
+        }
         let r = match &v {
             Value::Str(s) => super::methods::string(s, name, &a),
             Value::Num(n) => super::methods::number(*n, name, &a),
@@ -917,10 +925,12 @@ impl Env<'_> {
                         _ => false,
                     },
                 )),
-                _ => match l.to {
-                    Some(r) => self.file_method(r, name, &a),
-                    None => None,
-                },
+                // A file's methods when it leads to one, else its text's
+                // (`file.embeds[0].containsAny("jpg", "png")`).
+                _ => {
+                    l.to.and_then(|r| self.file_method(r, name, &a))
+                        .or_else(|| super::methods::string(&l.target, name, &a))
+                }
             },
             _ => None,
         };
@@ -1149,6 +1159,8 @@ mod tests {
         ("date(\"2024-12-01\") + \"1M\" + \"4h\" + \"3m\"", "2025-01-01 04:03:00"),
         ("(now() + \"1d\") - now()", "86400000"),
         ("started < now() - \"7d\"", "true"),
+        ("missing.format(\"YYYY\")", ""),
+        ("now() - missing", ""),
         // String.
         ("\"hello\".length", "5"),
         ("\"hello\".contains(\"ell\")", "true"),
@@ -1221,6 +1233,7 @@ mod tests {
         ("file.tags", "#book, #scifi"),
         ("file.links", "Frank Herbert, cover.png"),
         ("file.embeds", "cover.png"),
+        ("file.embeds[0].containsAny(\"jpg\", \"png\")", "true"),
         ("file.backlinks", "Frank Herbert"),
         ("file.mtime.year", "2023"),
         ("file.ctime.year", "2023"),

@@ -327,17 +327,44 @@ fn table(out: &Out, v: &View, shown: &Shown) -> String {
 }
 
 fn cover(out: &Out, v: &View, image: &Value) -> String {
+    let image = match image {
+        Value::List(l) => l.first().unwrap_or(&Value::Null),
+        other => other,
+    };
+    let ratio = v
+        .image_ratio
+        .map(|r| format!(" style=\"aspect-ratio: {}\"", num_text(1.0 / r)))
+        .unwrap_or_default();
+
+    // An attachment itself (`image: file.file` lists images as cards), or a
+    // link to one.
+    let is_image = |r: &Row| {
+        let path = out.env.vault.path(*r).to_ascii_lowercase();
+        matches!(r, Row::File(_))
+            && [
+                ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif", ".svg", ".bmp",
+            ]
+            .iter()
+            .any(|e| path.ends_with(e))
+    };
+    let file = match image {
+        Value::File(r) => Some(*r).filter(is_image),
+        Value::Link(l) => l.to.filter(is_image),
+        _ => None,
+    };
+    if let Some(r) = file {
+        return format!(
+            "<div class=\"base-cover{}\"{ratio}><img src=\"{}\" alt=\"\" loading=\"lazy\"></div>",
+            if v.image_contain { " contain" } else { "" },
+            escape(&(out.href)(r))
+        );
+    }
     let text = match image {
-        Value::List(l) => l.first().map(Value::text).unwrap_or_default(),
         Value::Link(l) => l.target.clone(),
         Value::Null => return String::new(),
         other => other.text(),
     };
     let t = text.trim();
-    let ratio = v
-        .image_ratio
-        .map(|r| format!(" style=\"aspect-ratio: {}\"", num_text(1.0 / r)))
-        .unwrap_or_default();
     let is_hex = t.len() > 1
         && t.len() <= 9
         && t.starts_with('#')
