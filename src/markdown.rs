@@ -630,6 +630,17 @@ pub fn split_wikilinks(s: &str) -> Vec<Piece> {
     out
 }
 
+/// A string that is one link and nothing else, as a property value or a
+/// setting names a file (`[[Note|label]]`, `![[cover.png]]`,
+/// `[text](Note.md)`): the link and its label.
+pub fn sole_link(s: &str) -> Option<(RawRef, Option<String>)> {
+    let mut pieces = split_wikilinks(s.trim()).into_iter();
+    match (pieces.next(), pieces.next()) {
+        (Some(Piece::Link(r, label)), None) => Some((r, label)),
+        _ => None,
+    }
+}
+
 /// `target#anchor|label]]` at the start of `s`, and the bytes it takes.
 fn wikilink_at(s: &str) -> Option<(Piece, usize)> {
     let len = s.find("]]")?;

@@ -160,18 +160,12 @@ impl<'a> Vault<'a> {
 
     fn text_value(&self, s: &str, folder: &str) -> Value {
         let t = s.trim();
-        if let Some(inner) = t.strip_prefix("[[").and_then(|r| r.strip_suffix("]]")) {
-            if !inner.contains("[[") {
-                let (target, display) = match inner.split_once('|') {
-                    Some((t, d)) => (t.trim(), Some(Value::Str(d.trim().to_string()))),
-                    None => (inner.trim(), None),
-                };
-                return Value::Link(Box::new(Link {
-                    target: target.to_string(),
-                    display,
-                    to: self.resolve(target, folder),
-                }));
-            }
+        if let Some((raw, label)) = crate::markdown::sole_link(t) {
+            return Value::Link(Box::new(Link {
+                to: self.resolve(&raw.target, folder),
+                target: raw.target,
+                display: label.map(Value::Str),
+            }));
         }
         if t.len() >= 10 && t.as_bytes()[4] == b'-' {
             if let Some((d, time)) = parse_date(t) {
@@ -846,11 +840,9 @@ impl Env<'_> {
             })),
             v => {
                 let text = v.text();
-                let t = text.trim();
-                let t = t
-                    .strip_prefix("[[")
-                    .and_then(|r| r.strip_suffix("]]"))
-                    .unwrap_or(t);
+                let t = crate::markdown::sole_link(&text)
+                    .map_or_else(|| text.trim().to_string(), |(r, _)| r.target);
+                let t = t.as_str();
                 let to = if t.contains("://") {
                     None
                 } else {

@@ -26,13 +26,6 @@ pub struct Out<'a> {
 }
 
 impl Out<'_> {
-    fn word(&self, key: &str, fallback: &'static str) -> &'static str {
-        match self.lang.word(key) {
-            "" => fallback,
-            w => w,
-        }
-    }
-
     /// The file's own link: its name without extension, as Obsidian shows it.
     fn file_link(&self, r: Row) -> String {
         let mut out = String::new();
@@ -134,17 +127,14 @@ impl Out<'_> {
 
     /// Where an image is: a web address, or a file of the vault.
     fn image_src(&self, src: &str) -> Option<String> {
-        let s = src.trim();
-        let s = s
-            .strip_prefix("[[")
-            .and_then(|r| r.strip_suffix("]]"))
-            .unwrap_or(s);
-        if is_web(s) {
-            return Some(s.to_string());
+        let s = crate::markdown::sole_link(src)
+            .map_or_else(|| src.trim().to_string(), |(r, _)| r.target);
+        if is_web(&s) {
+            return Some(s);
         }
         self.env
             .vault
-            .resolve(s, self.env.folder)
+            .resolve(&s, self.env.folder)
             .map(|r| (self.href)(r))
     }
 }
@@ -162,11 +152,11 @@ pub fn view_id(name: &str) -> String {
 /// One view, drawn.
 pub fn view(out: &Out, v: &View, shown: &Shown, caption: bool, dom_id: &str) -> String {
     let count = match shown.count {
-        1 => format!("1 {}", out.word("result", "result")),
+        1 => format!("1 {}", out.lang.word("result")),
         n => format!(
             "{} {}",
             out.lang.number(&n.to_string()),
-            out.word("results", "results")
+            out.lang.word("results")
         ),
     };
     let body = match v.kind.as_str() {
@@ -250,7 +240,7 @@ fn group_heading(out: &Out, g: &Group) -> String {
 fn group_label(out: &Out, g: &Group) -> String {
     match &g.value {
         Some(v) if !v.is_empty() => out.value(v),
-        _ => escape(out.word("base_empty_group", "None")),
+        _ => escape(out.lang.word("base_empty_group")),
     }
 }
 

@@ -96,11 +96,7 @@ pub fn draw(src: &str, which: Which, site: &Site) -> String {
             .map_or(String::new(), |p| p.message.clone());
         return format!(
             "<div class=\"base base-failed\"><p>{} — {}</p></div>",
-            crate::html::escape(word(
-                site.lang,
-                "base_failed",
-                "This view could not be drawn"
-            )),
+            crate::html::escape(site.lang.word("base_failed")),
             crate::html::escape(&why)
         );
     };
@@ -117,7 +113,7 @@ pub fn draw(src: &str, which: Which, site: &Site) -> String {
         env: &env,
         clean: site.clean,
     };
-    let file_name = word(site.lang, "base_file_name", "file name");
+    let file_name = site.lang.word("base_file_name");
     let views: Vec<&file::View> = match which {
         Which::All => base.views.iter().collect(),
         Which::First => base.views.iter().take(1).collect(),
@@ -144,12 +140,12 @@ pub fn draw(src: &str, which: Which, site: &Site) -> String {
     };
     let mut h = format!(
         "<div class=\"base\" data-filter=\"{}\">",
-        crate::html::escape(word(site.lang, "base_filter", "Filter this view…"))
+        crate::html::escape(site.lang.word("base_filter"))
     );
     if views.len() > 1 {
         h.push_str(&format!(
             "<nav class=\"base-tabs\" aria-label=\"{}\"><ul>",
-            crate::html::escape(word(site.lang, "base_views", "Views"))
+            crate::html::escape(site.lang.word("base_views"))
         ));
         for v in &views {
             h.push_str(&format!(
@@ -166,13 +162,6 @@ pub fn draw(src: &str, which: Which, site: &Site) -> String {
     }
     h.push_str("</div>\n");
     h
-}
-
-fn word(lang: crate::i18n::Language, key: &str, fallback: &'static str) -> &'static str {
-    match lang.word(key) {
-        "" => fallback,
-        w => w,
-    }
 }
 
 /// The text of a `.base` file kept as a note (its body is the file in one

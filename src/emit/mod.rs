@@ -255,6 +255,40 @@ struct Emitter<'a> {
     /// Every published note under each tag (children included), by title.
     tag_notes: HashMap<&'a str, Vec<usize>>,
     reader: crate::nav::SiteNav<'a>,
+    /// The pictures `site.toml` names, found once.
+    pictures: SitePictures,
+}
+
+/// The attachments `site.toml` names (`image`, `favicon`, `logo`), and the
+/// site's preview picture as an absolute address.
+#[derive(Default)]
+struct SitePictures {
+    image: Option<usize>,
+    favicon: Option<usize>,
+    logo: Option<usize>,
+    image_url: Option<String>,
+}
+
+impl SitePictures {
+    /// The attachments to publish even when no note uses them.
+    fn files(&self) -> Vec<usize> {
+        [self.image, self.favicon, self.logo]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
+}
+
+/// The file a name in `site.toml` leads to (`img/logo.png`, `[[logo.png]]`),
+/// when it is an attachment of the vault.
+fn site_file(index: &crate::index::Index, written: Option<&str>) -> Option<usize> {
+    let written = written?;
+    let name = crate::markdown::sole_link(written)
+        .map_or_else(|| written.trim().to_string(), |(r, _)| r.target);
+    match index.target_named(&name, "")? {
+        crate::resolve::Target::File(f) => Some(f.0),
+        crate::resolve::Target::Note(_) => None,
+    }
 }
 
 /// Writes the whole site through `sink`.
@@ -348,10 +382,7 @@ pub fn emit_some(
         }
     }
     // The site's own pictures are published even when no note uses them.
-    let site_files: Vec<usize> = [&c.image, &c.favicon, &c.logo]
-        .into_iter()
-        .filter_map(|w| e.site_file(w.as_deref()))
-        .collect();
+    let site_files = e.pictures.files();
     let copies: Vec<Result<(), Diagnostic>> = idx
         .files
         .par_iter()
@@ -463,7 +494,8 @@ impl<'a> Emitter<'a> {
                 },
             )
             .with("t", t);
-        Emitter {
+        let file = |w: &Option<String>| site_file(v.index, w.as_deref());
+        let mut e = Emitter {
             v,
             theme,
             pages: theme.pages(&shared, &crate::templates::Shared::default()),
@@ -477,7 +509,15 @@ impl<'a> Emitter<'a> {
             dates: v.index.notes.iter().map(|n| n.date.as_deref()).collect(),
             tag_notes: tag_notes(v),
             reader: crate::nav::SiteNav::new(v),
-        }
+            pictures: SitePictures {
+                image: file(&c.image),
+                favicon: file(&c.favicon),
+                logo: file(&c.logo),
+                image_url: None,
+            },
+        };
+        e.pictures.image_url = c.image.as_deref().and_then(|w| e.image_url(w, ""));
+        e
     }
 
     fn url(&self, depth: usize, target: &UrlPath) -> String {
@@ -524,19 +564,18 @@ impl<'a> Emitter<'a> {
             js: f("_static/isokb.js"),
             search_js: f("search-index.js"),
             feed: base.map(|_| f("atom.xml")),
-            favicon: self
-                .site_file(self.v.config.favicon.as_deref())
-                .map_or_else(
-                    || {
-                        ["favicon.png", "favicon.ico", "favicon.svg"]
-                            .into_iter()
-                            .find(|n| self.theme.statics.contains_key(*n))
-                            .map(|n| f(&format!("_static/{n}")))
-                    },
-                    |i| Some(f(self.v.index.files[i].url.as_str())),
-                ),
+            favicon: self.pictures.favicon.map_or_else(
+                || {
+                    ["favicon.png", "favicon.ico", "favicon.svg"]
+                        .into_iter()
+                        .find(|n| self.theme.statics.contains_key(*n))
+                        .map(|n| f(&format!("_static/{n}")))
+                },
+                |i| Some(f(self.v.index.files[i].url.as_str())),
+            ),
             logo: self
-                .site_file(self.v.config.logo.as_deref())
+                .pictures
+                .logo
                 .map(|i| f(self.v.index.files[i].url.as_str())),
         }
     }
@@ -578,43 +617,19 @@ impl<'a> Emitter<'a> {
     /// name it (`[[cover.png]]`, `img/cover.png`) and published, under
     /// `base_url` (without one, there is no absolute address to give).
     fn image_url(&self, written: &str, folder: &str) -> Option<String> {
-        let t = written.trim();
-        let t = t.strip_prefix('!').unwrap_or(t);
-        let t = t
-            .strip_prefix("[[")
-            .and_then(|r| r.strip_suffix("]]"))
-            .map_or(t, |r| r.split('|').next().unwrap_or(r))
-            .trim();
+        let t = crate::markdown::sole_link(written)
+            .map_or_else(|| written.trim().to_string(), |(r, _)| r.target);
         if t.starts_with("https://") || t.starts_with("http://") {
-            return Some(t.to_string());
+            return Some(t);
         }
         let base = self.v.config.base_url.as_ref()?;
-        match self.v.index.target_named(t, folder)? {
+        match self.v.index.target_named(&t, folder)? {
             crate::resolve::Target::File(f) => {
                 let file = &self.v.index.files[f.0];
-                (file.used || self.site_file(self.v.config.image.as_deref()) == Some(f.0))
-                    .then(|| file.url.absolute(base))
+                (file.used || self.pictures.image == Some(f.0)).then(|| file.url.absolute(base))
             }
             crate::resolve::Target::Note(_) => None,
         }
-    }
-
-    /// A picture `site.toml` names (`image`, `favicon`, `logo`), when it is
-    /// an attachment of the vault.
-    pub(crate) fn site_file(&self, written: Option<&str>) -> Option<usize> {
-        let w = written?.trim();
-        let w = w
-            .strip_prefix("[[")
-            .and_then(|r| r.strip_suffix("]]"))
-            .unwrap_or(w);
-        match self.v.index.target_named(w, "")? {
-            crate::resolve::Target::File(f) => Some(f.0),
-            crate::resolve::Target::Note(_) => None,
-        }
-    }
-
-    fn site_image(&self) -> Option<String> {
-        self.image_url(self.v.config.image.as_deref()?, "")
     }
 
     /// A note's own picture: its `image`, `cover` or `banner` property.
@@ -650,7 +665,7 @@ impl<'a> Emitter<'a> {
         let pages = self.pages_for(depth, page.kind);
         let mut page = page;
         if page.image.is_none() {
-            page.image = self.site_image();
+            page.image = self.pictures.image_url.clone();
         }
         page.noindex |= self.v.config.noindex;
         Ok(Ctx {
