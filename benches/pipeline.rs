@@ -150,7 +150,7 @@ fn generate_books(root: &Path, n: usize) {
 /// A base over every note (10,000 with `--bench`): a filter, two formulas,
 /// a sort, a group and a summary, drawn as a build draws it.
 fn base(c: &mut Criterion) {
-    use isokb::bases::{self, eval::Vault, value::Row, Which};
+    use isokb::bases::{self, value::Row, vault::Vault, Which};
     let n = if std::env::args().any(|a| a == "--bench") {
         10_000
     } else {

@@ -102,7 +102,7 @@ pub fn bases(data: &[u8]) {
     let mut formulas = isokb::bases::eval::Formulas::default();
     formulas.list.push(("f".into(), Ok(expr.clone())));
     let env = isokb::bases::eval::Env {
-        vault: isokb::bases::eval::Vault {
+        vault: isokb::bases::vault::Vault {
             notes: &notes,
             index: &index,
             files: &[],

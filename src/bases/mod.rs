@@ -4,6 +4,7 @@
 //! the embedding note, where `this` is that note.
 //!
 //! [`file`] reads the format, [`expr`] parses the expression language,
+//! [`vault`] gives each file's properties, tags and links as values,
 //! [`eval`] and `methods` evaluate it, `view` runs a view (filters,
 //! formulas, sort, limit, groups, summaries) and `html` draws it. Only
 //! published notes are rows: a draft is in no view, count or summary.
@@ -17,6 +18,7 @@ mod html;
 mod methods;
 pub mod types;
 pub mod value;
+pub mod vault;
 pub mod view;
 
 use crate::diagnostics::{Diagnostic, Kind, Position};
@@ -69,7 +71,7 @@ pub enum Which<'a> {
 /// What drawing a base needs from the site.
 pub struct Site<'a> {
     /// Notes, index and month names.
-    pub vault: eval::Vault<'a>,
+    pub vault: vault::Vault<'a>,
     /// The site's language.
     pub lang: crate::i18n::Language,
     /// The note `this` is: the page's own note.

@@ -77,7 +77,7 @@ fn base(page: &mut Page, id: usize, code: &str) -> String {
         crate::paths::relative_url(depth, &target, style)
     };
     let site = bases::Site {
-        vault: bases::eval::Vault {
+        vault: bases::vault::Vault {
             notes: ctx.notes,
             index: ctx.index,
             files: ctx.files,
