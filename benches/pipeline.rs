@@ -214,5 +214,110 @@ fn base(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, stages, base);
+/// A git repository of `n` notes in 100 folders and `5 n` commits, made with
+/// `git fast-import`: the first tenth of the commits add the notes ten at a
+/// time, the rest change one to three notes each, one in a hundred renaming one.
+fn generate_history(repo: &Path, n: usize) {
+    use std::io::Write;
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git")
+            .current_dir(repo)
+            .args(args)
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    let mut child = std::process::Command::new("git")
+        .current_dir(repo)
+        .args(["fast-import", "--quiet"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut w = std::io::BufWriter::new(child.stdin.take().unwrap());
+    let mut names: Vec<String> = (0..n)
+        .map(|i| format!("dossier {}/Note {i}.md", i % 100))
+        .collect();
+    let mut seed: u64 = 7;
+    let mut rand = |m: usize| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) as usize % m
+    };
+    let mut t = 1_500_000_000u64;
+    for c in 0..5 * n {
+        t += 600;
+        let msg = format!("Modification {c}\n");
+        write!(w, "commit refs/heads/main\nmark :{}\nauthor Auteur {} <a@example.org> {t} +0100\ncommitter C <c@example.org> {t} +0100\ndata {}\n{msg}", c + 1, c % 7, msg.len()).unwrap();
+        if c > 0 {
+            writeln!(w, "from :{c}").unwrap();
+        }
+        let mut changed: Vec<usize> = if c < n.div_ceil(10) {
+            (c * 10..(c * 10 + 10).min(n)).collect()
+        } else {
+            (0..1 + rand(3)).map(|_| rand(n)).collect()
+        };
+        changed.dedup();
+        for i in changed {
+            let body = format!(
+                "# Note {i}\n\nVersion {c}.\n{}",
+                "Une ligne de texte.\n".repeat(20)
+            );
+            write!(
+                w,
+                "M 100644 inline \"{}\"\ndata {}\n{body}\n",
+                names[i],
+                body.len()
+            )
+            .unwrap();
+        }
+        if c >= n / 10 && rand(100) == 0 {
+            let i = rand(n);
+            let new = names[i].replace(".md", " bis.md");
+            writeln!(w, "R \"{}\" \"{new}\"", names[i]).unwrap();
+            names[i] = new;
+        }
+        writeln!(w).unwrap();
+    }
+    drop(w);
+    assert!(child.wait().unwrap().success());
+    git(&["checkout", "-q", "main"]);
+}
+
+/// The git pass that gives notes their dates: the whole history read once.
+fn history(c: &mut Criterion) {
+    let bench = std::env::args().any(|a| a == "--bench");
+    let n = if bench { 10_000 } else { 100 };
+    let made = tempfile::tempdir().unwrap();
+    generate_history(made.path(), n);
+    // A clone, packed as a CI checkout's is (fast-import's pack is not).
+    let dir = tempfile::tempdir().unwrap();
+    let ok = std::process::Command::new("git")
+        .args(["clone", "-q", "--no-local"])
+        .arg(made.path())
+        .arg(dir.path().join("kb"))
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "git clone");
+    let kb = dir.path().join("kb");
+    let read = || match isokb::history::read(&kb) {
+        isokb::history::Outcome::Read(h) => h,
+        other => panic!("{other:?}"),
+    };
+    let h = read();
+    assert_eq!(h.files.len(), n, "every note of today has its history");
+    assert!(h.files.keys().any(|k| k.ends_with(" bis.md")) || n < 1000);
+    let mut g = c.benchmark_group(format!("{n} notes"));
+    g.sample_size(10);
+    g.bench_function(
+        format!("history: dates of every note from {} commits", 5 * n),
+        |b| b.iter(read),
+    );
+    g.finish();
+}
+
+criterion_group!(benches, stages, base, history);
 criterion_main!(benches);

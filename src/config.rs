@@ -87,6 +87,24 @@ pub struct Config {
     /// `robots` `noindex` tag on every page, and `robots.txt` disallows all.
     /// Default: false (a note can still say `robots: noindex`).
     pub noindex: bool,
+    /// Read each note's dates and last author from git when the vault is in
+    /// a git work tree: created is the commit that added it, updated the
+    /// last one that changed it (front-matter dates still win). Default: true.
+    pub git_dates: bool,
+    /// Show who changed a note last (from git) beside its "last updated"
+    /// date. Default: false.
+    pub show_author: bool,
+    /// An "edit this page" link on every note: `{path}` becomes the note's
+    /// path in the repository (`https://github.com/org/kb/edit/main/{path}`).
+    /// Default: none.
+    pub edit_url: Option<String>,
+    /// A "history" link on every note, written like `edit_url`
+    /// (`https://github.com/org/kb/commits/main/{path}`). Default: none.
+    pub history_url: Option<String>,
+    /// Write `llms.txt` (the listed notes by folder, as the llms.txt
+    /// proposal describes) and a Markdown twin of each published note
+    /// beside its page (`x/index.html.md`). Default: false.
+    pub llms: bool,
 }
 
 impl Default for Config {
@@ -116,6 +134,11 @@ impl Default for Config {
             favicon: None,
             logo: None,
             noindex: false,
+            git_dates: true,
+            show_author: false,
+            edit_url: None,
+            history_url: None,
+            llms: false,
         }
     }
 }
@@ -227,6 +250,23 @@ impl Config {
                 )
                 .at(locate("base_url"))
                 .help("write it like `base_url = \"https://example.org/kb/\"`, or remove it"));
+            }
+        }
+        for (key, url) in [
+            ("edit_url", &self.edit_url),
+            ("history_url", &self.history_url),
+        ] {
+            let Some(url) = url else { continue };
+            if !(url.starts_with("http://") || url.starts_with("https://"))
+                || !url.contains("{path}")
+            {
+                return Err(Diagnostic::new(
+                    Kind::Config,
+                    CONFIG_FILE,
+                    format!("`{key}` must be an absolute http(s) URL with `{{path}}` where the note's path goes, not `{url}`"),
+                )
+                .at(locate(key))
+                .help(format!("write it like `{key} = \"https://github.com/org/kb/{}/main/{{path}}\"`", if key == "edit_url" { "edit" } else { "commits" })));
             }
         }
         for name in self.diagnostics.keys() {

@@ -99,6 +99,9 @@ pub struct FrontMatter {
     pub draft: bool,
     /// `publish: false` makes this `Some(false)`.
     pub publish: Option<bool>,
+    /// `unlisted: true` (or `publish: unlisted`): published, reachable by
+    /// its address, listed nowhere.
+    pub unlisted: bool,
     /// `permalink`: a slug to use instead of the path's.
     pub permalink: Option<String>,
     /// `lang`.
@@ -202,7 +205,13 @@ pub fn parse(text: &str, yaml: &str, offset: usize) -> Result<FrontMatter, Diagn
             "date" | "created" if fm.date.is_none() || key == "date" => fm.date = first_text(&v),
             "updated" | "modified" => fm.updated = first_text(&v),
             "draft" => fm.draft = truthy(&v),
+            "publish"
+                if first_text(&v).is_some_and(|t| t.trim().eq_ignore_ascii_case("unlisted")) =>
+            {
+                fm.unlisted = true;
+            }
             "publish" => fm.publish = Some(truthy(&v)),
+            "unlisted" => fm.unlisted = truthy(&v),
             "permalink" => fm.permalink = first_text(&v),
             "lang" => fm.lang = first_text(&v),
             _ => fm.properties.push((key, v)),

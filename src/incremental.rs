@@ -65,7 +65,7 @@ fn same_shape(old: &Index, new: &Index) -> bool {
             .notes
             .iter()
             .zip(&new.notes)
-            .all(|(a, b)| a.slug == b.slug && a.published == b.published)
+            .all(|(a, b)| a.slug == b.slug && a.published == b.published && a.listed == b.listed)
         && old.redirects == new.redirects
         && old.tags.len() == new.tags.len()
         && old.tags.iter().zip(&new.tags).all(|((ka, a), (kb, b))| {
@@ -162,6 +162,7 @@ struct Names {
     aliases: Vec<String>,
     permalink: Option<String>,
     draft: bool,
+    unlisted: bool,
     tags: Vec<String>,
 }
 
@@ -170,6 +171,7 @@ fn names(n: &Note) -> Names {
         aliases: n.front.aliases.clone(),
         permalink: n.front.permalink.clone(),
         draft: n.is_draft(),
+        unlisted: n.is_unlisted(),
         tags: n
             .front_tags
             .iter()
@@ -275,8 +277,22 @@ impl Site {
                 }
                 let (note, mut d) = scan::read_note((*p).clone(), &source);
                 let parsed = note.map(|n| {
-                    let (note, pd) = parse::parse_note(&n);
+                    let (mut note, pd) = parse::parse_note(&n);
                     d.extend(pd);
+                    // Changed since the last commit: created stays the
+                    // history's, updated is now (the file's time).
+                    note.history = self
+                        .history
+                        .as_ref()
+                        .and_then(|h| h.files.get(p.as_str()))
+                        .map(|h| crate::history::FileHistory {
+                            created: h.created,
+                            updated: crate::history::Stamp {
+                                secs: note.modified,
+                                offset: 0,
+                            },
+                            author: String::new(),
+                        });
                     (note, d)
                 });
                 ((*p).clone(), parsed)

@@ -26,6 +26,7 @@ pub mod diagnostics;
 pub mod emit;
 pub mod frontmatter;
 pub mod highlight;
+pub mod history;
 pub mod html;
 pub mod i18n;
 pub mod ids;
@@ -130,6 +131,9 @@ pub struct Site {
     pub highlight: bool,
     /// The site's language: `language` in `site.toml`, else the notes'.
     pub language: i18n::Language,
+    /// The vault's git history, when it is in a git work tree and dates are
+    /// read from it (`build` and `serve`; not `check`).
+    pub history: Option<history::History>,
 }
 
 impl Site {
@@ -152,6 +156,7 @@ impl Site {
             index: &self.index,
             files: &self.attachments,
             render: self.render_context(),
+            repo_prefix: self.history.as_ref().map(|h| h.prefix.as_str()),
         }
     }
 
@@ -259,6 +264,13 @@ pub fn load_site(root: &Path, config: Config) -> Result<Site, Diagnostic> {
     load(root, config, true, RenderMode::All)
 }
 
+/// Starts reading the vault's history beside the scan, when `git_dates` is
+/// on and the pages are to be drawn.
+fn read_history(content: &Path, on: bool) -> Option<std::thread::JoinHandle<history::Outcome>> {
+    let content = content.to_path_buf();
+    on.then(|| std::thread::spawn(move || history::read(&content)))
+}
+
 /// Stages 1-5; `highlight` false skips syntax highlighting (no HTML is written).
 fn load(
     root: &Path,
@@ -273,6 +285,7 @@ fn load(
         clock = Instant::now();
     };
     let content = root.join(&config.content_dir);
+    let reading = read_history(&content, highlight && config.git_dates);
     // Each note is parsed as soon as it is read, and its source dropped:
     // the notes keep only what they need.
     let (parsed, attachments, scan_diags) =
@@ -280,8 +293,17 @@ fn load(
             parse::parse_note(&s)
         })?;
     lap("scan and parse", &mut timings);
-    let (notes, mut parse_diagnostics): (Vec<Note>, Vec<Vec<Diagnostic>>) =
+    let (mut notes, mut parse_diagnostics): (Vec<Note>, Vec<Vec<Diagnostic>>) =
         parsed.into_iter().unzip();
+    let (history, history_diag) = reading
+        .and_then(|h| h.join().ok())
+        .map_or((None, None), history::Outcome::history);
+    if let Some(h) = &history {
+        for n in &mut notes {
+            n.history = h.files.get(n.path.as_str()).cloned();
+        }
+    }
+    lap("history", &mut timings);
     // A note's decoding findings belong with the note, so an edit that fixes it clears them.
     let by_path: std::collections::HashMap<&str, usize> = notes
         .iter()
@@ -313,13 +335,18 @@ fn load(
         rendered: vec![None; notes.len()],
         notes,
         index,
-        global_diagnostics: scan_diags.into_iter().chain(index_diags).collect(),
+        global_diagnostics: scan_diags
+            .into_iter()
+            .chain(history_diag)
+            .chain(index_diags)
+            .collect(),
         parse_diagnostics,
         render_diagnostics: Vec::new(),
         diagnostics: Vec::new(),
         timings: Vec::new(),
         highlight,
         language,
+        history,
     };
     match mode {
         RenderMode::All => site.render_some(|_| true),

@@ -90,25 +90,75 @@ pub struct Note {
     pub modified: i64,
     /// The file's length in bytes (`file.size` in bases).
     pub size: u64,
+    /// When git says it was added and last changed, and by whom (`None`
+    /// outside git, for a file not committed yet, or in `check`).
+    pub history: Option<crate::history::FileHistory>,
 }
 
 impl Note {
-    /// The date a note is listed under: `updated`, else `date`, else its file time.
+    /// The date a note is listed under: `updated`, else `date`, else when
+    /// git last saw it change, else its file time.
     pub fn listed_date(&self) -> Option<String> {
-        let from_front = self
-            .front
-            .updated
-            .as_deref()
-            .or(self.front.date.as_deref())
-            .map(|d| d.chars().take(10).collect::<String>());
-        from_front.or_else(|| {
-            (self.modified > 0)
-                .then(|| {
-                    chrono::DateTime::from_timestamp(self.modified, 0)
-                        .map(|d| d.format("%Y-%m-%d").to_string())
-                })
+        self.front_day(self.front.updated.as_deref())
+            .or_else(|| self.front_day(self.front.date.as_deref()))
+            .or_else(|| self.changed_day())
+    }
+
+    /// The day it was last changed: `updated` (or `modified`) in its front
+    /// matter, else its last commit, else its `date` (a file's time says
+    /// little: a checkout sets it), else its file time.
+    pub fn updated_date(&self) -> Option<String> {
+        self.front_day(self.front.updated.as_deref())
+            .or_else(|| self.history.as_ref().map(|h| h.updated.day()))
+            .or_else(|| self.front_day(self.front.date.as_deref()))
+            .or_else(|| self.changed_day())
+    }
+
+    /// The moment it was last changed, as RFC 3339 (for feeds), in the
+    /// order of [`Note::updated_date`]; front-matter days at midnight UTC.
+    pub fn updated_moment(&self) -> Option<String> {
+        if let Some(h) = self
+            .history
+            .as_ref()
+            .filter(|_| self.front.updated.is_none())
+        {
+            return Some(h.updated.rfc3339());
+        }
+        if let Some(d) = self
+            .front_day(self.front.updated.as_deref())
+            .or_else(|| self.front_day(self.front.date.as_deref()))
+        {
+            return Some(format!("{d}T00:00:00Z"));
+        }
+        match &self.history {
+            Some(h) => Some(h.updated.rfc3339()),
+            None => (self.modified > 0)
+                .then(|| chrono::DateTime::from_timestamp(self.modified, 0))
                 .flatten()
-        })
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+        }
+    }
+
+    /// The day it was created: `date` (or `created`), else the commit that added it.
+    pub fn created_date(&self) -> Option<String> {
+        self.front_day(self.front.date.as_deref())
+            .or_else(|| self.history.as_ref().map(|h| h.created.day()))
+    }
+
+    fn front_day(&self, d: Option<&str>) -> Option<String> {
+        d.map(|d| d.chars().take(10).collect())
+    }
+
+    fn changed_day(&self) -> Option<String> {
+        if let Some(h) = &self.history {
+            return Some(h.updated.day());
+        }
+        (self.modified > 0)
+            .then(|| {
+                chrono::DateTime::from_timestamp(self.modified, 0)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+            })
+            .flatten()
     }
 
     /// The Markdown events of the body (comments removed, text merged,
@@ -125,6 +175,12 @@ impl Note {
             }
         }
         events
+    }
+
+    /// Whether its page is published but listed nowhere (`unlisted: true`,
+    /// `publish: unlisted`).
+    pub fn is_unlisted(&self) -> bool {
+        self.front.unlisted
     }
 
     /// Whether a published site shows this note (`draft` and `publish: false` hide it).
@@ -225,6 +281,7 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         text: String::new(),
         summary: String::new(),
         modified: src.modified,
+        history: None,
         size: src.text.len() as u64,
         front,
     };
@@ -337,6 +394,7 @@ fn parse_base(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         text: title,
         summary: String::new(),
         modified: src.modified,
+        history: None,
         size: text.len() as u64,
     };
     (note, crate::bases::check(text, src.path.as_str(), 0))

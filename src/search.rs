@@ -339,7 +339,7 @@ pub fn build(v: &SiteView) -> SearchFiles {
 fn in_listing_order(v: &SiteView) -> Vec<usize> {
     let idx = v.index;
     let mut ids: Vec<usize> = (0..v.notes.len())
-        .filter(|&i| idx.notes[i].published)
+        .filter(|&i| idx.notes[i].listed)
         .collect();
     ids.sort_by(|&a, &b| {
         idx.notes[a]

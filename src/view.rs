@@ -22,6 +22,9 @@ pub struct SiteView<'a> {
     /// How to render a published note missing from `rendered`: its HTML is
     /// made for its page and dropped once the page is written.
     pub render: crate::render::RenderContext<'a>,
+    /// Where the content folder is in its git repository (`docs/`, or empty
+    /// at its root), when git said so.
+    pub repo_prefix: Option<&'a str>,
 }
 
 impl SiteView<'_> {

@@ -101,7 +101,10 @@ fn note_page_main_snapshot() {
     let (_, files) = build(dir.path());
     insta::assert_snapshot!(
         "links_reunion_main",
-        main_of(&text(&files, "qualite/reunion-du-3-mai/index.html"))
+        mask_times(&main_of(&text(
+            &files,
+            "qualite/reunion-du-3-mai/index.html"
+        )))
     );
 }
 
@@ -564,10 +567,17 @@ fn generated_vault_has_no_dead_internal_links() {
 
 #[test]
 fn content_folder_builds_clean_with_the_binary() {
+    // A copy outside the repository: how deep this clone's history goes
+    // (a shallow CI clone is a `shallow-history` warning) is not content/'s business.
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().unwrap();
+    copy_dir(&repo.join("content"), &out.path().join("content"));
+    std::fs::copy(repo.join("site.toml"), out.path().join("site.toml")).unwrap();
     let target = out.path().join("site");
     let res = Command::new(bin())
-        .args(["build", "--root", env!("CARGO_MANIFEST_DIR"), "--output"])
+        .args(["build", "--root"])
+        .arg(out.path())
+        .arg("--output")
         .arg(&target)
         .output()
         .unwrap();
@@ -1625,5 +1635,276 @@ fn the_site_names_its_favicon_and_logo() {
     assert!(
         home.contains("<link rel=\"icon\" href=\"_static/favicon.svg\">")
             && !home.contains("site-logo")
+    );
+}
+
+/// Runs git in `dir` with fixed dates and names, and fails the test when git does.
+fn git(dir: &std::path::Path, when: &str, who: &str, args: &[&str]) {
+    let out = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            &format!("user.name={who}"),
+            "-c",
+            "user.email=kb@example.org",
+        ])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .env("GIT_AUTHOR_DATE", when)
+        .env("GIT_COMMITTER_DATE", when)
+        .output()
+        .expect("git is installed");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Builds `root` with the binary; the site's files and what it printed.
+fn build_with_binary(
+    root: &std::path::Path,
+) -> (std::collections::BTreeMap<String, Vec<u8>>, String) {
+    let res = Command::new(bin())
+        .args(["build", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
+    assert!(res.status.success(), "{stderr}");
+    let site = root.join("public");
+    let mut files = std::collections::BTreeMap::new();
+    for e in walkdir::WalkDir::new(&site) {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(&site)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.insert(rel, std::fs::read(e.path()).unwrap());
+        }
+    }
+    (files, stderr)
+}
+
+/// Issue 22: in a git work tree, a note's dates are its history's (renames
+/// followed, the author's own day), front matter winning; the page says
+/// when and by whom, links to its source; the feed and sitemap follow. A
+/// shallow clone says so once and falls back to the files' times.
+#[test]
+fn dates_come_from_the_git_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("kb");
+    std::fs::create_dir_all(&repo).unwrap();
+    write_files(
+        &repo,
+        &[
+            (
+                "site.toml",
+                "title = \"Base\"\nlanguage = \"fr\"\nbase_url = \"https://kb.example.org/\"\nshow_author = true\nedit_url = \"https://git.example/kb/edit/main/{path}\"\nhistory_url = \"https://git.example/kb/commits/main/{path}\"\n",
+            ),
+            ("content/Alpha.md", "# Alpha\n\nVoir [[Nouveau]] et [[Daté]].\n"),
+            ("content/dossier/Ancien.md", "# Nouveau\n\nTexte d’origine.\n"),
+            ("content/dossier/Autre.md", "# Autre\n\nVoir [[Alpha]].\n"),
+            (
+                "content/Daté.md",
+                "---\ndate: 2020-05-01\nupdated: 2021-06-02\n---\n# Daté\n\nTexte.\n",
+            ),
+        ],
+    );
+    git(&repo, "2025-03-10T10:00:00+01:00", "Ana", &["init", "-q"]);
+    git(&repo, "2025-03-10T10:00:00+01:00", "Ana", &["add", "-A"]);
+    git(
+        &repo,
+        "2025-03-10T10:00:00+01:00",
+        "Ana",
+        &["commit", "-qm", "Premières notes"],
+    );
+    git(
+        &repo,
+        "2026-11-21T23:30:00-05:00",
+        "Bob",
+        &[
+            "mv",
+            "content/dossier/Ancien.md",
+            "content/dossier/Nouveau.md",
+        ],
+    );
+    std::fs::write(
+        repo.join("content/dossier/Nouveau.md"),
+        "# Nouveau\n\nTexte d’origine.\n\nUne ligne de plus.\n",
+    )
+    .unwrap();
+    git(
+        &repo,
+        "2026-11-21T23:30:00-05:00",
+        "Bob",
+        &["commit", "-qam", "Renommée"],
+    );
+    // Not committed yet: its file's time.
+    write_files(
+        &repo,
+        &[("content/Brouillon.md", "# Brouillon\n\nVoir [[Alpha]].\n")],
+    );
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+
+    let (files, stderr) = build_with_binary(&repo);
+    assert!(stderr.contains(" 0 warnings"), "{stderr}");
+    let moved = text(&files, "dossier/nouveau/index.html");
+    assert!(
+        moved.contains("Mis à jour le <time datetime=\"2026-11-21\">21 novembre 2026</time> par <span class=\"note-author\">Bob</span>"),
+        "the author's day (22 November in UTC): {moved}"
+    );
+    assert!(moved.contains("href=\"https://git.example/kb/edit/main/content/dossier/Nouveau.md\""));
+    assert!(
+        moved.contains("<meta property=\"article:published_time\" content=\"2025-03-10\">")
+            && moved.contains("<meta property=\"article:modified_time\" content=\"2026-11-21\">"),
+        "link previews carry both days"
+    );
+    assert!(
+        moved.contains("href=\"https://git.example/kb/commits/main/content/dossier/Nouveau.md\"")
+    );
+    let alpha = text(&files, "alpha/index.html");
+    assert!(alpha.contains("<time datetime=\"2025-03-10\">10 mars 2025</time> par <span class=\"note-author\">Ana</span>"), "{alpha}");
+    let dated = text(&files, "date/index.html");
+    assert!(
+        dated.contains("Mis à jour le <time datetime=\"2021-06-02\">2 juin 2021</time></p>"),
+        "the front matter wins, and no author goes with its date: {dated}"
+    );
+    let draft = text(&files, "brouillon/index.html");
+    assert!(
+        draft.contains(&format!("<time datetime=\"{today}\">")),
+        "{draft}"
+    );
+    let sitemap = text(&files, "sitemap.xml");
+    for (page, day) in [
+        ("dossier/nouveau/", "2026-11-21"),
+        ("alpha/", "2025-03-10"),
+        ("date/", "2021-06-02"),
+        ("brouillon/", today.as_str()),
+    ] {
+        assert!(
+            sitemap.contains(&format!(
+                "<loc>https://kb.example.org/{page}</loc><lastmod>{day}</lastmod>"
+            )),
+            "{page} {day}: {sitemap}"
+        );
+    }
+    let feed = text(&files, "atom.xml");
+    let entry = &feed[feed.find("dossier/nouveau/").unwrap()..];
+    let entry = &entry[..entry.find("</entry>").unwrap()];
+    assert!(
+        entry.contains("<updated>2026-11-21T23:30:00-05:00</updated>"),
+        "{entry}"
+    );
+    assert!(
+        entry.contains("<published>2025-03-10T00:00:00Z</published>"),
+        "created by the first commit, under its old name: {entry}"
+    );
+    let folder = text(&files, "dossier/index.html");
+    assert_eq!(
+        folder.matches("<time datetime=").count(),
+        2,
+        "two days, shown: {folder}"
+    );
+
+    // A shallow clone: one finding, then the checkout's times.
+    let url = format!("file://{}", repo.display());
+    git(
+        dir.path(),
+        "2026-12-01T00:00:00Z",
+        "Ci",
+        &["clone", "-q", "--depth", "1", &url, "shallow"],
+    );
+    let (files, stderr) = build_with_binary(&dir.path().join("shallow"));
+    assert_eq!(stderr.matches("shallow-history").count(), 1, "{stderr}");
+    assert!(stderr.contains("fetch-depth: 0"), "{stderr}");
+    let alpha = text(&files, "alpha/index.html");
+    assert!(
+        alpha.contains(&format!("<time datetime=\"{today}\">")) && !alpha.contains("note-author"),
+        "{alpha}"
+    );
+    let folder = text(&files, "dossier/index.html");
+    assert!(
+        !folder.contains("<time datetime="),
+        "one day for all is no date: {folder}"
+    );
+}
+
+/// Issue 22: `llms = true` writes `llms.txt` (title, description, the
+/// listed notes by folder, linked to their twins) and a clean Markdown twin
+/// of each published note beside its page; drafts have none.
+#[test]
+fn llms_txt_lists_the_notes_and_each_has_a_markdown_twin() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = "title = \"Base\"\ndescription = \"Tout sur les normes.\"\nlanguage = \"fr\"\nbase_url = \"https://kb.example.org/\"\n";
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", &format!("{site}llms = true\n")),
+            ("content/index.md", "# Accueil\n\nBienvenue. Voir [[Note A]].\n"),
+            (
+                "content/Dossier/Note A.md",
+                "---\ndescription: La première note.\ntags: [essai]\n---\n# Note A\n\nVoir [[Note B#Titre|la suite]], [[Brouillon]] et [le site](https://example.org).%%caché ici%%\n\n![[carte.png]]\n\n> [!note] Rappel\n> Un encadré.\n",
+            ),
+            ("content/Dossier/Note B.md", "# Note B\n\n## Titre\n\nTexte de B.\n"),
+            ("content/Dossier/Brouillon.md", "---\ndraft: true\n---\n# Brouillon\n\nzorglub\n"),
+            ("content/Dossier/Discret.md", "---\nunlisted: true\n---\n# Discret\n\nÀ part.\n"),
+            ("content/Dossier/carte.png", "\u{89}PNG"),
+        ],
+    );
+    let (_, files) = build(dir.path());
+    let llms = text(&files, "llms.txt");
+    assert!(
+        llms.starts_with("# Base\n\n> Tout sur les normes.\n\n"),
+        "{llms}"
+    );
+    assert!(
+        llms.contains("- [Accueil](https://kb.example.org/index.html.md): "),
+        "{llms}"
+    );
+    assert!(
+        llms.contains("## Dossier\n\n- [Note A](https://kb.example.org/dossier/note-a/index.html.md): La première note.\n- [Note B](https://kb.example.org/dossier/note-b/index.html.md)"),
+        "{llms}"
+    );
+    assert!(
+        !llms.contains("Brouillon") && !llms.contains("Discret"),
+        "{llms}"
+    );
+    let a = text(&files, "dossier/note-a/index.html.md");
+    assert!(a.starts_with("# Note A\n\n> La première note.\n\nVoir [la suite](https://kb.example.org/dossier/note-b/"), "{a}");
+    assert!(
+        a.contains("#titre), Brouillon et [le site](https://example.org)."),
+        "{a}"
+    );
+    assert!(a.contains("![carte.png](https://kb.example.org/"), "{a}");
+    assert!(a.contains("> [!note] Rappel\n> Un encadré.\n"), "{a}");
+    assert!(!a.contains("caché") && !a.contains("[["), "{a}");
+    assert!(
+        files.contains_key("dossier/discret/index.html.md"),
+        "reachable, as its page is"
+    );
+    assert!(!files.contains_key("dossier/brouillon/index.html.md"));
+    assert!(!files
+        .values()
+        .any(|f| String::from_utf8_lossy(f).contains("zorglub")));
+    // Off by default.
+    write_files(dir.path(), &[("site.toml", site)]);
+    let (_, files) = build(dir.path());
+    assert!(!files.contains_key("llms.txt"));
+    assert!(
+        !files.keys().any(|k| k.ends_with(".md")),
+        "{:?}",
+        files
+            .keys()
+            .filter(|k| k.ends_with(".md"))
+            .collect::<Vec<_>>()
     );
 }

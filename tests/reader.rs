@@ -83,6 +83,88 @@ fn unpublished_notes_are_in_no_search_or_graph_file_issue_6() {
     assert!(!nodes.iter().any(|t| t.contains("Brouillon")));
 }
 
+/// Issue 22: an unlisted note (`unlisted: true`, `publish: unlisted`) has
+/// its page, with `noindex`, and links to it work; nothing else of it is
+/// anywhere: no listing, tag page, explorer, graph, search file, backlink,
+/// feed, sitemap, base or pager.
+#[test]
+fn unlisted_notes_are_reachable_by_their_address_only() {
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            (
+                "site.toml",
+                "title = \"Essai\"\nlanguage = \"fr\"\nbase_url = \"https://kb.example.org/\"\n",
+            ),
+            ("content/index.md", "# Accueil\n\nVoir [[Public]].\n\n![[Tout.base]]\n"),
+            (
+                "content/Dossier/Public.md",
+                "---\ntags: [commun]\n---\n# Public\n\nÀ lire : [[Wombat direct]].\n",
+            ),
+            ("content/Dossier/Autre.md", "# Autre\n\nVoir [[Public]]. #commun\n"),
+            (
+                "content/Dossier/Quokka secret.md",
+                "---\nunlisted: true\naliases: [Quokka alias]\ntags: [commun, quokka-tag]\n---\n# Quokka secret\n\nLe mot quokkatoken n’est qu’ici (#quokka-tag). Voir [[Public]] et [[Autre]].\n",
+            ),
+            (
+                "content/Seul/Wombat direct.md",
+                "---\npublish: unlisted\n---\n# Wombat direct\n\nCirculé par son adresse : wombattoken.\n",
+            ),
+            (
+                "content/Tout.base",
+                "views:\n  - type: table\n    name: Tout\n    order: [file.name]\n",
+            ),
+        ],
+    );
+    let (site, files) = build(dir.path());
+    assert!(site.diagnostics.is_empty(), "{:#?}", site.diagnostics);
+    let quokka = text(&files, "dossier/quokka-secret/index.html");
+    assert!(quokka.contains("quokkatoken"));
+    assert!(
+        quokka.contains("<meta name=\"robots\" content=\"noindex"),
+        "{quokka}"
+    );
+    let wombat = text(&files, "seul/wombat-direct/index.html");
+    assert!(wombat.contains("wombattoken") && wombat.contains("noindex"));
+    let public = text(&files, "dossier/public/index.html");
+    assert!(
+        public.contains("href=\"../../seul/wombat-direct/index.html\""),
+        "a link to an unlisted note works: {public}"
+    );
+    let backlinks = &public[public.find("class=\"backlinks\"").unwrap()..];
+    assert!(
+        backlinks.contains("Autre") && !backlinks.contains("Quokka"),
+        "{backlinks}"
+    );
+    for (path, bytes) in &files {
+        let t = String::from_utf8_lossy(bytes).to_lowercase();
+        let own = path.starts_with("dossier/quokka-secret/") || path.starts_with("quokka-alias/");
+        if !own {
+            assert!(!t.contains("quokka"), "{path} leaks the unlisted note");
+        }
+    }
+    // Linked from a listed note, the other one is in that note's text (its
+    // page, its feed entry, its words in search), and nowhere else.
+    for path in [
+        "sitemap.xml",
+        "graph.js",
+        "index.html",
+        "dossier/index.html",
+        "tags/commun/index.html",
+    ] {
+        assert!(!text(&files, path).contains("wombat-direct"), "{path}");
+    }
+    assert!(!doc_titles(&files).iter().any(|t| t.contains("Wombat")));
+    let feed = text(&files, "atom.xml");
+    assert!(!feed.contains("<id>https://kb.example.org/seul/"), "{feed}");
+    assert!(!files.contains_key("tags/quokka-tag/index.html"));
+    assert!(
+        !files.contains_key("seul/index.html"),
+        "a folder of unlisted notes only is no page"
+    );
+}
+
 #[test]
 fn search_shards_hold_folded_terms_with_weighted_postings() {
     let dir = small_vault();

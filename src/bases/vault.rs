@@ -25,7 +25,7 @@ impl<'a> Vault<'a> {
     /// Every file a base can list: the published notes, then the attachments.
     pub fn rows(&self) -> impl Iterator<Item = Row> + '_ {
         let notes = (0..self.notes.len())
-            .filter(|&i| self.index.notes[i].published)
+            .filter(|&i| self.index.notes[i].listed)
             .map(Row::Note);
         notes.chain((0..self.index.files.len()).map(Row::File))
     }
@@ -280,13 +280,13 @@ impl<'a> Vault<'a> {
                 None => meta().map_or(Value::Null, |m| Value::Num(m.len() as f64)),
             },
             "mtime" => match note {
-                Some(n) => time(n.modified),
+                Some(n) => time(n.history.as_ref().map_or(n.modified, |h| h.updated.secs)),
                 None => meta().map_or(Value::Null, |m| secs(m.modified())),
             },
             "ctime" => match note {
                 Some(n) => match n.front.date.as_deref().and_then(parse_date) {
                     Some((d, t)) => Value::Date(d, t),
-                    None => time(n.modified),
+                    None => time(n.history.as_ref().map_or(n.modified, |h| h.created.secs)),
                 },
                 // The file's birth time where the system keeps one.
                 None => meta().map_or(Value::Null, |m| match m.created() {

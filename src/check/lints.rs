@@ -44,7 +44,7 @@ pub fn orphans(site: &Site) -> Vec<Diagnostic> {
         .zip(&index.notes)
         .enumerate()
         .filter(|(i, (_, info))| {
-            info.published
+            info.listed
                 && Some(*i) != index.home
                 && !folder_notes.contains(i)
                 && info.backlinks.is_empty()

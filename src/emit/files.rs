@@ -82,8 +82,8 @@ impl Emitter<'_> {
         };
         add(&UrlPath::new(""), None);
         for (i, n) in idx.notes.iter().enumerate() {
-            if n.published && Some(i) != idx.home {
-                add(&n.slug.url(), self.dates[i]);
+            if n.listed && Some(i) != idx.home {
+                add(&n.slug.url(), self.v.notes[i].updated_date().as_deref());
             }
         }
         for f in idx
@@ -104,7 +104,7 @@ impl Emitter<'_> {
     pub(super) fn recent_ids(&self, n: usize) -> Vec<usize> {
         let idx = self.v.index;
         let mut ids: Vec<usize> = (0..self.v.notes.len())
-            .filter(|&i| idx.notes[i].published)
+            .filter(|&i| idx.notes[i].listed)
             .collect();
         let order = |a: &usize, b: &usize| self.dates[*b].cmp(&self.dates[*a]).then(a.cmp(b));
         if ids.len() > n {
@@ -118,13 +118,17 @@ impl Emitter<'_> {
     pub(super) fn feed(&self, base: &str, recent: &[usize]) -> String {
         let v = self.v;
         let idx = v.index;
-        let stamp = |d: Option<&str>| {
-            d.filter(|d| d.len() == 10)
-                .map_or("1970-01-01T00:00:00Z".to_string(), |d| {
-                    format!("{d}T00:00:00Z")
-                })
-        };
-        let updated = stamp(recent.first().and_then(|&i| self.dates[i]));
+        let epoch = || "1970-01-01T00:00:00Z".to_string();
+        let moments: Vec<String> = recent
+            .iter()
+            .map(|&i| v.notes[i].updated_moment().unwrap_or_else(epoch))
+            .collect();
+        // The latest moment of any entry (moments with offsets compare as times).
+        let updated = moments
+            .iter()
+            .max_by_key(|m| chrono::DateTime::parse_from_rfc3339(m).map_or(0, |t| t.timestamp()))
+            .cloned()
+            .unwrap_or_else(epoch);
         let home = UrlPath::new("").absolute(base);
         let mut s = format!(
             "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n<title>{}</title>\n<id>{}</id>\n<link href=\"{}\"/>\n<link rel=\"self\" href=\"{}\"/>\n<updated>{updated}</updated>\n<author><name>{}</name></author>\n",
@@ -135,14 +139,20 @@ impl Emitter<'_> {
             escape(&UrlPath::new("atom.xml").absolute(base)),
             escape(if v.config.author.is_empty() { &v.config.title } else { &v.config.author }),
         );
-        for &i in recent {
+        for (&i, moment) in recent.iter().zip(&moments) {
             let url = idx.note_url(i).absolute(base);
+            let published = v.notes[i]
+                .created_date()
+                .filter(|d| crate::dates::IsoDate::parse(d).is_some())
+                .map_or_else(String::new, |d| {
+                    format!("<published>{d}T00:00:00Z</published>\n")
+                });
             let r = v.rendered_note(i);
             let r = r.as_deref();
             s.push_str(&format!(
-                "<entry xml:base=\"{u}\">\n<title>{}</title>\n<id>{u}</id>\n<link href=\"{u}\"/>\n<updated>{}</updated>\n<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n",
+                "<entry xml:base=\"{u}\">\n<title>{}</title>\n<id>{u}</id>\n<link href=\"{u}\"/>\n<updated>{}</updated>\n{published}<summary>{}</summary>\n<content type=\"html\">{}</content>\n</entry>\n",
                 escape(&v.notes[i].title),
-                stamp(self.dates[i]),
+                moment,
                 escape(if r.is_some() { &v.notes[i].summary } else { "" }),
                 escape(r.map_or("", |r| r.html.as_str())),
                 u = escape(&url),

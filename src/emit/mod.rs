@@ -33,6 +33,7 @@ pub use crate::sink::{DiskSink, FailedWrites, MemorySink, Sink};
 mod due;
 mod explorer;
 mod files;
+mod llms;
 mod pages;
 pub use due::{Changes, NoteChange};
 use pages::Job;
@@ -112,8 +113,30 @@ struct Urls {
 struct Card<'a> {
     title: &'a str,
     url: String,
+    /// The day it is listed under, `YYYY-MM-DD` (`None` in a listing whose
+    /// notes all share one day).
     date: Option<&'a str>,
+    /// That day in the site's language (`21 novembre 2026`).
+    shown: Option<&'a str>,
     summary: &'a str,
+}
+
+/// A `YYYY-MM-DD` day with its reading in `lang`.
+fn dated(day: &str, lang: crate::i18n::Language) -> Option<Dated> {
+    let d = crate::dates::IsoDate::parse(day)?;
+    Some(Dated {
+        iso: day.to_string(),
+        shown: d.shown(lang),
+    })
+}
+
+/// A day, as machines and as readers read it.
+#[derive(Serialize, Debug, Clone)]
+struct Dated {
+    /// `2026-11-21`.
+    iso: String,
+    /// `21 novembre 2026`.
+    shown: String,
 }
 
 #[derive(Serialize, Clone)]
@@ -163,8 +186,17 @@ struct PageCtx<'a> {
     aliases: &'a [String],
     backlinks: Vec<Card<'a>>,
     cssclasses: String,
-    date: Option<String>,
-    updated: Option<String>,
+    /// The day the note was created: `date` (or `created`), else the
+    /// commit that added it.
+    date: Option<Dated>,
+    /// The day it was last changed: `updated` (or `modified`), else its
+    /// last commit, else its file time ("last updated").
+    updated: Option<Dated>,
+    /// Who changed it last, from git (with `show_author`).
+    author: Option<String>,
+    /// "Edit this page" and "history" (`edit_url`, `history_url`).
+    edit_url: Option<String>,
+    history_url: Option<String>,
     path: &'a str,
     breadcrumbs: Vec<Crumb>,
     canonical: Option<String>,
@@ -252,6 +284,10 @@ struct Emitter<'a> {
     explorer: explorer::ExplorerCache,
     opts: &'a EmitOptions,
     dates: Vec<Option<&'a str>>,
+    /// Those days in the site's language.
+    shown_dates: Vec<Option<String>>,
+    /// Where the content folder is in the repository, for `edit_url`.
+    repo_prefix: String,
     /// Every published note under each tag (children included), by title.
     tag_notes: HashMap<&'a str, Vec<usize>>,
     reader: crate::nav::SiteNav<'a>,
@@ -321,16 +357,37 @@ pub fn emit_some(
         jobs.retain(|job| job.is_due(t));
     }
 
-    let results: Vec<Result<(), Diagnostic>> = jobs
+    let results: Vec<Result<usize, Diagnostic>> = jobs
         .par_iter()
         .map(|job| {
             let (path, html) = e.page(job)?;
             sink.write_owned(&path, html)
-                .map_err(|err| io_error(&path, &err))
+                .map_err(|err| io_error(&path, &err))?;
+            // With `llms`, each note's Markdown twin beside its page.
+            let note = match job {
+                Job::Note(i) => Some(*i),
+                Job::Home => idx.home.filter(|&h| idx.notes[h].published),
+                _ => None,
+            };
+            match note.filter(|_| c.llms) {
+                Some(i) => {
+                    let twin = llms::twin_path(&path);
+                    sink.write_owned(&twin, e.twin(i).into_bytes())
+                        .map_err(|err| io_error(&twin, &err))?;
+                    Ok(1)
+                }
+                None => Ok(0),
+            }
         })
         .collect();
-    let mut diags: Vec<Diagnostic> = results.into_iter().filter_map(Result::err).collect();
     let mut files = jobs.len();
+    let mut diags = Vec::new();
+    for r in results {
+        match r {
+            Ok(twins) => files += twins,
+            Err(d) => diags.push(d),
+        }
+    }
     let mut write = |path: &str, bytes: &[u8]| match sink.write(path, bytes) {
         Ok(()) => files += 1,
         Err(err) => diags.push(io_error(path, &err)),
@@ -369,6 +426,9 @@ pub fn emit_some(
     }
     for (path, text) in &search.files {
         write(path, text.as_bytes());
+    }
+    if c.llms {
+        write("llms.txt", e.llms_txt().as_bytes());
     }
     if let Some(base) = &c.base_url {
         // After an edit, the sitemap changes with dates only, the feed with
@@ -507,6 +567,29 @@ impl<'a> Emitter<'a> {
             style: c.link_style(),
             opts,
             dates: v.index.notes.iter().map(|n| n.date.as_deref()).collect(),
+            shown_dates: v
+                .index
+                .notes
+                .iter()
+                .map(|n| {
+                    n.date
+                        .as_deref()
+                        .and_then(|d| dated(d, v.render.language))
+                        .map(|d| d.shown)
+                })
+                .collect(),
+            repo_prefix: v.repo_prefix.map_or_else(
+                || {
+                    let dir = c.content_dir.to_string_lossy().replace('\\', "/");
+                    let dir = dir.trim_start_matches("./").trim_matches('/');
+                    if dir.is_empty() || dir == "." {
+                        String::new()
+                    } else {
+                        format!("{dir}/")
+                    }
+                },
+                str::to_string,
+            ),
             tag_notes: tag_notes(v),
             reader: crate::nav::SiteNav::new(v),
             pictures: SitePictures {
@@ -580,18 +663,39 @@ impl<'a> Emitter<'a> {
         }
     }
 
+    /// The cards of a listing; when its notes all share one day, no dates
+    /// (they would say nothing, as after a checkout without history).
+    fn cards(&self, depth: usize, ids: impl IntoIterator<Item = usize>) -> Vec<Card<'_>> {
+        let mut cards: Vec<Card> = ids.into_iter().map(|i| self.card(depth, i)).collect();
+        if cards.len() > 1 && cards.iter().all(|c| c.date == cards[0].date) {
+            for c in &mut cards {
+                c.date = None;
+                c.shown = None;
+            }
+        }
+        cards
+    }
+
     fn card(&self, depth: usize, id: usize) -> Card<'_> {
         let v = self.v;
         Card {
             title: &v.notes[id].title,
             url: self.url(depth, &v.index.note_url(id)),
             date: self.dates[id],
+            shown: self.shown_dates[id].as_deref(),
             summary: if v.index.notes[id].published {
                 &v.notes[id].summary
             } else {
                 ""
             },
         }
+    }
+
+    /// `edit_url` or `history_url` for the note at `path`: `{path}` is its
+    /// path in the repository, encoded.
+    fn repo_url(&self, pattern: Option<&str>, path: &str) -> Option<String> {
+        let full = format!("{}{path}", self.repo_prefix);
+        pattern.map(|p| p.replace("{path}", &crate::paths::encode_path(&full)))
     }
 
     fn tag_count(&self, key: &str) -> usize {
@@ -733,18 +837,33 @@ impl<'a> Emitter<'a> {
                 .filter(|c| !c.is_empty())
                 .collect::<Vec<_>>()
                 .join(" "),
-            date: n.front.date.clone(),
-            updated: n.front.updated.clone(),
+            date: n
+                .created_date()
+                .and_then(|d| dated(&d, self.v.render.language)),
+            updated: n
+                .updated_date()
+                .and_then(|d| dated(&d, self.v.render.language)),
+            author: n
+                .history
+                .as_ref()
+                // The last author goes with the last commit's date, not with
+                // an `updated` the front matter gives.
+                .filter(|_| self.v.config.show_author && n.front.updated.is_none())
+                .map(|h| h.author.clone())
+                .filter(|a| !a.is_empty()),
+            edit_url: self.repo_url(self.v.config.edit_url.as_deref(), n.path.as_str()),
+            history_url: self.repo_url(self.v.config.history_url.as_deref(), n.path.as_str()),
             path: n.path.as_str(),
             breadcrumbs: self.breadcrumbs(depth, n.path.folder(), true),
             canonical: self.canonical(&info.slug.url()),
             image: self.note_image(id),
-            noindex: n.front.properties.iter().any(|(k, v)| {
-                k == "robots"
-                    && v.texts()
-                        .iter()
-                        .any(|t| t.to_lowercase().contains("noindex"))
-            }),
+            noindex: !info.listed
+                || n.front.properties.iter().any(|(k, v)| {
+                    k == "robots"
+                        && v.texts()
+                            .iter()
+                            .any(|t| t.to_lowercase().contains("noindex"))
+                }),
             lang: n
                 .front
                 .lang
@@ -797,7 +916,7 @@ impl<'a> Emitter<'a> {
         };
         let mut ids = f.notes.clone();
         idx.sort_by_title(&mut ids);
-        let notes: Vec<Card> = ids.iter().map(|&i| self.card(depth, i)).collect();
+        let notes = self.cards(depth, ids);
         FolderCtx {
             title: f.name.clone(),
             subfolders: {

@@ -121,13 +121,13 @@ impl Emitter<'_> {
             .map_or(crate::nav::Current::Folder(""), crate::nav::Current::Note);
         let mut ctx = self.ctx(0, page, current)?;
         ctx.folder = idx.folders.get("").map(|f| self.folder_ctx(0, f));
-        ctx.recent = self
-            .recent_ids(11)
-            .into_iter()
-            .filter(|&i| Some(i) != idx.home)
-            .take(10)
-            .map(|i| self.card(0, i))
-            .collect();
+        ctx.recent = self.cards(
+            0,
+            self.recent_ids(11)
+                .into_iter()
+                .filter(|&i| Some(i) != idx.home)
+                .take(10),
+        );
         let mut top: Vec<TagLink> = idx
             .tags
             .iter()
@@ -203,7 +203,7 @@ impl Emitter<'_> {
                 .into_iter()
                 .filter_map(|c| self.tag_link(depth, c))
                 .collect(),
-            notes: ids.into_iter().map(|i| self.card(depth, i)).collect(),
+            notes: self.cards(depth, ids),
         });
         Ok((
             t.slug.file(),

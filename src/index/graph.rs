@@ -71,10 +71,10 @@ impl Graph {
         self.adj.of(k)
     }
 
-    /// The graph of the index's published notes.
+    /// The graph of the index's listed notes.
     pub fn new(idx: &crate::index::Index) -> Graph {
         let notes: Vec<usize> = (0..idx.notes.len())
-            .filter(|&i| idx.notes[i].published)
+            .filter(|&i| idx.notes[i].listed)
             .collect();
         let mut node_of = vec![None; idx.notes.len()];
         for (k, &i) in notes.iter().enumerate() {

@@ -48,6 +48,11 @@ pub struct NoteInfo {
     pub slug: Slug,
     /// Whether the note is part of the site.
     pub published: bool,
+    /// Whether the site lists it: published and not `unlisted` (the home
+    /// note and folder notes always are). An unlisted note's page is
+    /// reachable by its address and by links, and nowhere else: no folder,
+    /// tag, backlink, graph, search, feed, sitemap or base shows it.
+    pub listed: bool,
     /// The note's resolved body links, parallel to `Note::links`.
     pub links: Vec<Link>,
     /// Resolved links in properties, parallel to `Note::property_links`.
@@ -326,6 +331,10 @@ pub fn update_index(
         let out = outlinks_of(&index.notes[i], i);
         let old = std::mem::replace(&mut index.notes[i].outlinks, out.clone());
         relinked |= old != out;
+        if !index.notes[i].listed {
+            // An unlisted note is in no backlinks.
+            continue;
+        }
         for t in old.iter().filter(|t| !out.contains(t)) {
             index.notes[*t].backlinks.retain(|&b| b != i);
         }
@@ -379,6 +388,11 @@ pub fn anchored_to(index: &Index, notes: &[Note], changed: &BTreeSet<usize>) -> 
 pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let published: Vec<bool> = notes.iter().map(|n| drafts || !n.is_draft()).collect();
+    let listed: Vec<bool> = notes
+        .iter()
+        .zip(&published)
+        .map(|(n, &p)| p && !n.is_unlisted())
+        .collect();
     // The name table, and the folders and slugs, side by side.
     let (table, (folders, (slugs, home))) = rayon::join(
         || {
@@ -391,7 +405,7 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
         },
         || {
             (
-                build_folders(notes, &published),
+                build_folders(notes, &listed),
                 assign_slugs(notes, &mut diags),
             )
         },
@@ -401,14 +415,20 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
         home,
         ..Index::default()
     };
+    let listed: Vec<bool> = listed
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| l || (published[i] && Some(i) == home))
+        .collect();
     index.files = file_urls(files);
     index.notes = notes
         .iter()
         .zip(&slugs)
-        .zip(&published)
-        .map(|((_, slug), &published)| NoteInfo {
+        .zip(published.iter().zip(&listed))
+        .map(|((_, slug), (&published, &listed))| NoteInfo {
             slug: slug.clone(),
             published,
+            listed,
             links: Vec::new(),
             property_links: Vec::new(),
             tags: Vec::new(),
@@ -438,6 +458,8 @@ pub fn build_index(notes: &[Note], files: &[VaultPath], drafts: bool) -> (Index,
         if let Some(folder) = by_slug.get(slug).and_then(|p| index.folders.get_mut(p)) {
             if folder.index_note.is_none() {
                 folder.index_note = Some(i);
+                // A folder's page is listed with its folder.
+                index.notes[i].listed = true;
                 let parent = notes[i].path.folder().to_string();
                 if let Some(f) = index.folders.get_mut(&parent) {
                     f.notes.retain(|&n| n != i);
@@ -703,8 +725,10 @@ fn resolve_all(notes: &[Note], table: &NameTable, published: &[bool], index: &mu
         .collect();
     for (i, out) in outs.into_iter().enumerate() {
         let Some(out) = out else { continue };
-        for &t in &out {
-            back[t].push(i);
+        if index.notes[i].listed {
+            for &t in &out {
+                back[t].push(i);
+            }
         }
         index.notes[i].outlinks = out;
     }
@@ -961,7 +985,7 @@ fn note_tag_chains(notes: &[Note], index: &Index) -> Vec<NoteTags> {
                 if !keys.contains(&key) {
                     keys.push(key.clone());
                 }
-                if !index.notes[i].published {
+                if !index.notes[i].listed {
                     continue;
                 }
                 let segs: Vec<&str> = tag.split('/').collect();

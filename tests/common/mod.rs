@@ -164,3 +164,20 @@ fn resolve(dir: &str, url: &str) -> Option<String> {
 pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_isokb"))
 }
+
+/// `html` with every `<time>` element's date masked: file times and git
+/// dates change with every checkout.
+pub fn mask_times(html: &str) -> String {
+    let mut out = String::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<time datetime=\"") {
+        out.push_str(&rest[..i]);
+        let end = rest[i..]
+            .find("</time>")
+            .map_or(rest.len(), |j| i + j + "</time>".len());
+        out.push_str("<time>DATE</time>");
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
