@@ -84,6 +84,7 @@ kinds! {
     PropertyType = "property-type", Warning, "a property whose value has another type than the same property elsewhere in the vault.";
     ShallowHistory = "shallow-history", Warning, "the vault is a shallow git clone, so notes' dates come from the files' times; fetch the whole history (`fetch-depth: 0`).";
     GitHistory = "git-history", Warning, "the vault is in a git work tree but git could not read its history; notes' dates come from the files' times.";
+    Canvas = "canvas", Warning, "a canvas (`.canvas`) is not valid JSON Canvas, or has a node or edge that cannot be drawn; the page draws the rest.";
     Base = "base", Warning, "a base (a `.base` file or a ```base block) cannot be read, or calls a function isokb does not implement; the page shows what could not be drawn.";
 }
 

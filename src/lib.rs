@@ -18,6 +18,7 @@
 
 pub mod autolink;
 pub mod bases;
+pub mod canvas;
 pub mod check;
 pub mod collate;
 pub mod config;

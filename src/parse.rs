@@ -195,6 +195,9 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     if crate::bases::is_base(&src.path) {
         return parse_base(src);
     }
+    if crate::canvas::is_canvas(&src.path) {
+        return parse_canvas(src);
+    }
     let text = src.text.as_str();
     let mut diags = Vec::new();
     if let Some(r) = crate::mojibake::detect(text) {
@@ -285,11 +288,24 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
         size: src.text.len() as u64,
         front,
     };
+    fill(&mut note, stripped, &pos_of, &mut diags);
+    (note, diags)
+}
+
+/// Reads a note's body (`stripped` of its comments): headings, links, tags,
+/// text, the bases it draws, its title and summary; `pos_of` places an
+/// offset of the body in the file.
+fn fill(
+    note: &mut Note,
+    stripped: String,
+    pos_of: &dyn Fn(usize) -> Position,
+    diags: &mut Vec<Diagnostic>,
+) {
     let events = markdown::events(&stripped);
-    collect(&mut note, &events, &pos_of);
+    collect(note, &events, pos_of);
     for (k, code) in base_blocks(&events) {
         let line = note.code_pos.get(k).map_or(0, |p| p.line);
-        diags.extend(crate::bases::check(&code, src.path.as_str(), line));
+        diags.extend(crate::bases::check(&code, note.path.as_str(), line));
     }
     note.title = match (&note.front.title, note.title_is_h1) {
         (Some(t), _) => {
@@ -311,6 +327,45 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     // Both are kept for the whole build: give back what growing them reserved.
     note.body.shrink_to_fit();
     note.text.shrink_to_fit();
+}
+
+/// A canvas (`.canvas`): its board as Markdown between markers
+/// ([`crate::canvas`]), read as a note's body, each part placed at its
+/// node in the file; titled by its file name.
+fn parse_canvas(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
+    let read = crate::canvas::read(&src.text, src.path.as_str());
+    let mut diags = read.findings;
+    let (stripped, shifts) = markdown::strip_comments(&read.markdown);
+    let origins = read.origins;
+    let pos_of =
+        |offset: usize| crate::canvas::origin(&origins, markdown::original_offset(&shifts, offset));
+    let mut note = Note {
+        path: src.path.clone(),
+        front: FrontMatter {
+            title: Some(src.path.stem().to_string()),
+            ..FrontMatter::default()
+        },
+        title: String::new(),
+        title_is_h1: false,
+        headings: Vec::new(),
+        block_ids: Vec::new(),
+        links: Vec::new(),
+        property_links: Vec::new(),
+        inline_tags: Vec::new(),
+        front_tags: Vec::new(),
+        alias_pos: Vec::new(),
+        body: String::new(),
+        math_pos: Vec::new(),
+        code_pos: Vec::new(),
+        text: String::new(),
+        summary: String::new(),
+        modified: src.modified,
+        history: None,
+        size: src.text.len() as u64,
+    };
+    fill(&mut note, stripped, &pos_of, &mut diags);
+    // Search finds it by name and by the words of its nodes.
+    note.text = format!("{} {}", note.title, read.words);
     (note, diags)
 }
 

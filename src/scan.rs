@@ -159,7 +159,7 @@ pub fn scan_with<T: Send>(
 /// file is a page of the site), not an attachment.
 pub fn is_note(path: &VaultPath) -> bool {
     let ext = path.extension();
-    ext == "md" || ext == "base"
+    ext == "md" || ext == "base" || ext == "canvas"
 }
 
 /// Whether a file or folder on the way is hidden (`.obsidian/`, `.trash/`).

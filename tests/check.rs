@@ -114,7 +114,7 @@ fn informational_kinds_stay_quiet_by_default() {
         "{err}"
     );
     assert!(
-        err.contains("3 informational findings not shown: --verbose shows them"),
+        err.contains("4 informational findings not shown: --verbose shows them"),
         "{err}"
     );
     let out = check(dir.path(), &["--verbose"]);
@@ -157,8 +157,8 @@ fn json_report_has_a_stable_schema() {
     let count = |level: &str| findings.iter().filter(|f| f["level"] == level).count();
     assert_eq!(s["errors"].as_u64(), Some(count("error") as u64));
     assert_eq!(s["warnings"].as_u64(), Some(count("warning") as u64));
-    assert_eq!(s["notes"], 17);
-    assert_eq!(s["hidden_info"], 3);
+    assert_eq!(s["notes"], 18);
+    assert_eq!(s["hidden_info"], 4);
     let by_kind: u64 = s["by_kind"]
         .as_array()
         .unwrap()

@@ -45,7 +45,11 @@ pub(crate) fn pass<'e>(
             CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
             CodeBlockKind::Indented => String::new(),
         };
-        let html = if lang.eq_ignore_ascii_case("mermaid") {
+        let canvas = crate::canvas::is_canvas(&page.ctx.notes[id].path)
+            && lang.starts_with(crate::canvas::BOARD);
+        let html = if canvas {
+            canvas_marker(page, id, &lang, &code)
+        } else if lang.eq_ignore_ascii_case("mermaid") {
             diagram(page, id, k, &code)
         } else if lang.eq_ignore_ascii_case("base") {
             base(page, id, &code)
@@ -56,6 +60,28 @@ pub(crate) fn pass<'e>(
         out.push(Event::Html(html.into()));
     }
     out
+}
+
+/// A canvas's marker block ([`crate::canvas`]): the board with its edges,
+/// a node's start or end, the board's end.
+fn canvas_marker(page: &mut Page, id: usize, lang: &str, code: &str) -> String {
+    use crate::canvas;
+    let html = match lang {
+        canvas::BOARD => {
+            page.canvas = serde_json::from_str(code).ok();
+            canvas::board_html(code, &page.ctx.notes[id].title)
+        }
+        canvas::NODE => {
+            let board = page.canvas.take().unwrap_or_default();
+            let html = canvas::node_open(code, &board);
+            page.canvas = Some(board);
+            html
+        }
+        canvas::END => canvas::NODE_CLOSE.to_string(),
+        canvas::CLOSE => canvas::BOARD_CLOSE.to_string(),
+        _ => String::new(),
+    };
+    page.own(html)
 }
 
 /// A base: its views, drawn for the page's note (`this`), its links

@@ -111,6 +111,8 @@ pub(crate) struct Page<'a> {
     pub base_view: Option<String>,
     /// Bases drawn so far on this page (their views' ids must differ).
     pub bases: usize,
+    /// The board of the canvas being drawn (its nodes' boxes).
+    pub canvas: Option<crate::canvas::Board>,
 }
 
 impl Page<'_> {
@@ -176,6 +178,7 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
         raw_html: false,
         base_view: None,
         bases: 0,
+        canvas: None,
     };
     let mut html = render_events(&mut page, id, events, skip_h1);
     if ctx.sanitize {
