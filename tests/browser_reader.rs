@@ -1258,3 +1258,88 @@ fn the_projects_own_knowledge_base_reads_on_a_phone_and_a_laptop() {
         );
     }
 }
+
+/// Issue 20: a canvas in Chromium: every node where the file puts it, every
+/// edge from one node's side to another's; dragging the board's background
+/// pans it; the expand button opens it full screen (fitted, links kept,
+/// no duplicate ids) and Escape closes it.
+#[test]
+fn a_canvas_draws_where_its_file_says_pans_and_opens_full_screen() {
+    let dir = common::fixture("render-canvas");
+    let out = build(dir.path());
+    let Some(mut b) = open(&file_url(&out, "plan-canvas/index.html")) else {
+        return;
+    };
+    // Boxes relative to the board, as drawn by the browser.
+    let boxes = b.eval(
+        "(() => { const o = document.querySelector('.canvas-board').getBoundingClientRect();
+           return [...document.querySelectorAll('.canvas-board > .canvas-node')].map(n => {
+             const r = n.getBoundingClientRect();
+             return [Math.round(r.left - o.left), Math.round(r.top - o.top), Math.round(r.width), Math.round(r.height)];
+           }); })()",
+    );
+    assert_eq!(
+        boxes,
+        json!([
+            [40, 40, 800, 520],
+            [80, 100, 300, 150],
+            [480, 100, 300, 200],
+            [480, 400, 300, 100],
+            [80, 400, 300, 100],
+            [980, 100, 250, 80]
+        ]),
+        "the file's coordinates, shifted by (80, 100)"
+    );
+    // Each edge starts and ends on the side of a node.
+    let ends = b.eval(
+        "(() => { const o = document.querySelector('.canvas-board').getBoundingClientRect();
+           const rects = [...document.querySelectorAll('.canvas-board > .canvas-node:not(.canvas-group)')].map(n => n.getBoundingClientRect());
+           const onSide = (p) => rects.some(r => {
+             const x = p.x + o.left, y = p.y + o.top, e = 1.5;
+             const inX = x >= r.left - e && x <= r.right + e, inY = y >= r.top - e && y <= r.bottom + e;
+             return (inY && (Math.abs(x - r.left) < e || Math.abs(x - r.right) < e)) || (inX && (Math.abs(y - r.top) < e || Math.abs(y - r.bottom) < e));
+           });
+           return [...document.querySelectorAll('.canvas-edges path:not(.canvas-arrow)')].map(p => {
+             const l = p.getTotalLength();
+             return onSide(p.getPointAtLength(0)) && onSide(p.getPointAtLength(l));
+           }); })()",
+    );
+    assert_eq!(ends, json!([true, true]), "edges join nodes");
+    // Drag the background (inside the group, outside every other node).
+    let at = b.eval(
+        "(() => { const p = document.querySelector('.canvas-viewport'); p.scrollLeft = 0; const o = document.querySelector('.canvas-board').getBoundingClientRect(); return [o.left + 420, o.top + 520, p.scrollWidth > p.clientWidth]; })()",
+    );
+    let (x, y) = (at[0].as_f64().unwrap(), at[1].as_f64().unwrap());
+    assert_eq!(at[2], json!(true), "the board is wider than its frame here");
+    b.eval(&format!("window.scrollTo(0, {} - 300)", y));
+    let y = y - b.eval("window.scrollY").as_f64().unwrap();
+    mouse(&mut b, "mousePressed", x, y);
+    for step in 1..=5 {
+        mouse(&mut b, "mouseMoved", x - 30.0 * step as f64, y);
+    }
+    mouse(&mut b, "mouseReleased", x - 150.0, y);
+    let left = b.eval("document.querySelector('.canvas-viewport').scrollLeft");
+    assert!(left.as_f64().unwrap() >= 100.0, "dragging pans: {left}");
+    // Full screen: the board's copy, fitted, without ids; its links work.
+    b.eval("document.querySelector('.canvas-expand').click()");
+    let shown = b.eval(
+        "(() => { const v = document.querySelector('.diagram-viewer'); const c = v && v.querySelector('.canvas-board');
+           return [!!v && !v.hidden, !!c, c ? c.querySelectorAll('[id]').length : -1, c ? c.querySelectorAll('a.internal').length : 0,
+                   v.querySelector('.diagram-viewer-stage > div').style.transform]; })()",
+    );
+    assert_eq!(shown[0], json!(true), "{shown}");
+    assert_eq!(shown[1], json!(true), "{shown}");
+    assert_eq!(shown[2], json!(0), "{shown}");
+    assert!(shown[3].as_u64().unwrap() >= 2, "{shown}");
+    assert!(shown[4].as_str().unwrap().contains("scale("), "{shown}");
+    key(&mut b, "Escape", 27);
+    assert_eq!(
+        b.eval("document.querySelector('.diagram-viewer').hidden"),
+        json!(true)
+    );
+    // The button sits over the board: the figure did not grow for it.
+    assert_eq!(
+        b.eval("getComputedStyle(document.querySelector('.canvas-expand')).position"),
+        json!("absolute")
+    );
+}

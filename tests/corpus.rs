@@ -410,6 +410,37 @@ fn cases() -> Vec<Case> {
             setup: |r| w(r, "a.md", "---\r\ntitle: x\r\n---\r\n# y\r[[z]]\r\n"),
             expect: &[],
         },
+        Case {
+            name: "canvas-not-json",
+            setup: |r| {
+                w(r, "a.canvas", "{\"nodes\": [\n  {\"id\": \"x\",,}\n]}");
+                w(r, "b.canvas", [0xef, 0xbb, 0xbf, b'{', b'}']);
+            },
+            expect: &[(Kind::Canvas, "a.canvas", 2)],
+        },
+        Case {
+            name: "canvas-hostile-nodes",
+            setup: |r| {
+                let mut nodes: Vec<String> = (0..5000)
+                    .map(|i| format!("{{\"id\":\"n{i}\",\"type\":\"text\",\"x\":{},\"y\":{},\"width\":50,\"height\":20,\"text\":\"n{i} [[a]]\"}}", i % 100 * 60, i / 100 * 30))
+                    .collect();
+                nodes.push("{\"id\":\"g1\",\"type\":\"group\",\"x\":0,\"y\":0,\"width\":900,\"height\":900}".into());
+                nodes.push("{\"id\":\"g2\",\"type\":\"group\",\"x\":10,\"y\":10,\"width\":50,\"height\":50,\"label\":\"<script>alert(1)</script>\"}".into());
+                nodes.push("{\"id\":\"far\",\"type\":\"text\",\"x\":1e300,\"y\":0,\"width\":1,\"height\":1,\"text\":\"<script>alert(2)</script><img src=x onerror=alert(3)>\"}".into());
+                nodes.push("{\"type\":\"text\"}".into());
+                let edges = "{\"id\":\"e1\",\"fromNode\":\"n0\",\"toNode\":\"nowhere\"}";
+                w(
+                    r,
+                    "big.canvas",
+                    format!(
+                        "{{\"nodes\":[\n{}\n],\"edges\":[\n{edges}\n]}}",
+                        nodes.join(",\n")
+                    ),
+                );
+                w(r, "a.md", "![[big.canvas]] ![[big.canvas]]");
+            },
+            expect: &[(Kind::Canvas, "big.canvas", 0)],
+        },
     ]
 }
 

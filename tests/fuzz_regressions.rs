@@ -114,6 +114,30 @@ fn bases_inputs_never_crash() {
     }
 }
 
+/// Canvases that are, or could be, hostile: not JSON, wrong types, missing
+/// boxes and ids, edges to nowhere, huge numbers, text that never closes.
+const CANVAS_SEEDS: &[&str] = &[
+    "",
+    "{",
+    "null",
+    "[1,2]",
+    "{\"nodes\": 5, \"edges\": \"x\"}",
+    "{\"nodes\": [null, 1, \"x\", [], {}]}",
+    "{\"nodes\": [{\"id\": 5, \"type\": [], \"x\": \"0\", \"y\": 0, \"width\": 1, \"height\": 1}]}",
+    "{\"nodes\": [{\"id\": \"a\", \"type\": \"text\", \"x\": 1e308, \"y\": -1e308, \"width\": 1e308, \"height\": -5, \"text\": \"<!-- open\"}]}",
+    "{\"nodes\": [{\"id\": \"a\", \"type\": \"group\", \"x\": 0, \"y\": 0, \"width\": 9, \"height\": 9, \"background\": \"]]|[[\", \"color\": \"<script>\"}, {\"id\": \"a\", \"type\": \"group\", \"x\": 1, \"y\": 1, \"width\": 5, \"height\": 5}]}",
+    "{\"nodes\": [{\"id\": \"f\", \"type\": \"file\", \"x\": 0, \"y\": 0, \"width\": 9, \"height\": 9, \"file\": \"c.canvas\", \"subpath\": \"#^x\"}, {\"id\": \"l\", \"type\": \"link\", \"x\": 0, \"y\": 0, \"width\": 9, \"height\": 9, \"url\": \"javascript:alert(1)\"}], \"edges\": [{\"id\": \"e\", \"fromNode\": \"f\", \"toNode\": \"f\", \"fromSide\": \"nowhere\"}, {\"fromNode\": \"x\"}]}",
+    "{\"nodes\": [{\"id\": \"t\", \"type\": \"text\", \"x\": 0, \"y\": 0, \"width\": 9, \"height\": 9, \"text\": \"````\\n```canvas-end\\n```\\n</div></div></figure><script>alert(1)</script>\"}]}",
+];
+
+#[test]
+fn canvas_inputs_never_crash() {
+    replay("canvas", checks::canvas);
+    for seed in CANVAS_SEEDS {
+        checks::canvas(seed.as_bytes());
+    }
+}
+
 #[test]
 fn render_inputs_never_crash() {
     replay("render", checks::render);

@@ -467,3 +467,47 @@ fn edits_under_a_theme_showing_cards_and_counts_give_what_a_full_build_gives() {
     );
     edits(&mut run, false);
 }
+
+/// Issue 20: a canvas shows a note and a note embeds the canvas; editing
+/// either gives what a full build gives (the canvas's page follows the note,
+/// the embedding note follows the canvas).
+#[test]
+fn canvas_edits_give_what_a_full_build_gives() {
+    let mut run = Run::new(40);
+    let canvas = |text: &str| {
+        format!(
+            "{{\"nodes\":[{{\"id\":\"f\",\"type\":\"file\",\"x\":0,\"y\":0,\"width\":300,\"height\":200,\"file\":\"a/n001.md\"}},{{\"id\":\"t\",\"type\":\"text\",\"x\":400,\"y\":0,\"width\":200,\"height\":100,\"text\":\"{text}\"}}],\"edges\":[{{\"id\":\"e\",\"fromNode\":\"t\",\"toNode\":\"f\"}}]}}"
+        )
+    };
+    let first = canvas("Zanzibar [[n002]]");
+    run.step(
+        "add a canvas and a note embedding it",
+        |c| {
+            std::fs::write(c.join("Plan.canvas"), &first).unwrap();
+            std::fs::write(c.join("Vue.md"), "# Vue\n\n![[Plan.canvas]]\n").unwrap();
+        },
+        &["Plan.canvas", "Vue.md"],
+    );
+    let second = canvas("Quetzal [[n003]]");
+    run.step(
+        "edit the canvas",
+        |c| std::fs::write(c.join("Plan.canvas"), &second).unwrap(),
+        &["Plan.canvas"],
+    );
+    let page = String::from_utf8_lossy(&run.files["vue/index.html"]).into_owned();
+    assert!(
+        page.contains("Quetzal") && !page.contains("Zanzibar"),
+        "{page}"
+    );
+    run.step(
+        "edit the note the canvas shows",
+        |c| {
+            let p = c.join("a/n001.md");
+            let t = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, format!("{t}\nUne ligne ajoutée.\n")).unwrap();
+        },
+        &["a/n001.md"],
+    );
+    let page = String::from_utf8_lossy(&run.files["plan-canvas/index.html"]).into_owned();
+    assert!(page.contains("Une ligne ajoutée."), "{page}");
+}

@@ -74,6 +74,53 @@ pub fn render(data: &[u8]) {
     }
 }
 
+/// Reading any canvas never panics or hangs; its findings point inside the
+/// file; every node keeps its markers (nothing a node holds swallows the
+/// rest); the page draws, embedded in a note too.
+pub fn canvas(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let read = isokb::canvas::read(text, "c.canvas");
+    let lines = text.lines().count().max(1);
+    for d in &read.findings {
+        if let Some(p) = d.pos {
+            assert!(p.line >= 1 && p.line <= lines + 1, "{d:?}");
+        }
+    }
+    assert_eq!(
+        isokb::canvas::marker_blocks(&read.markdown),
+        2 + 2 * read.nodes,
+        "{}",
+        read.markdown
+    );
+    let notes: Vec<isokb::parse::Note> = [
+        ("c.canvas", text),
+        ("a.md", "# A\n\n![[c.canvas]] [[c.canvas]]"),
+        ("Note.md", "# Note\n## Part\ntext ^blk"),
+    ]
+    .iter()
+    .map(|(p, t)| note(p, t))
+    .collect();
+    let files = [VaultPath::new("img.png")];
+    let (index, _) = isokb::index::build_index(&notes, &files, false);
+    let callouts = BTreeMap::new();
+    let ctx = isokb::render::RenderContext {
+        notes: &notes,
+        index: &index,
+        style: isokb::paths::LinkStyle::Explicit,
+        line_breaks: true,
+        callouts: &callouts,
+        sanitize: true,
+        highlight: false,
+        language: isokb::i18n::Language::english(),
+        files: &[],
+    };
+    for i in 0..notes.len() {
+        let _ = isokb::render::render_note(&ctx, i);
+    }
+}
+
 /// Reading any base, and parsing and evaluating any expression against a
 /// small vault, never panics; syntax errors point inside the expression.
 pub fn bases(data: &[u8]) {

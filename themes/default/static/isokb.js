@@ -620,13 +620,21 @@
     });
   });
 
-  /* ---------- 11. diagrams open full screen, to pan and zoom ---------- */
+  /* ---------- 11. diagrams and canvases open full screen, to pan and zoom ---------- */
 
   var viewer = null;
   function openDiagram(box, from) {
     var svgs = box.querySelectorAll(":scope > svg");
     var shown = Array.prototype.filter.call(svgs, function (x) { return getComputedStyle(x).display !== "none"; })[0] || svgs[0];
     if (!shown) return;
+    var copy = shown.cloneNode(true);
+    var vb = (shown.getAttribute("viewBox") || "").split(/[\s,]+/);
+    if (vb.length === 4) { copy.setAttribute("width", vb[2]); copy.setAttribute("height", vb[3]); }
+    copy.style.maxWidth = "none";
+    copy.style.minWidth = "0";
+    openViewer(copy, from);
+  }
+  function openViewer(copy, from) {
     if (!viewer) {
       viewer = doc.createElement("div");
       viewer.className = "diagram-viewer";
@@ -677,6 +685,8 @@
       }, { passive: false });
       var pointers = {}, last = null;
       stage.addEventListener("pointerdown", function (ev) {
+        // A link in a canvas stays a link.
+        if (ev.target.closest && ev.target.closest("a")) return;
         stage.setPointerCapture(ev.pointerId);
         pointers[ev.pointerId] = { x: ev.clientX, y: ev.clientY };
       });
@@ -709,12 +719,8 @@
     }
     var inner2 = viewer.lastChild.firstChild;
     while (inner2.firstChild) inner2.removeChild(inner2.firstChild);
-    var copy = shown.cloneNode(true);
-
-    var vb = (shown.getAttribute("viewBox") || "").split(/[\s,]+/);
-    if (vb.length === 4) { copy.setAttribute("width", vb[2]); copy.setAttribute("height", vb[3]); }
-    copy.style.maxWidth = "none";
-    copy.style.minWidth = "0";
+    // The page keeps its ids: the copy has none.
+    Array.prototype.forEach.call(copy.querySelectorAll("[id]"), function (e) { e.removeAttribute("id"); });
     inner2.appendChild(copy);
     viewer.from = from;
     viewer.hidden = false;
@@ -734,5 +740,42 @@
     box.parentNode.insertBefore(wrap, box);
     wrap.appendChild(box);
     wrap.appendChild(b);
+  });
+
+  /* ---------- 12. canvases: drag to pan in place, or open full screen ---------- */
+
+  Array.prototype.forEach.call(doc.querySelectorAll("figure.canvas"), function (fig) {
+    var port = fig.querySelector(".canvas-viewport"), board = fig.querySelector(".canvas-board");
+    if (!port || !board) return;
+    var b = doc.createElement("button");
+    b.type = "button";
+    b.className = "canvas-expand";
+    b.textContent = said("expand", "Expand");
+    b.addEventListener("click", function () {
+      var copy = board.cloneNode(true);
+      copy.classList.add("canvas", "canvas-copy");
+      openViewer(copy, b);
+    });
+    // Over the board's corner, so nothing moves when it appears.
+    fig.appendChild(b);
+    // Dragging the board's background scrolls it; nodes keep their text
+    // selectable and their links.
+    var drag = null;
+    port.addEventListener("pointerdown", function (ev) {
+      var t = ev.target;
+      if (ev.button !== 0 || ev.pointerType === "touch") return;
+      if (t.closest(".canvas-node") && !t.closest(".canvas-group > .canvas-node-content")) return;
+      drag = { x: ev.clientX, y: ev.clientY, l: port.scrollLeft, t: port.scrollTop };
+      port.setPointerCapture(ev.pointerId);
+      port.classList.add("canvas-dragging");
+    });
+    port.addEventListener("pointermove", function (ev) {
+      if (!drag) return;
+      port.scrollLeft = drag.l - (ev.clientX - drag.x);
+      port.scrollTop = drag.t - (ev.clientY - drag.y);
+    });
+    var stop = function () { drag = null; port.classList.remove("canvas-dragging"); };
+    port.addEventListener("pointerup", stop);
+    port.addEventListener("pointercancel", stop);
   });
 })();
