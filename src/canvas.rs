@@ -134,16 +134,6 @@ fn colour(v: &Value) -> String {
     }
 }
 
-/// A fence longer than any run of backticks in `text`.
-fn fence_for(text: &str) -> String {
-    let (mut longest, mut run) = (0, 0);
-    for b in text.bytes() {
-        run = if b == b'`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    "`".repeat((longest + 1).max(3))
-}
-
 /// Whether `markdown`, followed by a marker block, leaves the marker a
 /// code block of its own: a text node cannot swallow what comes after it
 /// (an unclosed fence, an unclosed `<!--`).
@@ -351,7 +341,7 @@ pub fn read(source: &str, path: &str) -> Read {
     };
     // The Markdown: the board, then each node between its markers.
     let texts: String = nodes.iter().map(|(_, v, _)| text(v, "text")).collect();
-    let fence = fence_for(&texts);
+    let fence = crate::markdown::fence_for(&texts);
     let mut markdown = String::new();
     let mut origins = vec![(0, Position { line: 1, col: 1 })];
     let mut words = String::new();

@@ -348,6 +348,17 @@ pub struct RawRef {
     pub wiki: bool,
 }
 
+/// A code fence longer than any run of backticks in `text`, so that a
+/// block fenced with it holds `text` whole.
+pub fn fence_for(text: &str) -> String {
+    let (mut longest, mut run) = (0, 0);
+    for b in text.bytes() {
+        run = if b == b'`' { run + 1 } else { 0 };
+        longest = longest.max(run);
+    }
+    "`".repeat((longest + 1).max(3))
+}
+
 /// Whether a link event is internal, and what it points at. External URLs,
 /// `mailto:` and other schemes return `None`.
 pub fn internal_ref(tag: &Tag<'_>) -> Option<RawRef> {

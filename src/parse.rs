@@ -96,6 +96,31 @@ pub struct Note {
 }
 
 impl Note {
+    /// A note of `src` with nothing read yet: no front matter, no body.
+    fn empty(src: &SourceNote) -> Note {
+        Note {
+            path: src.path.clone(),
+            front: FrontMatter::default(),
+            title: String::new(),
+            title_is_h1: false,
+            headings: Vec::new(),
+            block_ids: Vec::new(),
+            links: Vec::new(),
+            property_links: Vec::new(),
+            inline_tags: Vec::new(),
+            front_tags: Vec::new(),
+            alias_pos: Vec::new(),
+            body: String::new(),
+            math_pos: Vec::new(),
+            code_pos: Vec::new(),
+            text: String::new(),
+            summary: String::new(),
+            modified: src.modified,
+            history: None,
+            size: src.text.len() as u64,
+        }
+    }
+
     /// The date a note is listed under: `updated`, else `date`, else when
     /// git last saw it change, else its file time.
     pub fn listed_date(&self) -> Option<String> {
@@ -268,25 +293,11 @@ pub fn parse_note(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     let pos_of = |offset: usize| at(markdown::unescaped_offset(&pipes, offset));
 
     let mut note = Note {
-        path: src.path.clone(),
-        title: String::new(),
-        title_is_h1: false,
-        headings: Vec::new(),
-        block_ids: Vec::new(),
-        links: Vec::new(),
         property_links: property_links(&front, text, fm_pos),
-        inline_tags: Vec::new(),
         front_tags,
         alias_pos,
-        body: String::new(),
-        math_pos: Vec::new(),
-        code_pos: Vec::new(),
-        text: String::new(),
-        summary: String::new(),
-        modified: src.modified,
-        history: None,
-        size: src.text.len() as u64,
         front,
+        ..Note::empty(src)
     };
     fill(&mut note, stripped, &pos_of, &mut diags);
     (note, diags)
@@ -340,28 +351,11 @@ fn parse_canvas(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     let pos_of =
         |offset: usize| crate::canvas::origin(&origins, markdown::original_offset(&shifts, offset));
     let mut note = Note {
-        path: src.path.clone(),
         front: FrontMatter {
             title: Some(src.path.stem().to_string()),
             ..FrontMatter::default()
         },
-        title: String::new(),
-        title_is_h1: false,
-        headings: Vec::new(),
-        block_ids: Vec::new(),
-        links: Vec::new(),
-        property_links: Vec::new(),
-        inline_tags: Vec::new(),
-        front_tags: Vec::new(),
-        alias_pos: Vec::new(),
-        body: String::new(),
-        math_pos: Vec::new(),
-        code_pos: Vec::new(),
-        text: String::new(),
-        summary: String::new(),
-        modified: src.modified,
-        history: None,
-        size: src.text.len() as u64,
+        ..Note::empty(src)
     };
     fill(&mut note, stripped, &pos_of, &mut diags);
     // Search finds it by name and by the words of its nodes.
@@ -419,38 +413,18 @@ fn base_blocks(events: &[(Event<'_>, std::ops::Range<usize>)]) -> Vec<(usize, St
 /// its name. Its findings point into the file.
 fn parse_base(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
     let text = src.text.as_str();
-    let mut longest = 0;
-    let mut run = 0;
-    for b in text.bytes() {
-        run = if b == b'`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
-    let fence = "`".repeat((longest + 1).max(3));
+    let fence = markdown::fence_for(text);
     let title = src.path.stem().to_string();
     let note = Note {
-        path: src.path.clone(),
-        front: FrontMatter::default(),
         title: title.clone(),
-        title_is_h1: false,
-        headings: Vec::new(),
-        block_ids: Vec::new(),
-        links: Vec::new(),
-        property_links: Vec::new(),
-        inline_tags: Vec::new(),
-        front_tags: Vec::new(),
-        alias_pos: Vec::new(),
         body: format!(
             "{fence}base\n{}\n{fence}\n",
             text.trim_end_matches(['\n', '\r'])
         ),
-        math_pos: Vec::new(),
         // The file's first line is the line after the fence.
         code_pos: vec![Position { line: 0, col: 1 }],
         text: title,
-        summary: String::new(),
-        modified: src.modified,
-        history: None,
-        size: text.len() as u64,
+        ..Note::empty(src)
     };
     (note, crate::bases::check(text, src.path.as_str(), 0))
 }

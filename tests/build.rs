@@ -587,19 +587,7 @@ fn content_folder_builds_clean_with_the_binary() {
         stderr.contains("built") && stderr.contains(" 0 warnings"),
         "content/ must build without findings: {stderr}"
     );
-    let mut files = std::collections::BTreeMap::new();
-    for e in walkdir::WalkDir::new(&target) {
-        let e = e.unwrap();
-        if e.file_type().is_file() {
-            let rel = e
-                .path()
-                .strip_prefix(&target)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.insert(rel, std::fs::read(e.path()).unwrap());
-        }
-    }
+    let files = files_under(&target);
     assert!(dead_links(&files).is_empty(), "{:?}", dead_links(&files));
     let iso = text(&files, "organisations/iso/index.html");
     assert!(iso.contains("Fiche d&#39;Identité") && iso.contains("data-callout=\"user\""));
@@ -1677,21 +1665,25 @@ fn build_with_binary(
         .unwrap();
     let stderr = String::from_utf8_lossy(&res.stderr).into_owned();
     assert!(res.status.success(), "{stderr}");
-    let site = root.join("public");
+    (files_under(&root.join("public")), stderr)
+}
+
+/// Every file under `dir`, by its `/`-separated path from there.
+fn files_under(dir: &std::path::Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     let mut files = std::collections::BTreeMap::new();
-    for e in walkdir::WalkDir::new(&site) {
+    for e in walkdir::WalkDir::new(dir) {
         let e = e.unwrap();
         if e.file_type().is_file() {
             let rel = e
                 .path()
-                .strip_prefix(&site)
+                .strip_prefix(dir)
                 .unwrap()
                 .to_string_lossy()
                 .replace('\\', "/");
             files.insert(rel, std::fs::read(e.path()).unwrap());
         }
     }
-    (files, stderr)
+    files
 }
 
 /// Issue 22: in a git work tree, a note's dates are its history's (renames

@@ -80,19 +80,7 @@ fn visible_text(html: &str) -> String {
 
 /// The `<main>` of a page with file dates (which change with every checkout) masked.
 fn stable_main(html: &str) -> String {
-    let main = main_of(html);
-    let mut out = String::new();
-    let mut rest = main.as_str();
-    while let Some(i) = rest.find("<time datetime=\"") {
-        out.push_str(&rest[..i]);
-        let end = rest[i..]
-            .find("</time>")
-            .map_or(rest.len(), |j| i + j + "</time>".len());
-        out.push_str("<time>DATE</time>");
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
+    mask_times(&main_of(html))
 }
 
 /// The rendered note in a `<main>`: what comes before the folder listing.

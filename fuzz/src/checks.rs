@@ -55,17 +55,23 @@ pub fn render(data: &[u8]) {
     .iter()
     .map(|(p, t)| note(p, t))
     .collect();
+    render_all(&notes, false, true);
+}
+
+/// Renders every note of `notes` against their index (with an attachment
+/// `img.png`).
+fn render_all(notes: &[isokb::parse::Note], sanitize: bool, highlight: bool) {
     let files = [VaultPath::new("img.png")];
-    let (index, _) = isokb::index::build_index(&notes, &files, false);
+    let (index, _) = isokb::index::build_index(notes, &files, false);
     let callouts = BTreeMap::new();
     let ctx = isokb::render::RenderContext {
-        notes: &notes,
+        notes,
         index: &index,
         style: isokb::paths::LinkStyle::Explicit,
         line_breaks: true,
         callouts: &callouts,
-        sanitize: false,
-        highlight: true,
+        sanitize,
+        highlight,
         language: isokb::i18n::Language::english(),
         files: &[],
     };
@@ -102,23 +108,7 @@ pub fn canvas(data: &[u8]) {
     .iter()
     .map(|(p, t)| note(p, t))
     .collect();
-    let files = [VaultPath::new("img.png")];
-    let (index, _) = isokb::index::build_index(&notes, &files, false);
-    let callouts = BTreeMap::new();
-    let ctx = isokb::render::RenderContext {
-        notes: &notes,
-        index: &index,
-        style: isokb::paths::LinkStyle::Explicit,
-        line_breaks: true,
-        callouts: &callouts,
-        sanitize: true,
-        highlight: false,
-        language: isokb::i18n::Language::english(),
-        files: &[],
-    };
-    for i in 0..notes.len() {
-        let _ = isokb::render::render_note(&ctx, i);
-    }
+    render_all(&notes, true, false);
 }
 
 /// Reading any base, and parsing and evaluating any expression against a
