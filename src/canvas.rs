@@ -95,17 +95,41 @@ pub struct Read {
     pub nodes: usize,
 }
 
+/// A marker's kind when a code block's `info` is one of this canvas's
+/// markers: the marker language, then the canvas's mark (a hash of its
+/// file), which no text of the file can hold. A node's own ` ```canvas-end `
+/// block is its text.
+pub fn marker<'a>(info: &'a str, mark: &str) -> Option<&'a str> {
+    let mut words = info.split_whitespace();
+    let kind = words.next()?;
+    (kind.starts_with(BOARD) && words.next() == Some(mark) && words.next().is_none())
+        .then_some(kind)
+}
+
+/// The mark of a canvas's markers, read off its first block (the board's).
+pub fn mark_of(info: &str) -> Option<&str> {
+    let mut words = info.split_whitespace();
+    (words.next()? == BOARD).then(|| words.next()).flatten()
+}
+
 /// How many marker blocks the Markdown of a canvas holds once parsed: two
-/// per node and two for the board when no node's text swallowed a marker.
+/// per node and two for the board when no node's text swallowed a marker
+/// or passed for one.
 pub fn marker_blocks(markdown: &str) -> usize {
     use pulldown_cmark::{CodeBlockKind, Event, Tag};
-    crate::markdown::events(markdown)
-        .iter()
-        .filter(|(e, _)| {
-            matches!(e, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
-                if info.trim().starts_with(BOARD))
-        })
-        .count()
+    let mut mark: Option<String> = None;
+    let mut count = 0;
+    for (e, _) in crate::markdown::events(markdown) {
+        if let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = e {
+            if mark.is_none() {
+                mark = mark_of(&info).map(str::to_string);
+            }
+            if mark.as_deref().is_some_and(|m| marker(&info, m).is_some()) {
+                count += 1;
+            }
+        }
+    }
+    count
 }
 
 /// The margin around the nodes, in pixels.
@@ -137,8 +161,8 @@ fn colour(v: &Value) -> String {
 /// Whether `markdown`, followed by a marker block, leaves the marker a
 /// code block of its own: a text node cannot swallow what comes after it
 /// (an unclosed fence, an unclosed `<!--`).
-fn closes(markdown: &str, fence: &str) -> bool {
-    let probe = format!("{markdown}\n\n{fence}{END}\n{fence}\n");
+fn closes(markdown: &str, fence: &str, mark: &str) -> bool {
+    let probe = format!("{markdown}\n\n{fence}{END} {mark}\n{fence}\n");
     let events = crate::markdown::events(&probe);
     let mut last_block_is_marker = false;
     let mut depth = 0usize;
@@ -146,7 +170,7 @@ fn closes(markdown: &str, fence: &str) -> bool {
         use pulldown_cmark::{CodeBlockKind, Event, Tag};
         match ev {
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if depth == 0 => {
-                last_block_is_marker = info.trim() == END;
+                last_block_is_marker = marker(info, mark) == Some(END);
                 depth += 1;
             }
             Event::Start(_) => {
@@ -346,13 +370,21 @@ pub fn read(source: &str, path: &str) -> Read {
     let mut origins = vec![(0, Position { line: 1, col: 1 })];
     let mut words = String::new();
     let json = serde_json::to_string(&board).unwrap_or_default();
-    markdown.push_str(&format!("{fence}{BOARD}\n{json}\n{fence}\n\n"));
+    // The markers' mark: a hash of the whole file, so no text in it can
+    // write a block that passes for a marker.
+    let mark = {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        source.hash(&mut h);
+        format!("{:016x}", h.finish())
+    };
+    markdown.push_str(&format!("{fence}{BOARD} {mark}\n{json}\n{fence}\n\n"));
     for (k, (node, v, at)) in nodes.iter().enumerate() {
         let mut marker = node.clone();
         // The board has the boxes; a node's marker says which it is.
         marker.x = k as f64;
         let json = serde_json::to_string(&marker).unwrap_or_default();
-        markdown.push_str(&format!("{fence}{NODE}\n{json}\n{fence}\n\n"));
+        markdown.push_str(&format!("{fence}{NODE} {mark}\n{json}\n{fence}\n\n"));
         origins.push((markdown.len(), *at));
         let inner = match node.kind.as_str() {
             "file" => file_markdown(&node.label, text(v, "subpath")),
@@ -366,7 +398,7 @@ pub fn read(source: &str, path: &str) -> Read {
             "link" | "group" => String::new(),
             _ => {
                 let t = text(v, "text");
-                if closes(t, &fence) {
+                if closes(t, &fence, &mark) {
                     t.to_string()
                 } else {
                     // Its own fence or comment never closes: shown as written.
@@ -379,9 +411,9 @@ pub fn read(source: &str, path: &str) -> Read {
         words.push_str(&node.label);
         words.push(' ');
         markdown.push_str(&inner);
-        markdown.push_str(&format!("\n\n{fence}{END}\n{fence}\n\n"));
+        markdown.push_str(&format!("\n\n{fence}{END} {mark}\n{fence}\n\n"));
     }
-    markdown.push_str(&format!("{fence}{CLOSE}\n{fence}\n"));
+    markdown.push_str(&format!("{fence}{CLOSE} {mark}\n{fence}\n"));
     for e in &board.edges {
         words.push_str(&e.label);
         words.push(' ');
@@ -653,12 +685,13 @@ mod tests {
     #[test]
     fn a_canvas_is_markdown_between_markers() {
         let r = read(SAMPLE, "Plan.canvas");
-        assert!(r.markdown.starts_with("```canvas\n{"), "{}", r.markdown);
+        assert!(r.markdown.starts_with("```canvas "), "{}", r.markdown);
+        assert_eq!(marker_blocks(&r.markdown), 12);
         assert!(r.markdown.contains("# Titre\n\nVoir [[Note]] et `code`."));
         assert!(r.markdown.contains("\n![[Dossier/Note.md#Partie]]\n"));
         assert!(r.markdown.contains("![[img/carte.png]]"));
-        assert_eq!(r.markdown.matches("```canvas-node\n").count(), 5);
-        assert_eq!(r.markdown.matches("```canvas-end\n").count(), 5);
+        assert_eq!(r.markdown.matches("```canvas-node ").count(), 5);
+        assert_eq!(r.markdown.matches("```canvas-end ").count(), 5);
         // The missing node is the one finding, at the edge's place in the file.
         assert_eq!(r.findings.len(), 1, "{:?}", r.findings);
         assert_eq!(r.findings[0].kind, Kind::Canvas);
@@ -747,6 +780,6 @@ mod tests {
         let src = format!("{{\"nodes\":[{}]}}", many.join(","));
         let r = read(&src, "Big.canvas");
         assert!(r.findings.is_empty());
-        assert_eq!(r.markdown.matches("canvas-node\n").count(), 5000);
+        assert_eq!(r.markdown.matches("```canvas-node ").count(), 5000);
     }
 }

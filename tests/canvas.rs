@@ -92,6 +92,10 @@ fn a_canvas_is_a_page_drawn_at_its_files_coordinates() {
     assert!(page.contains("<a class=\"internal\" href=\"../../qualite/index.html\">Qualité</a>"));
     assert!(page.contains("<a class=\"tag\" href=\"../../tags/projet/index.html\">#projet</a>"));
     assert!(page.contains("data-callout=\"tip\""));
+    assert!(
+        !page.contains("class=\"toc\""),
+        "a card's heading is no section of the page"
+    );
     // A note's node shows its content; an image is the group's background.
     assert!(page.contains("La qualité totale."));
     assert!(page.contains("<img src=\"../../fond.png\""), "{page}");

@@ -45,10 +45,14 @@ pub(crate) fn pass<'e>(
             CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
             CodeBlockKind::Indented => String::new(),
         };
-        let canvas = crate::canvas::is_canvas(&page.ctx.notes[id].path)
-            && lang.starts_with(crate::canvas::BOARD);
-        let html = if canvas {
-            canvas_marker(page, id, &lang, &code)
+        let marker = match &kind {
+            CodeBlockKind::Fenced(info) if crate::canvas::is_canvas(&page.ctx.notes[id].path) => {
+                canvas_kind(page, info, k)
+            }
+            _ => None,
+        };
+        let html = if let Some(marker) = marker {
+            canvas_marker(page, id, marker, &code)
         } else if lang.eq_ignore_ascii_case("mermaid") {
             diagram(page, id, k, &code)
         } else if lang.eq_ignore_ascii_case("base") {
@@ -62,23 +66,46 @@ pub(crate) fn pass<'e>(
     out
 }
 
+/// Which of the canvas's markers a code block is, if any: the board's is
+/// the canvas's first code block (`k` 0), and gives the mark the others
+/// carry; no text of the canvas comes before it, so none can pass for it.
+fn canvas_kind(page: &mut Page, info: &str, k: usize) -> Option<&'static str> {
+    use crate::canvas;
+    if k == 0 {
+        let mark = canvas::mark_of(info)?;
+        page.canvas
+            .push((canvas::Board::default(), mark.to_string()));
+        return Some(canvas::BOARD);
+    }
+    let (_, mark) = page.canvas.last()?;
+    match canvas::marker(info, mark)? {
+        canvas::NODE => Some(canvas::NODE),
+        canvas::END => Some(canvas::END),
+        canvas::CLOSE => Some(canvas::CLOSE),
+        _ => None,
+    }
+}
+
 /// A canvas's marker block ([`crate::canvas`]): the board with its edges,
 /// a node's start or end, the board's end.
 fn canvas_marker(page: &mut Page, id: usize, lang: &str, code: &str) -> String {
     use crate::canvas;
     let html = match lang {
         canvas::BOARD => {
-            page.canvas = serde_json::from_str(code).ok();
+            if let Some((board, _)) = page.canvas.last_mut() {
+                *board = serde_json::from_str(code).unwrap_or_default();
+            }
             canvas::board_html(code, &page.ctx.notes[id].title)
         }
-        canvas::NODE => {
-            let board = page.canvas.take().unwrap_or_default();
-            let html = canvas::node_open(code, &board);
-            page.canvas = Some(board);
-            html
-        }
+        canvas::NODE => match page.canvas.last() {
+            Some((board, _)) => canvas::node_open(code, board),
+            None => String::new(),
+        },
         canvas::END => canvas::NODE_CLOSE.to_string(),
-        canvas::CLOSE => canvas::BOARD_CLOSE.to_string(),
+        canvas::CLOSE => {
+            page.canvas.pop();
+            canvas::BOARD_CLOSE.to_string()
+        }
         _ => String::new(),
     };
     page.own(html)

@@ -111,8 +111,9 @@ pub(crate) struct Page<'a> {
     pub base_view: Option<String>,
     /// Bases drawn so far on this page (their views' ids must differ).
     pub bases: usize,
-    /// The board of the canvas being drawn (its nodes' boxes).
-    pub canvas: Option<crate::canvas::Board>,
+    /// The boards of the canvases being drawn (a canvas may show another),
+    /// each with its nodes' boxes and its markers' mark.
+    pub canvas: Vec<(crate::canvas::Board, String)>,
 }
 
 impl Page<'_> {
@@ -178,7 +179,7 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
         raw_html: false,
         base_view: None,
         bases: 0,
-        canvas: None,
+        canvas: Vec::new(),
     };
     let mut html = render_events(&mut page, id, events, skip_h1);
     if ctx.sanitize {
@@ -188,8 +189,13 @@ pub fn render_note(ctx: &RenderContext, id: usize) -> (RenderedNote, Vec<Diagnos
             false => crate::sanitize::restore(html, &page.own),
         };
     }
-    let toc = note
-        .headings
+    // A canvas's headings are its cards' titles, not sections of a page.
+    let sections = if crate::canvas::is_canvas(&note.path) {
+        &[][..]
+    } else {
+        &note.headings[..]
+    };
+    let toc = sections
         .iter()
         .skip(usize::from(note.title_is_h1))
         .map(|h| TocEntry {
