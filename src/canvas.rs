@@ -593,8 +593,9 @@ pub fn board_html(json: &str, label: &str) -> String {
 }
 
 /// A node's opening HTML, from its marker and the board's boxes (its
-/// content follows, then [`NODE_CLOSE`]).
-pub fn node_open(json: &str, board: &Board) -> String {
+/// content follows, then [`NODE_CLOSE`]); `background` gives a group's
+/// background image's address on the page, for a `repeat` background.
+pub fn node_open(json: &str, board: &Board, background: &dyn Fn(&str) -> Option<String>) -> String {
     let Ok(marker) = serde_json::from_str::<Node>(json) else {
         return "<div class=\"canvas-node\">".into();
     };
@@ -626,6 +627,17 @@ pub fn node_open(json: &str, board: &Board) -> String {
                 "repeat" => " canvas-bg-repeat",
                 _ => "",
             };
+            // A pattern is a CSS background; cover and ratio are the image
+            // the group's content shows.
+            if let Some(url) = (n.background_style == "repeat")
+                .then(|| background(&n.background))
+                .flatten()
+            {
+                style.push_str(&format!(
+                    ";background-image:url('{}')",
+                    url.replace(['\'', '"', '\\', '(', ')', '<', '>'], "")
+                ));
+            }
             format!(
                 "<div class=\"canvas-node canvas-group{coloured}{fit}\" style=\"{style}\">{}<div class=\"canvas-node-content\">",
                 if n.label.is_empty() {
@@ -734,6 +746,7 @@ mod tests {
         let node = node_open(
             r#"{"id":"l","type":"link","x":4,"y":0,"w":1,"h":1,"label":"https://example.org/page"}"#,
             &board,
+            &|_| None,
         );
         assert!(
             node.contains("left:740px;top:140px;width:200px;height:80px"),
@@ -750,6 +763,7 @@ mod tests {
         let js = node_open(
             r#"{"id":"x","type":"link","x":0,"y":0,"w":1,"h":1}"#,
             &board,
+            &|_| None,
         );
         assert!(
             !js.contains("href") && js.contains("javascript:alert(1)"),

@@ -13,7 +13,8 @@ const PLAN: &str = r###"{
     {"id":"f1","type":"file","x":400,"y":0,"width":300,"height":200,"file":"Qualité.md","color":"#a0522d"},
     {"id":"f2","type":"file","x":400,"y":300,"width":300,"height":100,"file":"Brouillon.md"},
     {"id":"f3","type":"file","x":0,"y":300,"width":300,"height":100,"file":"Absent.md"},
-    {"id":"l1","type":"link","x":900,"y":0,"width":250,"height":80,"url":"https://www.iso.org/fr/home.html"}
+    {"id":"l1","type":"link","x":900,"y":0,"width":250,"height":80,"url":"https://www.iso.org/fr/home.html"},
+    {"id":"g2","type":"group","x":900,"y":200,"width":250,"height":200,"background":"fond.png","backgroundStyle":"repeat"}
   ],
   "edges": [
     {"id":"e1","fromNode":"t1","toNode":"f1","label":"détaille"},

@@ -97,10 +97,18 @@ fn canvas_marker(page: &mut Page, id: usize, lang: &str, code: &str) -> String {
             }
             canvas::board_html(code, &page.ctx.notes[id].title)
         }
-        canvas::NODE => match page.canvas.last() {
-            Some((board, _)) => canvas::node_open(code, board),
-            None => String::new(),
-        },
+        canvas::NODE => {
+            let ctx = page.ctx;
+            let folder = ctx.notes[id].path.folder();
+            let background = |name: &str| match ctx.index.target_named(name, folder)? {
+                crate::resolve::Target::File(f) => Some(page.url(&ctx.index.files[f.0].url)),
+                crate::resolve::Target::Note(_) => None,
+            };
+            match page.canvas.last() {
+                Some((board, _)) => canvas::node_open(code, board, &background),
+                None => String::new(),
+            }
+        }
         canvas::END => canvas::NODE_CLOSE.to_string(),
         canvas::CLOSE => {
             page.canvas.pop();
