@@ -13,6 +13,7 @@
 use crate::diagnostics::{Diagnostic, Kind, LineIndex, Position};
 use crate::html::escape;
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// The marker languages: the board with its edges, a node's start, its end.
 pub const BOARD: &str = "canvas";
@@ -187,71 +188,110 @@ fn closes(markdown: &str, fence: &str, mark: &str) -> bool {
     last_block_is_marker
 }
 
-/// Reads the canvas `source` of the file at `path`: the Markdown that
-/// draws it, and findings for what cannot be drawn (never a panic).
-pub fn read(source: &str, path: &str) -> Read {
-    let lines = LineIndex::new(source);
-    let mut findings = Vec::new();
-    let finding = |message: String, at: Position| {
-        Diagnostic::new(Kind::Canvas, path, message)
-            .at(at)
-            .help("JSON Canvas 1.0: https://jsoncanvas.org/spec/1.0/ — Obsidian writes these files; fix the file or open it in Obsidian and save it again")
-    };
-    let doc: Value = if source.trim().is_empty() {
-        Value::Object(Default::default())
-    } else {
-        match serde_json::from_str(source) {
-            Ok(v) => v,
-            Err(e) => {
-                findings.push(finding(
-                    format!("the canvas is not valid JSON: {e}"),
-                    Position {
-                        line: e.line().max(1),
-                        col: e.column().max(1),
-                    },
-                ));
-                Value::Null
-            }
+/// A finding about the canvas at `path`.
+fn finding(path: &str, message: String, at: Position) -> Diagnostic {
+    Diagnostic::new(Kind::Canvas, path, message)
+        .at(at)
+        .help("JSON Canvas 1.0: https://jsoncanvas.org/spec/1.0/ — Obsidian writes these files; fix the file or open it in Obsidian and save it again")
+}
+
+/// Where nodes and edges are written: where each id next appears (they
+/// come in the file's order, so each search goes on from the last).
+struct Locator<'a> {
+    source: &'a str,
+    lines: LineIndex<'a>,
+    cursor: usize,
+}
+
+impl Locator<'_> {
+    fn at(&mut self, id: &str) -> Position {
+        if id.is_empty() {
+            return Position { line: 1, col: 1 };
         }
-    };
-    // Where a node or edge is written: where its id next appears (nodes
-    // and edges come in the file's order, so the search goes on from the last).
-    let cursor = std::cell::Cell::new(0);
-    let at_id = |id: &str| -> Position {
         let quoted = serde_json::to_string(id).unwrap_or_default();
-        let from = cursor.get();
-        let found = source[from..]
+        let from = self.cursor;
+        let found = self.source[from..]
             .find(&quoted)
             .map(|o| o + from)
-            .or_else(|| source.find(&quoted));
+            .or_else(|| self.source.find(&quoted));
         match found {
             Some(o) => {
-                cursor.set(o + quoted.len());
-                lines.position(o)
+                self.cursor = o + quoted.len();
+                self.lines.position(o)
             }
             None => Position { line: 1, col: 1 },
         }
-    };
-    let empty = Vec::new();
-    let raw_nodes = doc.get("nodes").and_then(Value::as_array).unwrap_or(&empty);
-    let raw_edges = doc.get("edges").and_then(Value::as_array).unwrap_or(&empty);
-    if raw_nodes.len() > MAX_NODES {
-        findings.push(finding(
-            format!(
-                "the canvas has {} nodes: the first {MAX_NODES} are drawn",
-                raw_nodes.len()
-            ),
-            Position { line: 1, col: 1 },
-        ));
     }
-    let mut nodes: Vec<(Node, &Value, Position)> = Vec::new();
-    let mut ids = std::collections::HashMap::new();
-    for (k, v) in raw_nodes.iter().take(MAX_NODES).enumerate() {
+}
+
+/// A node read, with its JSON and where it is written.
+type Placed<'v> = (Node, &'v Value, Position);
+
+/// Reads the canvas `source` of the file at `path`: the Markdown that
+/// draws it, and findings for what cannot be drawn (never a panic).
+pub fn read(source: &str, path: &str) -> Read {
+    let mut findings = Vec::new();
+    let doc: Value = if source.trim().is_empty() {
+        Value::Object(Default::default())
+    } else {
+        serde_json::from_str(source).unwrap_or_else(|e| {
+            let at = Position {
+                line: e.line().max(1),
+                col: e.column().max(1),
+            };
+            findings.push(finding(
+                path,
+                format!("the canvas is not valid JSON: {e}"),
+                at,
+            ));
+            Value::Null
+        })
+    };
+    let mut locator = Locator {
+        source,
+        lines: LineIndex::new(source),
+        cursor: 0,
+    };
+    let (mut nodes, ids) = nodes_of(&doc, path, &mut locator, &mut findings);
+    let edges = edges_of(&doc, &ids, path, &mut locator, &mut findings);
+    let board = place(&mut nodes, edges);
+    let (markdown, origins, words) = write(source, &board, &nodes);
+    Read {
+        markdown,
+        origins,
+        findings,
+        words,
+        nodes: board.nodes.len(),
+    }
+}
+
+/// The nodes that can be drawn, and their indexes by id.
+fn nodes_of<'v>(
+    doc: &'v Value,
+    path: &str,
+    locator: &mut Locator,
+    findings: &mut Vec<Diagnostic>,
+) -> (Vec<Placed<'v>>, HashMap<String, usize>) {
+    let raw = doc
+        .get("nodes")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
+    if raw.len() > MAX_NODES {
+        let message = format!(
+            "the canvas has {} nodes: the first {MAX_NODES} are drawn",
+            raw.len()
+        );
+        findings.push(finding(path, message, Position { line: 1, col: 1 }));
+    }
+    let mut nodes: Vec<Placed> = Vec::new();
+    let mut ids = HashMap::new();
+    for (k, v) in raw.iter().take(MAX_NODES).enumerate() {
         let id = text(v, "id").to_string();
-        let at = if id.is_empty() {
-            Position { line: 1, col: 1 }
+        let at = locator.at(&id);
+        let named = if id.is_empty() {
+            format!("#{}", k + 1)
         } else {
-            at_id(&id)
+            format!("`{id}`")
         };
         let (Some(x), Some(y), Some(w), Some(h)) = (
             number(v, "x"),
@@ -259,31 +299,20 @@ pub fn read(source: &str, path: &str) -> Read {
             number(v, "width"),
             number(v, "height"),
         ) else {
-            findings.push(finding(
-                format!(
-                    "node {} has no `x`, `y`, `width` and `height`: it is not drawn",
-                    if id.is_empty() {
-                        format!("#{}", k + 1)
-                    } else {
-                        format!("`{id}`")
-                    }
-                ),
-                at,
-            ));
+            let message =
+                format!("node {named} has no `x`, `y`, `width` and `height`: it is not drawn");
+            findings.push(finding(path, message, at));
             continue;
         };
         if id.is_empty() {
-            findings.push(finding(
-                format!("node #{} has no `id`: no edge can reach it", k + 1),
-                at,
-            ));
+            let message = format!("node {named} has no `id`: no edge can reach it");
+            findings.push(finding(path, message, at));
         }
-        let clamp = |n: f64, lo: f64| n.clamp(lo, FAR);
         if [x, y, w, h].iter().any(|n| n.abs() > FAR) {
-            findings.push(finding(
-                format!("node `{id}` is placed or sized beyond a million pixels: it is drawn at the edge"),
-                at,
-            ));
+            let message = format!(
+                "node {named} is placed or sized beyond a million pixels: it is drawn at the edge"
+            );
+            findings.push(finding(path, message, at));
         }
         let kind = text(v, "type").to_string();
         let label = match kind.as_str() {
@@ -291,30 +320,42 @@ pub fn read(source: &str, path: &str) -> Read {
             "link" => text(v, "url"),
             "file" => text(v, "file"),
             _ => "",
-        }
-        .to_string();
+        };
         let node = Node {
             id: id.clone(),
+            label: label.to_string(),
             kind,
-            x: clamp(x, -FAR),
-            y: clamp(y, -FAR),
-            w: clamp(w, 1.0),
-            h: clamp(h, 1.0),
+            x: x.clamp(-FAR, FAR),
+            y: y.clamp(-FAR, FAR),
+            w: w.clamp(1.0, FAR),
+            h: h.clamp(1.0, FAR),
             color: colour(v),
-            label,
             background: text(v, "background").to_string(),
             background_style: text(v, "backgroundStyle").to_string(),
         };
-        if !id.is_empty() && ids.insert(id.clone(), nodes.len()).is_some() {
-            findings.push(finding(
-                format!("two nodes have the id `{id}`: edges go to the last one"),
-                at,
-            ));
+        if !id.is_empty() && ids.insert(id, nodes.len()).is_some() {
+            let message = format!("two nodes have the id {named}: edges go to the last one");
+            findings.push(finding(path, message, at));
         }
         nodes.push((node, v, at));
     }
+    (nodes, ids)
+}
+
+/// The edges between nodes of the canvas.
+fn edges_of(
+    doc: &Value,
+    ids: &HashMap<String, usize>,
+    path: &str,
+    locator: &mut Locator,
+    findings: &mut Vec<Diagnostic>,
+) -> Vec<Edge> {
+    let raw = doc
+        .get("edges")
+        .and_then(Value::as_array)
+        .map_or(&[][..], Vec::as_slice);
     let mut edges = Vec::new();
-    for v in raw_edges {
+    for v in raw {
         let (from, to) = (text(v, "fromNode"), text(v, "toNode"));
         let id = text(v, "id");
         match (ids.get(from), ids.get(to)) {
@@ -328,16 +369,22 @@ pub fn read(source: &str, path: &str) -> Read {
                 color: colour(v),
                 label: text(v, "label").to_string(),
             }),
-            _ => findings.push(finding(
-                format!(
-                    "edge `{id}` joins `{from}` and `{to}`, and {} no node of this canvas: it is not drawn",
-                    if ids.contains_key(from) || ids.contains_key(to) { "one of them is" } else { "neither is" }
-                ),
-                at_id(id),
-            )),
+            _ => {
+                let which = if ids.contains_key(from) || ids.contains_key(to) {
+                    "one of them is"
+                } else {
+                    "neither is"
+                };
+                let message = format!("edge `{id}` joins `{from}` and `{to}`, and {which} no node of this canvas: it is not drawn");
+                findings.push(finding(path, message, locator.at(id)));
+            }
         }
     }
-    // The board starts at the margin: every box shifted by the top left.
+    edges
+}
+
+/// The board: every box shifted so the top left one is at the margin.
+fn place(nodes: &mut [Placed], edges: Vec<Edge>) -> Board {
     let min_x = nodes
         .iter()
         .map(|(n, ..)| n.x)
@@ -346,30 +393,32 @@ pub fn read(source: &str, path: &str) -> Read {
         .iter()
         .map(|(n, ..)| n.y)
         .fold(f64::INFINITY, f64::min);
-    let (dx, dy) = if nodes.is_empty() {
-        (0.0, 0.0)
-    } else {
-        (MARGIN - min_x, MARGIN - min_y)
-    };
-    for (n, ..) in &mut nodes {
-        n.x += dx;
-        n.y += dy;
+    if !nodes.is_empty() {
+        for (n, ..) in nodes.iter_mut() {
+            n.x += MARGIN - min_x;
+            n.y += MARGIN - min_y;
+        }
     }
-    let w = nodes.iter().map(|(n, ..)| n.x + n.w).fold(0.0, f64::max) + MARGIN;
-    let h = nodes.iter().map(|(n, ..)| n.y + n.h).fold(0.0, f64::max) + MARGIN;
-    let board = Board {
-        w,
-        h,
+    Board {
+        w: nodes.iter().map(|(n, ..)| n.x + n.w).fold(0.0, f64::max) + MARGIN,
+        h: nodes.iter().map(|(n, ..)| n.y + n.h).fold(0.0, f64::max) + MARGIN,
         nodes: nodes.iter().map(|(n, ..)| n.clone()).collect(),
         edges,
-    };
-    // The Markdown: the board, then each node between its markers.
+    }
+}
+
+/// The Markdown of the board, then of each node between its markers;
+/// where each node's part comes from; the words to search.
+fn write(
+    source: &str,
+    board: &Board,
+    nodes: &[Placed],
+) -> (String, Vec<(usize, Position)>, String) {
     let texts: String = nodes.iter().map(|(_, v, _)| text(v, "text")).collect();
     let fence = crate::markdown::fence_for(&texts);
     let mut markdown = String::new();
     let mut origins = vec![(0, Position { line: 1, col: 1 })];
     let mut words = String::new();
-    let json = serde_json::to_string(&board).unwrap_or_default();
     // The markers' mark: a hash of the whole file, so no text in it can
     // write a block that passes for a marker.
     let mark = {
@@ -378,6 +427,7 @@ pub fn read(source: &str, path: &str) -> Read {
         source.hash(&mut h);
         format!("{:016x}", h.finish())
     };
+    let json = serde_json::to_string(board).unwrap_or_default();
     markdown.push_str(&format!("{fence}{BOARD} {mark}\n{json}\n{fence}\n\n"));
     for (k, (node, v, at)) in nodes.iter().enumerate() {
         let mut marker = node.clone();
@@ -406,10 +456,10 @@ pub fn read(source: &str, path: &str) -> Read {
                 }
             }
         };
-        words.push_str(text(v, "text"));
-        words.push(' ');
-        words.push_str(&node.label);
-        words.push(' ');
+        for w in [text(v, "text"), &node.label] {
+            words.push_str(w);
+            words.push(' ');
+        }
         markdown.push_str(&inner);
         markdown.push_str(&format!("\n\n{fence}{END} {mark}\n{fence}\n\n"));
     }
@@ -418,13 +468,7 @@ pub fn read(source: &str, path: &str) -> Read {
         words.push_str(&e.label);
         words.push(' ');
     }
-    Read {
-        markdown,
-        origins,
-        findings,
-        words,
-        nodes: board.nodes.len(),
-    }
+    (markdown, origins, words)
 }
 
 fn side(s: &str) -> String {

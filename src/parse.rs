@@ -126,42 +126,28 @@ impl Note {
     pub fn listed_date(&self) -> Option<String> {
         self.front_day(self.front.updated.as_deref())
             .or_else(|| self.front_day(self.front.date.as_deref()))
-            .or_else(|| self.changed_day())
+            .or_else(|| self.updated_date())
     }
 
     /// The day it was last changed: `updated` (or `modified`) in its front
     /// matter, else its last commit, else its `date` (a file's time says
     /// little: a checkout sets it), else its file time.
     pub fn updated_date(&self) -> Option<String> {
-        self.front_day(self.front.updated.as_deref())
-            .or_else(|| self.history.as_ref().map(|h| h.updated.day()))
-            .or_else(|| self.front_day(self.front.date.as_deref()))
-            .or_else(|| self.changed_day())
+        Some(match self.last_change()? {
+            Change::Day(d) => d,
+            Change::Commit(s) => s.day(),
+            Change::File(t) => t.format("%Y-%m-%d").to_string(),
+        })
     }
 
     /// The moment it was last changed, as RFC 3339 (for feeds), in the
     /// order of [`Note::updated_date`]; front-matter days at midnight UTC.
     pub fn updated_moment(&self) -> Option<String> {
-        if let Some(h) = self
-            .history
-            .as_ref()
-            .filter(|_| self.front.updated.is_none())
-        {
-            return Some(h.updated.rfc3339());
-        }
-        if let Some(d) = self
-            .front_day(self.front.updated.as_deref())
-            .or_else(|| self.front_day(self.front.date.as_deref()))
-        {
-            return Some(format!("{d}T00:00:00Z"));
-        }
-        match &self.history {
-            Some(h) => Some(h.updated.rfc3339()),
-            None => (self.modified > 0)
-                .then(|| chrono::DateTime::from_timestamp(self.modified, 0))
-                .flatten()
-                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
-        }
+        Some(match self.last_change()? {
+            Change::Day(d) => format!("{d}T00:00:00Z"),
+            Change::Commit(s) => s.rfc3339(),
+            Change::File(t) => t.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        })
     }
 
     /// The day it was created: `date` (or `created`), else the commit that added it.
@@ -174,16 +160,21 @@ impl Note {
         d.map(|d| d.chars().take(10).collect())
     }
 
-    fn changed_day(&self) -> Option<String> {
+    /// Where its last change is known from, in the order [`Note::updated_date`] says.
+    fn last_change(&self) -> Option<Change<'_>> {
+        if let Some(d) = self.front_day(self.front.updated.as_deref()) {
+            return Some(Change::Day(d));
+        }
         if let Some(h) = &self.history {
-            return Some(h.updated.day());
+            return Some(Change::Commit(&h.updated));
+        }
+        if let Some(d) = self.front_day(self.front.date.as_deref()) {
+            return Some(Change::Day(d));
         }
         (self.modified > 0)
-            .then(|| {
-                chrono::DateTime::from_timestamp(self.modified, 0)
-                    .map(|d| d.format("%Y-%m-%d").to_string())
-            })
+            .then(|| chrono::DateTime::from_timestamp(self.modified, 0))
             .flatten()
+            .map(Change::File)
     }
 
     /// The Markdown events of the body (comments removed, text merged,
@@ -212,6 +203,16 @@ impl Note {
     pub fn is_draft(&self) -> bool {
         self.front.draft || self.front.publish == Some(false)
     }
+}
+
+/// Where a note's last change is known from.
+enum Change<'a> {
+    /// A day its front matter gives.
+    Day(String),
+    /// Its last commit.
+    Commit(&'a crate::history::Stamp),
+    /// Its file's time.
+    File(chrono::DateTime<chrono::Utc>),
 }
 
 /// Parses one note. Never fails: problems come back as diagnostics, and the

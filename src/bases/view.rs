@@ -86,6 +86,58 @@ pub fn label(base: &Base, key: &str, file_name: &str) -> String {
     key.split_once('.').map_or(key, |(_, n)| n).to_string()
 }
 
+/// A row a view keeps, with what sorts and groups it.
+struct Kept {
+    line: Line,
+    sort: Vec<Key>,
+    group: Value,
+    name: Option<Vec<u8>>,
+    row: Row,
+}
+
+/// The order of two kept rows: the view's sort keys, then file names.
+fn in_order(a: &Kept, b: &Kept, view: &View, env: &Env) -> Ordering {
+    for (i, (_, desc)) in view.sort.iter().enumerate() {
+        let o = a.sort[i].cmp(&b.sort[i], *desc);
+        if o != Ordering::Equal {
+            return o;
+        }
+    }
+    match (&a.name, &b.name) {
+        (Some(x), Some(y)) => x.cmp(y),
+        _ => crate::collate::key(file_name_of(env, a.row), None)
+            .cmp(&crate::collate::key(file_name_of(env, b.row), None)),
+    }
+}
+
+/// The kept rows in one group, or in groups by their group value (`desc`:
+/// the groups' order), each in the rows' order.
+fn group(kept: Vec<Kept>, desc: Option<bool>) -> Vec<Group> {
+    let Some(desc) = desc else {
+        return vec![Group {
+            value: None,
+            lines: kept.into_iter().map(|k| k.line).collect(),
+            summaries: Vec::new(),
+        }];
+    };
+    let mut keyed: Vec<(Value, Vec<Line>)> = Vec::new();
+    for k in kept {
+        match keyed.iter_mut().find(|(v, _)| equal(v, &k.group)) {
+            Some((_, lines)) => lines.push(k.line),
+            None => keyed.push((k.group, vec![k.line])),
+        }
+    }
+    keyed.sort_by(|a, b| sorted(&a.0, &b.0, desc));
+    keyed
+        .into_iter()
+        .map(|(v, lines)| Group {
+            value: Some(v),
+            lines,
+            summaries: Vec::new(),
+        })
+        .collect()
+}
+
 /// Runs `view` of `base`: `file_name` is the header of `file.name`.
 pub fn run(base: &Base, view: &View, env: &Env, file_name: &str) -> Shown {
     let order_keys: Vec<String> = if view.order.is_empty() {
@@ -100,13 +152,6 @@ pub fn run(base: &Base, view: &View, env: &Env, file_name: &str) -> Shown {
             label: label(base, k, file_name),
         })
         .collect();
-    struct Kept {
-        line: Line,
-        sort: Vec<Key>,
-        group: Value,
-        name: Option<Vec<u8>>,
-        row: Row,
-    }
     // Rows are worked out in parallel, and kept in the vault's order.
     let rows: Vec<Row> = env.vault.rows().collect();
     let mut kept: Vec<Kept> = rows
@@ -147,46 +192,12 @@ pub fn run(base: &Base, view: &View, env: &Env, file_name: &str) -> Shown {
         })
         .collect();
     // Ties, and views without a sort, in file-name order.
-    kept.sort_by(|a, b| {
-        for (i, (_, desc)) in view.sort.iter().enumerate() {
-            let o = a.sort[i].cmp(&b.sort[i], *desc);
-            if o != Ordering::Equal {
-                return o;
-            }
-        }
-        match (&a.name, &b.name) {
-            (Some(x), Some(y)) => x.cmp(y),
-            _ => crate::collate::key(file_name_of(env, a.row), None)
-                .cmp(&crate::collate::key(file_name_of(env, b.row), None)),
-        }
-    });
+    kept.sort_by(|a, b| in_order(a, b, view, env));
     if let Some(l) = view.limit {
         kept.truncate(l);
     }
     let count = kept.len();
-    let mut groups: Vec<Group> = Vec::new();
-    match &view.group_by {
-        None => groups.push(Group {
-            value: None,
-            lines: kept.into_iter().map(|k| k.line).collect(),
-            summaries: Vec::new(),
-        }),
-        Some((_, desc)) => {
-            let mut keyed: Vec<(Value, Vec<Line>)> = Vec::new();
-            for k in kept {
-                match keyed.iter_mut().find(|(v, _)| equal(v, &k.group)) {
-                    Some((_, lines)) => lines.push(k.line),
-                    None => keyed.push((k.group, vec![k.line])),
-                }
-            }
-            keyed.sort_by(|a, b| sorted(&a.0, &b.0, *desc));
-            groups.extend(keyed.into_iter().map(|(v, lines)| Group {
-                value: Some(v),
-                lines,
-                summaries: Vec::new(),
-            }));
-        }
-    }
+    let mut groups = group(kept, view.group_by.as_ref().map(|(_, desc)| *desc));
     let summarize = |lines: &[&Line]| -> Vec<Option<Value>> {
         columns
             .iter()

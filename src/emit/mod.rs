@@ -357,29 +357,8 @@ pub fn emit_some(
         jobs.retain(|job| job.is_due(t));
     }
 
-    let results: Vec<Result<usize, Diagnostic>> = jobs
-        .par_iter()
-        .map(|job| {
-            let (path, html) = e.page(job)?;
-            sink.write_owned(&path, html)
-                .map_err(|err| io_error(&path, &err))?;
-            // With `llms`, each note's Markdown twin beside its page.
-            let note = match job {
-                Job::Note(i) => Some(*i),
-                Job::Home => idx.home.filter(|&h| idx.notes[h].published),
-                _ => None,
-            };
-            match note.filter(|_| c.llms) {
-                Some(i) => {
-                    let twin = llms::twin_path(&path);
-                    sink.write_owned(&twin, e.twin(i).into_bytes())
-                        .map_err(|err| io_error(&twin, &err))?;
-                    Ok(1)
-                }
-                None => Ok(0),
-            }
-        })
-        .collect();
+    let results: Vec<Result<usize, Diagnostic>> =
+        jobs.par_iter().map(|job| e.write_page(job, sink)).collect();
     let mut files = jobs.len();
     let mut diags = Vec::new();
     for r in results {
@@ -393,25 +372,9 @@ pub fn emit_some(
         Err(err) => diags.push(io_error(path, &err)),
     };
     if only.is_none() {
-        for (name, bytes) in &theme.statics {
-            match std::str::from_utf8(bytes) {
-                Ok(css) if name.ends_with(".css") => {
-                    write(
-                        &format!("_static/{name}"),
-                        files::compact_css(css).as_bytes(),
-                    );
-                }
-                Ok(js) if name.ends_with(".js") => {
-                    write(&format!("_static/{name}"), files::compact_js(js).as_bytes());
-                }
-                _ => write(&format!("_static/{name}"), bytes),
-            }
+        for (path, bytes) in e.fixed_files(theme) {
+            write(&path, &bytes);
         }
-        write(
-            "_static/generated.css",
-            files::compact_css(&e.generated_css()).as_bytes(),
-        );
-        write("robots.txt", e.robots().as_bytes());
     }
     // The global graph before the search index: its memory is given back
     // before the search index's postings take theirs.
@@ -661,6 +624,52 @@ impl<'a> Emitter<'a> {
                 .logo
                 .map(|i| f(self.v.index.files[i].url.as_str())),
         }
+    }
+
+    /// The files an edit never changes: the theme's static files (CSS and
+    /// JavaScript compacted), the generated stylesheet, `robots.txt`.
+    fn fixed_files(&self, theme: &Theme) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = theme
+            .statics
+            .iter()
+            .map(|(name, bytes)| {
+                let bytes = match std::str::from_utf8(bytes) {
+                    Ok(css) if name.ends_with(".css") => files::compact_css(css).into_bytes(),
+                    Ok(js) if name.ends_with(".js") => {
+                        files::compact_js(js).into_owned().into_bytes()
+                    }
+                    _ => bytes.to_vec(),
+                };
+                (format!("_static/{name}"), bytes)
+            })
+            .collect();
+        out.push((
+            "_static/generated.css".into(),
+            files::compact_css(&self.generated_css()).into_bytes(),
+        ));
+        out.push(("robots.txt".into(), self.robots().into_bytes()));
+        out
+    }
+
+    /// Writes the page of `job`, and with `llms` the Markdown twin of the
+    /// note it shows beside it: how many files besides the page.
+    fn write_page(&self, job: &Job, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+        let idx = self.v.index;
+        let (path, html) = self.page(job)?;
+        sink.write_owned(&path, html)
+            .map_err(|err| io_error(&path, &err))?;
+        let note = match job {
+            Job::Note(i) => Some(*i),
+            Job::Home => idx.home.filter(|&h| idx.notes[h].published),
+            _ => None,
+        };
+        let Some(i) = note.filter(|_| self.v.config.llms) else {
+            return Ok(0);
+        };
+        let twin = llms::twin_path(&path);
+        sink.write_owned(&twin, self.twin(i).into_bytes())
+            .map_err(|err| io_error(&twin, &err))?;
+        Ok(1)
     }
 
     /// The cards of a listing; when its notes all share one day, no dates

@@ -46,7 +46,10 @@ pub(crate) fn pass<'e>(
             CodeBlockKind::Indented => String::new(),
         };
         let marker = match &kind {
-            CodeBlockKind::Fenced(info) if crate::canvas::is_canvas(&page.ctx.notes[id].path) => {
+            CodeBlockKind::Fenced(info)
+                if info.starts_with(crate::canvas::BOARD)
+                    && crate::canvas::is_canvas(&page.ctx.notes[id].path) =>
+            {
                 canvas_kind(page, info, k)
             }
             _ => None,
