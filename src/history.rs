@@ -3,8 +3,8 @@
 //!
 //! A CI checkout gives every file the time of the checkout, so file times say
 //! nothing there; the history does. It is read once for the whole vault: one
-//! `git log --name-status` over every commit (split into a few ranges read in
-//! parallel on long histories), followed backwards through renames. A note's
+//! `git log --name-status` over every commit (on long histories, shared out
+//! between a few read side by side), followed backwards through renames. A note's
 //! front-matter dates still win over these (see [`crate::parse::Note`]).
 //! Outside git, in a shallow clone, or for files not committed yet, the file
 //! times stay.
@@ -112,6 +112,9 @@ fn git(dir: &Path) -> Command {
             "core.quotePath=false",
         ])
         .env("LC_ALL", "C")
+        // Without it git flushes its output after every commit when it
+        // writes to a pipe: a write and a wake-up per commit.
+        .env("GIT_FLUSH", "0")
         .env_remove("GIT_DIR")
         .env_remove("GIT_WORK_TREE")
         .stdin(Stdio::null());
@@ -124,6 +127,11 @@ fn run(dir: &Path, args: &[&str]) -> std::io::Result<std::process::Output> {
 
 /// Reads the history of the files under `content`.
 pub fn read(content: &Path) -> Outcome {
+    read_in(content, parts())
+}
+
+/// [`read`] with at most `parts` `git log` side by side.
+fn read_in(content: &Path, parts: usize) -> Outcome {
     let Ok(probe) = run(
         content,
         &[
@@ -157,11 +165,13 @@ pub fn read(content: &Path) -> Outcome {
         );
     }
     let prefix = lines.next().unwrap_or("").to_string();
-    match log(content, parts()) {
+    match log(content, parts) {
         Ok(Some(out)) => {
             let mut walk = Walk::default();
-            for commit in out {
-                walk.commit(commit);
+            for records in &out {
+                for commit in records.split(|&b| b == 0x1e).filter(|r| !r.is_empty()) {
+                    walk.commit(commit);
+                }
             }
             Outcome::Read(History {
                 files: walk.finish(),
@@ -194,75 +204,261 @@ fn parts() -> usize {
 /// The format of a commit's header: `\x1e`, hash, author date, author.
 const FORMAT: &str = "--format=%x1e%H%x1f%aI%x1f%aN";
 
-/// What each commit of HEAD's history changed, newest first, one record
-/// per commit (see [`Walk::commit`]): `git log` over ranges of the history
-/// read side by side, one per core. `None` when HEAD has no commit.
+/// The arguments of `git log` that give each commit's header and changes.
+const LOG: [&str; 7] = [
+    "log",
+    FORMAT,
+    "-z",
+    "--name-status",
+    "-M",
+    "--relative",
+    "--no-color",
+];
+
+/// Histories shorter than this are read by one `git log`.
+const SHORT: usize = 2000;
+
+/// What each commit of HEAD's history changed, newest first: the output of
+/// `git log`, one `\x1e`-led record per commit (see [`Walk::commit`]), in
+/// a few buffers. `None` when HEAD has no commit.
+///
+/// One `git log` starts on HEAD at once; meanwhile `git rev-list` lists
+/// the history, and on a long one the part the first has not reached yet is
+/// cut into ranges read side by side, one per core, the first stopping
+/// where the second begins. The cuts are on HEAD's first-parent line, so
+/// each commit is read by exactly one of them, merged branches too.
 fn log(dir: &Path, parts: usize) -> Result<Option<Vec<Vec<u8>>>, String> {
-    // The first-parent line of HEAD, newest first, where the history is cut.
-    let line = run(dir, &["rev-list", "--first-parent", "HEAD"]).map_err(|e| e.to_string())?;
-    if !line.status.success() {
+    // HEAD resolved once, so that every command reads the same history.
+    let head =
+        run(dir, &["rev-parse", "--verify", "-q", "HEAD^{commit}"]).map_err(|e| e.to_string())?;
+    if !head.status.success() {
         // An unborn HEAD: nothing committed yet.
         return Ok(None);
     }
-    let line: Vec<&str> = std::str::from_utf8(&line.stdout)
-        .unwrap_or("")
-        .lines()
-        .collect();
-    let outputs: Vec<std::io::Result<std::process::Output>> = std::thread::scope(|s| {
-        let readers: Vec<_> = ranges(&line, parts)
-            .into_iter()
-            .map(|range| {
-                s.spawn(move || {
-                    let mut args = vec!["log", FORMAT, "-z", "--name-status", "-M", "--relative"];
-                    args.push("--no-color");
-                    args.extend(range.iter().map(String::as_str));
-                    run(dir, &args)
-                })
-            })
-            .collect();
-        readers
-            .into_iter()
-            .map(|r| {
-                r.join()
-                    .unwrap_or_else(|_| Err(std::io::Error::other("git log stopped")))
-            })
-            .collect()
-    });
-    let mut records = Vec::new();
-    for out in outputs {
-        let out = out.map_err(|e| e.to_string())?;
-        if !out.status.success() {
-            return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let progress = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|s| {
+        let (tell, told) = std::sync::mpsc::channel();
+        let first = {
+            let (head, progress) = (&head, &progress);
+            s.spawn(move || stream(dir, head, &told, progress))
+        };
+        let mut outputs = Vec::new();
+        if parts > 1 {
+            let revs = run(dir, &["rev-list", "--parents", &head]).map_err(|e| e.to_string())?;
+            // (Tests share out the whole history, so that a quick first log
+            // cannot leave the sharing untested.)
+            let done = match cfg!(test) {
+                true => 0,
+                false => progress.load(std::sync::atomic::Ordering::Acquire),
+            };
+            if let Some(plan) = plan(&revs.stdout, done, parts).filter(|_| revs.status.success()) {
+                let rest = ranges(&plan.cuts);
+                // The first log's reader stops once it has read its part.
+                let _ = tell.send(plan.first);
+                let readers: Vec<_> = rest
+                    .into_iter()
+                    .map(|range| {
+                        s.spawn(move || {
+                            let mut args = LOG.to_vec();
+                            args.extend(range.iter().map(String::as_str));
+                            run(dir, &args)
+                        })
+                    })
+                    .collect();
+                for r in readers {
+                    let out = r
+                        .join()
+                        .unwrap_or_else(|_| Err(std::io::Error::other("git log stopped")))
+                        .map_err(|e| e.to_string())?;
+                    if !out.status.success() {
+                        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+                    }
+                    outputs.push(out.stdout);
+                }
+            }
         }
-        records.extend(
-            out.stdout
-                .split(|&b| b == 0x1e)
-                .filter(|r| !r.is_empty())
-                .map(<[u8]>::to_vec),
-        );
-    }
-    Ok(Some(records))
+        drop(tell);
+        let first = first
+            .join()
+            .unwrap_or_else(|_| Err("git log stopped".to_string()))?;
+        outputs.insert(0, first);
+        Ok(Some(outputs))
+    })
 }
 
-/// Cuts a history whose first-parent line is `line` (newest first) into at
-/// most `parts` ranges of revisions for `git log`: `HEAD ^c1`, `c1 ^c2`, …,
-/// `ck`, each `c` an ancestor of the one before. Each commit of the history
-/// is in exactly one of them (merged branches too), and the ranges come
-/// newest first. Short histories are one range.
-pub fn ranges(line: &[&str], parts: usize) -> Vec<Vec<String>> {
-    const SHORT: usize = 2000;
-    if parts < 2 || line.len() < SHORT {
-        return vec![vec!["HEAD".to_string()]];
+/// The hash at the head of a record (after its `\x1e`).
+fn hash_of(record: &[u8]) -> &[u8] {
+    let end = record
+        .iter()
+        .position(|&b| b == 0x1f)
+        .unwrap_or(record.len());
+    record[..end].trim_ascii()
+}
+
+/// Reads `git log` on `head` as it writes. When `told` brings the set of
+/// commits this log is to read (the rest is read by others), it keeps only
+/// those and stops git once it has them all.
+fn stream(
+    dir: &Path,
+    head: &str,
+    told: &std::sync::mpsc::Receiver<std::collections::HashSet<Vec<u8>>>,
+    progress: &std::sync::atomic::AtomicUsize,
+) -> Result<Vec<u8>, String> {
+    use std::io::Read;
+    let mut child = git(dir)
+        .args(LOG)
+        .arg(head)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut stdout = child.stdout.take().ok_or("no output")?;
+    let mut all: Vec<u8> = Vec::with_capacity(1 << 20);
+    // Where each complete record starts (at its `\x1e`), and how far `all`
+    // has been looked through.
+    let mut starts: Vec<usize> = Vec::new();
+    let mut seen = 0;
+    let mut mine: Option<std::collections::HashSet<Vec<u8>>> = None;
+    let mut missing = usize::MAX;
+    let mut chunk = vec![0u8; 1 << 16];
+    let stopped = loop {
+        let n = stdout.read(&mut chunk).map_err(|e| e.to_string())?;
+        if n == 0 {
+            break false;
+        }
+        all.extend_from_slice(&chunk[..n]);
+        // A record is complete when the next one starts.
+        while let Some(at) = all[seen..].iter().position(|&b| b == 0x1e) {
+            let at = seen + at;
+            if let (Some(set), Some(&prev)) = (&mine, starts.last()) {
+                if set.contains(hash_of(&all[prev + 1..at])) {
+                    missing -= 1;
+                }
+            }
+            starts.push(at);
+            seen = at + 1;
+        }
+        progress.store(starts.len(), std::sync::atomic::Ordering::Release);
+        if mine.is_none() {
+            if let Ok(set) = told.try_recv() {
+                // The records read so far, but the last (incomplete).
+                let ends = starts.iter().skip(1);
+                let have = starts
+                    .iter()
+                    .zip(ends)
+                    .filter(|&(&a, &b)| set.contains(hash_of(&all[a + 1..b])))
+                    .count();
+                missing = set.len() - have.min(set.len());
+                mine = Some(set);
+            }
+        }
+        if missing == 0 {
+            break true;
+        }
+    };
+    let end = if stopped {
+        let _ = child.kill();
+        *starts.last().unwrap_or(&0)
+    } else {
+        all.len()
+    };
+    let mut stderr = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
     }
-    let mut out = Vec::with_capacity(parts);
-    let mut from = "HEAD".to_string();
+    let status = child.wait().map_err(|e| e.to_string())?;
+    if !stopped && !status.success() {
+        return Err(stderr.trim().to_string());
+    }
+    all.truncate(end);
+    let Some(set) = mine else {
+        return Ok(all);
+    };
+    // Only this log's part: the rest is read by the others.
+    let mut kept = Vec::with_capacity(all.len());
+    for record in all.split(|&b| b == 0x1e).filter(|r| !r.is_empty()) {
+        if set.contains(hash_of(record)) {
+            kept.push(0x1e);
+            kept.extend_from_slice(record);
+        }
+    }
+    Ok(kept)
+}
+
+/// How a long history is shared out: the commits the first `git log` reads
+/// and where the others start.
+#[derive(Debug, PartialEq)]
+pub struct Plan {
+    /// The commits the first log reads: all but the ancestors of the first cut.
+    pub first: std::collections::HashSet<Vec<u8>>,
+    /// Commits of HEAD's first-parent line, newest first, each an ancestor
+    /// of the one before.
+    pub cuts: Vec<String>,
+}
+
+/// Shares out a history given by `git rev-list --parents` (newest first:
+/// each line a commit and its parents) between `parts` logs, the first of
+/// which has already read `done` commits. `None` for a short history.
+pub fn plan(revs: &[u8], done: usize, parts: usize) -> Option<Plan> {
+    let text = std::str::from_utf8(revs).ok()?;
+    let lines: Vec<Vec<&str>> = text
+        .lines()
+        .map(|l| l.split(' ').collect::<Vec<_>>())
+        .filter(|l| !l[0].is_empty())
+        .collect();
+    let n = lines.len();
+    if parts < 2 || n < SHORT || done + SHORT > n {
+        return None;
+    }
+    let index: HashMap<&str, usize> = lines.iter().enumerate().map(|(i, l)| (l[0], i)).collect();
+    // HEAD's first-parent line, as indices into `lines`.
+    let mut line = vec![0];
+    while let Some(&p) = lines[*line.last()?].get(1).and_then(|p| index.get(p)) {
+        line.push(p);
+    }
+    // The rest is shared evenly; each cut is the first commit of the line at
+    // or past its share's start.
+    let mut cuts: Vec<usize> = Vec::new();
+    let mut from = 1;
     for k in 1..parts {
-        let cut = line[k * line.len() / parts];
-        out.push(vec![from, format!("^{cut}")]);
-        from = cut.to_string();
+        let target = done + k * (n - done) / parts;
+        if let Some(j) = line.get(from..)?.iter().position(|&c| c >= target) {
+            cuts.push(line[from + j]);
+            from += j + 1;
+        }
     }
-    out.push(vec![from]);
-    out
+    let first_cut = *cuts.first()?;
+    // The first cut's ancestors (itself included) are the others' part.
+    let mut theirs = vec![false; n];
+    let mut stack = vec![first_cut];
+    while let Some(c) = stack.pop() {
+        if std::mem::replace(&mut theirs[c], true) {
+            continue;
+        }
+        stack.extend(lines[c][1..].iter().filter_map(|p| index.get(p)));
+    }
+    Some(Plan {
+        first: (0..n)
+            .filter(|&i| !theirs[i])
+            .map(|i| lines[i][0].as_bytes().to_vec())
+            .collect(),
+        cuts: cuts.iter().map(|&c| lines[c][0].to_string()).collect(),
+    })
+}
+
+/// The `git log` revision arguments of the ranges between `cuts` (newest
+/// first, each an ancestor of the one before): `c1 ^c2`, …, `ck`. Together
+/// they are the first cut's ancestors, each commit in one range.
+pub fn ranges(cuts: &[String]) -> Vec<Vec<String>> {
+    cuts.iter()
+        .enumerate()
+        .map(|(k, c)| {
+            let mut range = vec![c.clone()];
+            range.extend(cuts.get(k + 1).map(|next| format!("^{next}")));
+            range
+        })
+        .collect()
 }
 
 /// One file as the walk knows it, going back in time.
@@ -313,7 +509,7 @@ impl Walk {
     /// --name-status` writes it (its leading `\x1e` taken off): the header,
     /// then `status NUL path NUL` (two paths for renames and copies).
     /// Commits come newest first.
-    pub fn commit(&mut self, commit: Vec<u8>) {
+    pub fn commit(&mut self, commit: &[u8]) {
         let mut fields = commit.split(|&b| b == 0);
         let header = String::from_utf8_lossy(fields.next().unwrap_or_default());
         let mut head = header.split('\x1f').skip(1);
@@ -402,7 +598,7 @@ mod tests {
                 out.extend_from_slice(e.as_bytes());
                 out.push(0);
             }
-            w.commit(out);
+            w.commit(&out);
         }
         w.finish()
     }
@@ -448,23 +644,141 @@ mod tests {
     }
 
     #[test]
-    fn long_histories_are_cut_into_disjoint_ranges() {
-        let line: Vec<String> = (0..5000).map(|i| format!("c{i}")).collect();
-        let line: Vec<&str> = line.iter().map(String::as_str).collect();
-        assert_eq!(ranges(&line[..10], 4), vec![vec!["HEAD".to_string()]]);
-        assert_eq!(ranges(&line, 1), vec![vec!["HEAD".to_string()]]);
-        let r = ranges(&line, 2);
+    fn long_histories_are_cut_on_the_first_parent_line() {
+        // c0 (HEAD) … c4999, newest first; c100 merges a branch s1 ← s2
+        // that left the line at c3000 (listed last, as clock skew may).
+        let mut revs = String::new();
+        for i in 0..5000 {
+            let parents = match i {
+                4999 => String::new(),
+                100 => " c101 s1".to_string(),
+                _ => format!(" c{}", i + 1),
+            };
+            revs.push_str(&format!("c{i}{parents}\n"));
+        }
+        revs.push_str("s1 s2\ns2 c3000\n");
+        assert_eq!(plan(revs.as_bytes(), 0, 1), None, "one part");
+        assert_eq!(plan(revs.as_bytes(), 3500, 2), None, "nearly read");
+        assert_eq!(plan(b"c0 c1\nc1\n", 0, 2), None, "short");
+        let two = plan(revs.as_bytes(), 0, 2).unwrap();
+        assert_eq!(two.cuts, ["c2501"]);
+        let mut first: Vec<String> = two
+            .first
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
+        first.sort();
+        assert_eq!(first.len(), 2503, "c0 … c2500, s1, s2");
+        assert_eq!(first[2501..], ["s1", "s2"]);
+        assert!(first.contains(&"c2500".to_string()) && !first.contains(&"c2501".to_string()));
+        // The first log read 1,000 already: the rest is shared out.
+        let four = plan(revs.as_bytes(), 1000, 4).unwrap();
+        assert_eq!(four.cuts, ["c2000", "c3001", "c4001"]);
         assert_eq!(
-            r,
-            vec![
-                vec!["HEAD".to_string(), "^c2500".into()],
-                vec!["c2500".into()]
+            ranges(&four.cuts),
+            [
+                vec!["c2000".to_string(), "^c3001".into()],
+                vec!["c3001".to_string(), "^c4001".into()],
+                vec!["c4001".to_string()],
             ]
         );
+    }
+
+    /// A repository of `n` commits on main, a branch merged halfway, and
+    /// renames, made by `git fast-import`.
+    fn long_history(repo: &Path, n: usize) -> Vec<String> {
+        use std::fmt::Write;
+        let git = |args: &[&str], input: Option<&str>| {
+            let mut c = Command::new("git");
+            c.current_dir(repo).args(args).stdin(Stdio::piped());
+            let mut child = c.spawn().unwrap();
+            if let Some(input) = input {
+                use std::io::Write;
+                child
+                    .stdin
+                    .take()
+                    .unwrap()
+                    .write_all(input.as_bytes())
+                    .unwrap();
+            }
+            drop(child.stdin.take());
+            assert!(child.wait().unwrap().success(), "git {args:?}");
+        };
+        git(&["init", "-q", "-b", "main"], None);
+        let mut names: Vec<String> = (0..300).map(|i| format!("d{}/n{i}.md", i % 7)).collect();
+        let mut script = String::new();
+        let commit = |script: &mut String, branch: &str, mark: usize, t: usize| {
+            let msg = format!("c{mark}");
+            write!(
+                script,
+                "commit refs/heads/{branch}\nmark :{mark}\nauthor A{} <a@x> {} +0100\ncommitter C <c@x> {} +0100\ndata {}\n{msg}\n",
+                mark % 5,
+                1_700_000_000 + t * 60,
+                1_700_000_000 + t * 60,
+                msg.len()
+            )
+            .unwrap();
+        };
+        let side = 100_000;
+        for c in 1..=n {
+            let mut changes = format!("M 100644 inline {}\ndata 3\nv{}\n", names[c % 300], c % 10);
+            if c % 97 == 0 {
+                let old = names[c % 13].clone();
+                names[c % 13] = old.replace(".md", "-r.md");
+                changes.push_str(&format!("R {old} {}\n", names[c % 13]));
+            }
+            commit(&mut script, "main", c, c * 2);
+            if c > 1 {
+                script.push_str(&format!("from :{}\n", c - 1));
+            }
+            if c == n / 2 {
+                // The merge of a branch that left main 40 commits earlier,
+                // its commits dated between main's.
+                script.push_str(&format!("merge :{}\n", side + 40));
+                for k in 0..20 {
+                    changes.push_str(&format!("M 100644 inline side/s{k}.md\ndata 2\ns\n"));
+                }
+            }
+            script.push_str(&changes);
+            script.push('\n');
+            if c == n / 2 - 41 {
+                for k in 1..=40 {
+                    commit(&mut script, "side", side + k, (c + k) * 2 + 1);
+                    let from = if k == 1 { c } else { side + k - 1 };
+                    script.push_str(&format!(
+                        "from :{from}\nM 100644 inline side/s{}.md\ndata 2\ns\n\n",
+                        k % 20
+                    ));
+                }
+            }
+        }
+        git(&["fast-import", "--quiet"], Some(&script));
+        git(&["checkout", "-q", "main"], None);
+        names
+    }
+
+    #[test]
+    fn a_long_history_read_in_parts_gives_what_one_log_gives() {
+        let dir = tempfile::tempdir().unwrap();
+        let names = long_history(dir.path(), 4000);
+        let read = |parts| match read_in(dir.path(), parts) {
+            Outcome::Read(h) => h.files,
+            other => panic!("{other:?}"),
+        };
+        let one = read(1);
+        assert_eq!(one.len(), 320, "300 notes and 20 from the branch");
+        // n6.md, renamed four times, was added by the 6th commit.
+        assert_eq!(names[6], "d6/n6-r-r-r-r.md");
+        assert_eq!(one[&names[6]].created.secs, 1_700_000_000 + 6 * 2 * 60);
+        // side/s1.md was added by the branch's first commit.
+        let branch = &one["side/s1.md"];
         assert_eq!(
-            ranges(&line, 4)[1],
-            vec!["c1250".to_string(), "^c2500".into()]
+            branch.created.secs,
+            1_700_000_000 + ((4000 / 2 - 41 + 1) * 2 + 1) * 60
         );
+        for parts in [2, 3, 4] {
+            assert_eq!(read(parts), one, "{parts} parts");
+        }
     }
 
     #[test]
