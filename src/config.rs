@@ -21,6 +21,24 @@ pub struct CalloutType {
 }
 
 /// Everything `site.toml` can say. Every field has a default.
+/// Where the addresses of aliases lead from (`redirects` in `site.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Redirects {
+    /// A small page at each alias that sends the reader on: works on any
+    /// host and from `file://`.
+    #[default]
+    Pages,
+    /// Netlify's `_redirects` rules.
+    Netlify,
+    /// Cloudflare Pages' `_redirects` rules (its first 2,000).
+    Cloudflare,
+    /// `vercel.json` redirects (its first 1,024).
+    Vercel,
+    /// No rules: the 404 page sends aliases on by itself.
+    None,
+}
+
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -105,6 +123,9 @@ pub struct Config {
     /// proposal describes) and a Markdown twin of each published note
     /// beside its page (`x/index.html.md`). Default: false.
     pub llms: bool,
+    /// How aliases' addresses reach their notes: pages at each alias, the
+    /// static host's rules, or the 404 page alone.
+    pub redirects: Redirects,
 }
 
 impl Default for Config {
@@ -139,6 +160,7 @@ impl Default for Config {
             edit_url: None,
             history_url: None,
             llms: false,
+            redirects: Redirects::Pages,
         }
     }
 }

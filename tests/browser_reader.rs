@@ -1343,3 +1343,80 @@ fn a_canvas_draws_where_its_file_says_pans_and_opens_full_screen() {
         json!("absolute")
     );
 }
+
+/// With the host's rules (or none), aliases have no page: the 404 page a
+/// static host serves looks the address up in the alias table and goes on to
+/// the note, whether or not the site knows its `base_url`; an address that is
+/// no alias is searched for, as before.
+#[test]
+fn the_404_page_sends_an_alias_on_to_its_note() {
+    let dir = vault();
+    let host = common::host::Host::bind();
+    let port = host.port;
+    // First without base_url: the site's root on the host is found from the
+    // table's files.
+    std::fs::write(
+        dir.path().join("site.toml"),
+        "title = \"Base qualité\"\nlanguage = \"fr\"\nredirects = \"none\"\n",
+    )
+    .unwrap();
+    let out = build(dir.path());
+    assert!(!out.join("ssi/index.html").exists(), "no page at the alias");
+    host.serve(&out, "/kb/");
+    let url = format!("http://127.0.0.1:{port}/kb/ssi/");
+    let Some(mut b) = Browser::open(&url, (1280, 900)) else {
+        eprintln!("skipped: chromium is not installed (scripts/test.sh installs it)");
+        return;
+    };
+    let landed = "location.pathname === '/kb/normes/securite-de-l-information/' && document.readyState === 'complete'";
+    assert!(
+        b.wait_for(landed, WAIT),
+        "stayed at {}",
+        b.eval("location.href")
+    );
+    assert_eq!(
+        b.eval("document.querySelector('h1').textContent"),
+        json!("Sécurité de l’information")
+    );
+    // Without the slash, and with `index.html`, too.
+    for asked in ["ssi", "ssi/index.html"] {
+        b.goto(&format!("http://127.0.0.1:{port}/kb/{asked}"));
+        assert!(
+            b.wait_for(landed, WAIT),
+            "{asked}: at {}",
+            b.eval("location.href")
+        );
+    }
+    // Not an alias: the page stays and searches for the words asked.
+    let missing = format!("http://127.0.0.1:{port}/kb/revue-direction/");
+    b.goto(&missing);
+    assert!(
+        b.wait_for(
+            "document.getElementById('search-input') && document.getElementById('search-input').value === 'revue direction'",
+            WAIT
+        ),
+        "{}",
+        b.eval("location.href")
+    );
+    assert_eq!(b.eval("location.pathname"), json!("/kb/revue-direction/"));
+    // The page found the site's root: its links and style lead there.
+    assert_eq!(
+        b.eval("document.querySelector('.site-title').href"),
+        json!(format!("http://127.0.0.1:{port}/kb/index.html"))
+    );
+    assert!(b.wait_for(
+        "Array.prototype.some.call(document.styleSheets, function (s) { return /\\/kb\\/_static\\/style\\.css$/.test(s.href || '') && s.cssRules.length > 10; })",
+        WAIT
+    ));
+    // With a base_url (and Cloudflare's rules, which this host ignores),
+    // the table alone still sends the alias on.
+    std::fs::write(
+        dir.path().join("site.toml"),
+        format!("title = \"Base qualité\"\nlanguage = \"fr\"\nredirects = \"cloudflare\"\nbase_url = \"http://127.0.0.1:{port}/kb/\"\n"),
+    )
+    .unwrap();
+    build(dir.path());
+    assert!(out.join("_redirects").exists());
+    b.goto(&format!("http://127.0.0.1:{port}/kb/ssi"));
+    assert!(b.wait_for(landed, WAIT), "at {}", b.eval("location.href"));
+}

@@ -1900,3 +1900,92 @@ fn llms_txt_lists_the_notes_and_each_has_a_markdown_twin() {
             .collect::<Vec<_>>()
     );
 }
+
+/// `redirects`: pages at aliases by default; the host's rules otherwise,
+/// with the 404 page's alias table in every case.
+#[test]
+fn aliases_become_the_hosts_redirect_rules() {
+    let notes: [(&str, &str); 3] = [
+        ("content/index.md", "# Accueil\n"),
+        (
+            "content/Normes/ISO 9001.md",
+            "---\naliases: [Qualité, Ancien nom]\n---\n# ISO 9001\n",
+        ),
+        (
+            "content/Autre.md",
+            "---\naliases: [Deuxième]\n---\n# Autre\n",
+        ),
+    ];
+    let build_with = |toml: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = notes.to_vec();
+        files.push(("site.toml", toml));
+        write_files(dir.path(), &files);
+        build(dir.path()).1
+    };
+    // By default, a page at each alias and no rules.
+    let pages = build_with("title = \"KB\"\n");
+    assert!(pages.contains_key("qualite/index.html"));
+    assert!(pages.contains_key("ancien-nom/index.html"));
+    assert!(!pages.contains_key("_redirects") && !pages.contains_key("vercel.json"));
+    assert!(!pages.keys().any(|k| k.starts_with("_static/aliases/")));
+    assert!(!text(&pages, "404.html").contains("alias-table"));
+
+    let rules = "/kb/qualite/ /kb/normes/iso-9001/ 301\n/kb/ancien-nom/ /kb/normes/iso-9001/ 301\n/kb/deuxieme/ /kb/autre/ 301\n";
+    for host in ["netlify", "cloudflare"] {
+        let files = build_with(&format!(
+            "title = \"KB\"\nbase_url = \"https://x.github.io/kb/\"\nredirects = \"{host}\"\n"
+        ));
+        let text_of = text(&files, "_redirects");
+        let mut lines: Vec<&str> = text_of.lines().skip(1).collect();
+        lines.sort_unstable();
+        let mut want: Vec<&str> = rules.lines().collect();
+        want.sort_unstable();
+        assert_eq!(lines, want, "{host}: {text_of}");
+        assert!(
+            !files.contains_key("qualite/index.html"),
+            "{host}: no page at an alias"
+        );
+        assert!(files.contains_key("normes/iso-9001/index.html"));
+    }
+    let vercel = build_with("title = \"KB\"\nredirects = \"vercel\"\n");
+    let json: serde_json::Value = serde_json::from_str(&text(&vercel, "vercel.json")).unwrap();
+    let redirects = json["redirects"].as_array().unwrap();
+    assert_eq!(redirects.len(), 3, "{json}");
+    assert!(redirects.contains(&serde_json::json!({
+        "source": "/deuxieme/", "destination": "/autre/", "permanent": true
+    })));
+    // With no rules, the 404 page alone sends aliases on: its table.
+    let none = build_with("title = \"KB\"\nredirects = \"none\"\n");
+    assert!(!none.contains_key("_redirects") && !none.contains_key("ancien-nom/index.html"));
+    let not_found = text(&none, "404.html");
+    assert!(
+        not_found.contains("<div id=\"alias-table\" data-shards=\"1\" hidden></div>"),
+        "{not_found}"
+    );
+    let table = text(&none, "_static/aliases/0.js");
+    let json = table
+        .strip_prefix("window.ISOKB_ALIASES&&window.ISOKB_ALIASES(")
+        .and_then(|t| t.strip_suffix(");\n"))
+        .unwrap();
+    let map: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(
+        map,
+        serde_json::json!({"qualite/": "normes/iso-9001/", "ancien-nom/": "normes/iso-9001/", "deuxieme/": "autre/"})
+    );
+    // A host isokb does not know is a configuration error at its line.
+    let dir = tempfile::tempdir().unwrap();
+    write_files(
+        dir.path(),
+        &[
+            ("site.toml", "title = \"KB\"\nredirects = \"apache\"\n"),
+            notes[0],
+        ],
+    );
+    let err = isokb::config::Config::load(dir.path()).unwrap_err();
+    assert_eq!(err.pos.map(|p| p.line), Some(2), "{err:?}");
+    assert!(
+        err.message.contains("netlify") && err.message.contains("apache"),
+        "{err:?}"
+    );
+}

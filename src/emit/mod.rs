@@ -35,6 +35,7 @@ mod explorer;
 mod files;
 mod llms;
 mod pages;
+mod redirects;
 pub use due::{Changes, NoteChange};
 use pages::Job;
 
@@ -210,6 +211,14 @@ struct PageCtx<'a> {
     image: Option<String>,
     /// Keep the page out of search engines (`robots: noindex`, or the site's `noindex`).
     noindex: bool,
+    /// On the 404 page, how many files the alias table has (when the
+    /// aliases have no page of their own).
+    #[serde(skip_serializing_if = "is_zero")]
+    alias_shards: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Serialize)]
@@ -392,6 +401,11 @@ pub fn emit_some(
     }
     if c.llms {
         write("llms.txt", e.llms_txt().as_bytes());
+    }
+    if only.is_none() {
+        for (path, bytes) in e.redirect_files() {
+            write(&path, &bytes);
+        }
     }
     if let Some(base) = &c.base_url {
         // After an edit, the sitemap changes with dates only, the feed with
@@ -880,6 +894,7 @@ impl<'a> Emitter<'a> {
                 .map(str::trim)
                 .filter(|l| crate::i18n::is_code(l))
                 .map(str::to_string),
+            alias_shards: 0,
         }
     }
 

@@ -39,12 +39,15 @@ impl Job {
         );
         jobs.extend(idx.tags.keys().cloned().map(Job::Tag));
         jobs.push(Job::TagIndex);
-        jobs.extend(
-            idx.redirects
-                .iter()
-                .cloned()
-                .map(|(s, n)| Job::Redirect(s, n)),
-        );
+        // With the host's rules (or none), aliases have no page.
+        if v.config.redirects == crate::config::Redirects::Pages {
+            jobs.extend(
+                idx.redirects
+                    .iter()
+                    .cloned()
+                    .map(|(s, n)| Job::Redirect(s, n)),
+            );
+        }
         jobs.push(Job::NotFound);
         jobs.push(Job::Graph);
         jobs
@@ -282,6 +285,10 @@ impl Emitter<'_> {
         let page = PageCtx {
             kind: "404",
             title: self.t["not_found"].to_string(),
+            alias_shards: super::redirects::shards(
+                self.v.config.redirects,
+                self.v.index.redirects.len(),
+            ),
             ..PageCtx::default()
         };
         let ctx = self.ctx(0, page, crate::nav::Current::Other)?;

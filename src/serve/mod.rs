@@ -258,6 +258,8 @@ impl Builder {
         self.status_of = None;
         let mut config = load_config(&self.opts.root, &self.overrides)?;
         config.base_url = Some(format!("http://{}/", self.local_addr()));
+        // The preview serves a page at each alias, whatever host the site is for.
+        config.redirects = crate::config::Redirects::Pages;
         self.theme = Some(Theme::load(&self.opts.root, &config.theme)?);
         self.site = Some(load_site(&self.opts.root, config)?);
         Ok(())

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 pub mod cdp;
+pub mod host;
 pub mod server;
 
 use std::path::{Path, PathBuf};

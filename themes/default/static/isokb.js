@@ -495,16 +495,22 @@
     }, { passive: true });
   }
 
-  /* ---------- 9. the 404 page searches for the address asked for ---------- */
+  /* ---------- 9. the 404 page: an alias goes on to its note, else a search ---------- */
 
   if (doc.body && doc.body.classList.contains("kind-404") && input && location.protocol !== "file:") {
-    var asked = decodeURIComponent(location.pathname.replace(/\/(index\.html?)?$/, "").split("/").pop() || "")
-      .replace(/\.html?$/, "").replace(/[-_+.]+/g, " ").trim();
-    if (asked.length >= 2) {
-      input.value = asked;
-      if (header) header.classList.add("searching");
-      startSearch();
-    }
+    var searchAsked = function () {
+      var asked = decodeURIComponent(location.pathname.replace(/\/(index\.html?)?$/, "").split("/").pop() || "")
+        .replace(/\.html?$/, "").replace(/[-_+.]+/g, " ").trim();
+      if (asked.length >= 2) {
+        input.value = asked;
+        if (header) header.classList.add("searching");
+        startSearch();
+      }
+    };
+    // With an alias table, the 404 page's own script looks the address up
+    // first and says when it is no alias.
+    if (!doc.getElementById("alias-table") || window.ISOKB_ALIAS_MISS) searchAsked();
+    else window.ISOKB_ON_ALIAS_MISS = searchAsked;
   }
 
   /* ---------- 10. long lists (all the tags, a big folder) get a filter box ---------- */
