@@ -434,6 +434,7 @@ fn parse_base(src: &SourceNote) -> (Note, Vec<Diagnostic>) {
 /// scripts): a heading never takes one, so `## Content` gets `content-1` and
 /// `[[Note#Content]]` reaches the heading, not the page's `<main>`.
 pub const THEME_IDS: &[&str] = &[
+    "alias-table",
     "backlinks-title",
     "content",
     "drawer",

@@ -358,6 +358,24 @@ fn the_graph_page_draws_every_note_and_a_click_opens_one() {
     );
     assert!(painted.as_u64().unwrap_or(0) > 100, "local graph is blank");
     b.screenshot("reader-local-graph.png");
+    // Two links deep: read from the site's graph, the page's own data
+    // holding only the neighbours.
+    let titles = "window.IsokbGraph.views[0].model.nodes.filter(n => !n.tag).map(n => n.title + ':' + n.hop).sort().join('|')";
+    assert_eq!(b.eval(titles), json!("Audits internes:1|ISO 9001:0"));
+    b.eval("(() => { const s = document.querySelector('.local-graph .graph-depth'); s.value = '2'; s.dispatchEvent(new Event('change')); })()");
+    assert!(b.wait_for(
+        "document.querySelector('.local-graph .graph-box').getAttribute('data-wide') === 'true'",
+        WAIT
+    ));
+    assert_eq!(
+        b.eval(titles),
+        json!("Audits internes:1|Base qualité:2|ISO 9001:0|Non-conformités:2|Revue de direction:2|Supports_de_formation_interne_pour_les_nouveaux_auditeurs:2|Sécurité de l’information:2")
+    );
+    assert_eq!(
+        b.eval("window.IsokbGraph.views[0].ids.length"),
+        json!(7),
+        "every note shown at depth 2"
+    );
 }
 
 #[test]

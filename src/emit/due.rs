@@ -152,7 +152,7 @@ fn note_pages(v: &SiteView, changes: &Changes) -> Option<BTreeSet<usize>> {
                 continue;
             }
             let Some(start) = g.node_of[p] else { continue };
-            let shown = crate::index::graph::local_nodes(g, start);
+            let shown = crate::index::graph::local_nodes(g, start, crate::nav::graph::PAGE_HOPS);
             if shown.iter().any(|&(k, _)| retitled.contains(&g.notes[k].0)) {
                 due.insert(p);
             }

@@ -114,8 +114,9 @@ impl Graph {
 }
 
 /// The nodes a local graph around node `start` shows (`start` first, then
-/// the nearest, best linked ones), each with its distance.
-pub fn local_nodes(g: &Graph, start: usize) -> Vec<(usize, u8)> {
+/// the nearest, best linked ones, at most `max_hop` links away), each with
+/// its distance.
+pub fn local_nodes(g: &Graph, start: usize, max_hop: u8) -> Vec<(usize, u8)> {
     // Nodes seen by this call: those whose mark is the call's number, in a
     // table of every node kept by the thread (no hashing, nothing to clear).
     thread_local! {
@@ -147,7 +148,7 @@ pub fn local_nodes(g: &Graph, start: usize) -> Vec<(usize, u8)> {
         // hub's neighbourhood two links away can be a third of the site).
         // Each neighbour's list is in rank order: merging them gives the
         // hop-2 nodes best first, reading no further than needed.
-        if chosen.len() < keep {
+        if max_hop >= 2 && chosen.len() < keep {
             let room = keep - chosen.len();
             let rank = |k: usize| (std::cmp::Reverse(g.adj.len_of(k)), k);
             let mut heads: std::collections::BinaryHeap<_> = chosen

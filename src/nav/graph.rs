@@ -11,6 +11,11 @@ use std::hash::BuildHasher as _;
 
 /// The global graph's data file (site-relative).
 pub const GRAPH_JS: &str = "graph.js";
+
+/// How far from the note its page's local graph data reaches: its
+/// neighbours. Notes two links away are read from the site's graph
+/// ([`GRAPH_JS`]) when the reader asks for them, not repeated in every page.
+pub const PAGE_HOPS: u8 = 1;
 /// Distance between neighbouring nodes in the initial layout.
 const SPACING: f64 = 12.0;
 const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
@@ -144,15 +149,15 @@ pub fn initial_layout(v: &SiteView, g: &Graph) -> Vec<(f64, f64)> {
     pos
 }
 
-/// A note's local graph as JSON: the note (node 0), its neighbours (hop 1)
-/// and theirs (hop 2), at most [`LOCAL_MAX_NODES`](crate::index::graph::LOCAL_MAX_NODES), the most linked first,
+/// A note's local graph as JSON: the note (node 0) and its neighbours
+/// ([`PAGE_HOPS`]), at most [`LOCAL_MAX_NODES`](crate::index::graph::LOCAL_MAX_NODES), the most linked first,
 /// each as `[title, prefix, rest, hop]`; the links among them; the note's
 /// tags with the shown nodes that carry them. URLs are relative to the site
 /// root (the page knows its way there), split like the global graph's.
 /// `None` when the note is unpublished.
 pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option<String> {
     let start = g.node_of[id]?;
-    let chosen = local_nodes(g, start);
+    let chosen = local_nodes(g, start, PAGE_HOPS);
     let mut num = itoa::Buffer::new();
     // Written by hand from per-node pieces computed once per emit: the same
     // bytes serde_json gives for `{"p":[…],"n":[[title,prefix,rest,hop],…],

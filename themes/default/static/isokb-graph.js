@@ -590,6 +590,45 @@
     return { nodes: nodes, links: links };
   }
 
+  // A note's local graph two links deep, from the site's graph (a page
+  // carries only the note's neighbours): the same choice as isokb's, the
+  // neighbours first, then the best linked notes two links away, 50 at most,
+  // in the local JSON's form. `null` when the note is not in it.
+  var LOCAL_MAX = 50;
+  function localFromGlobal(g, d) {
+    var urlOf = function (p, n) { return (p[n[1]] || "") + n[2]; };
+    var here = urlOf(d.p, d.n[0]), start = -1, count = g.n.length, i;
+    for (i = 0; i < count && start < 0; i++) if (urlOf(g.p, g.n[i]) === here) start = i;
+    if (start < 0) return null;
+    var adj = [];
+    for (i = 0; i < count; i++) adj.push([]);
+    g.e.forEach(function (list, a) { list.forEach(function (b) { adj[a].push(b); adj[b].push(a); }); });
+    var rank = function (a, b) { return (adj[b].length - adj[a].length) || (a - b); };
+    var hop = {};
+    hop[start] = 0;
+    var near = adj[start].filter(function (b) { if (hop[b] !== undefined) return false; hop[b] = 1; return true; }).sort(rank);
+    var chosen = near.slice(0, LOCAL_MAX - 1);
+    if (chosen.length < LOCAL_MAX - 1) {
+      var far = [];
+      chosen.forEach(function (a) {
+        adj[a].forEach(function (b) { if (hop[b] === undefined) { hop[b] = 2; far.push(b); } });
+      });
+      chosen = chosen.concat(far.sort(rank).slice(0, LOCAL_MAX - 1 - chosen.length));
+    }
+    var shown = [start].concat(chosen), place = {};
+    shown.forEach(function (k, j) { place[k] = j; });
+    var out = { p: g.p, n: [], e: [], t: [] };
+    shown.forEach(function (k) { out.n.push([g.n[k][0], g.n[k][1], g.n[k][2], hop[k]]); });
+    shown.forEach(function (a, j) {
+      adj[a].forEach(function (b) { if (place[b] > j) out.e.push(j, place[b]); });
+    });
+    (g.t || []).forEach(function (t) {
+      if (t[2].indexOf(start) < 0) return;
+      out.t.push([t[0], t[1], t[2].filter(function (m) { return place[m] !== undefined; }).map(function (m) { return place[m]; })]);
+    });
+    return out;
+  }
+
   // Global graph.js: {p: [prefixes], n: [[title, prefix, rest]], e: [[higher neighbours]], xy: [...], t: [[name, url, [nodes]]]}.
   function globalModel(d, root) {
     var nodes = [], links = [], groups = {};
@@ -700,9 +739,32 @@
     try { data = JSON.parse(section.querySelector(".graph-data").textContent); } catch (e) { return; }
     var depth = section.querySelector(".graph-depth");
     var root = (doc.body && doc.body.getAttribute("data-root")) || "";
-    var view = new View(box, localModel(data, root), { settleFirst: true, depth: depth ? +depth.value : 2 });
+    var view = new View(box, localModel(data, root), { settleFirst: true, depth: depth ? +depth.value : 1 });
     controls(section, view);
     views.push(view);
+    // Two links deep: the site's graph, read once, the first time asked for.
+    var widened = false;
+    function widen() {
+      if (widened || view.depth < 2) return;
+      widened = true;
+      var before = window.ISOKB_GRAPH;
+      window.ISOKB_GRAPH = function (g) {
+        window.ISOKB_GRAPH = before;
+        var wide = localFromGlobal(g, data);
+        if (!wide) return;
+        view.model = localModel(wide, root);
+        view.rebuild(false);
+        view.fit();
+        view.heat(0.3);
+        box.setAttribute("data-wide", "true");
+      };
+      var s = doc.createElement("script");
+      s.src = box.getAttribute("data-src") || root + "graph.js";
+      s.onerror = function () { widened = false; };
+      doc.head.appendChild(s);
+    }
+    if (depth) depth.addEventListener("change", widen);
+    widen();
   });
 
   Array.prototype.forEach.call(doc.querySelectorAll('.graph-box[data-graph="global"]'), function (box) {
