@@ -682,3 +682,41 @@ fn the_explorer_drawn_in_parts_equals_the_whole_tree_drawn_by_a_macro() {
         assert!(pages > notes, "{name}: {pages} pages with an explorer");
     }
 }
+
+/// A long listing (past 100 notes) shows titles and days, not summaries; a
+/// short one keeps them.
+#[test]
+fn long_listings_leave_summaries_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut owned: Vec<(String, String)> = vec![("site.toml".into(), String::new())];
+    for n in 0..101 {
+        owned.push((
+            format!("content/Grand/Note {n:03}.md"),
+            format!("---\ntags: [vaste]\n---\n# Note {n:03}\n\nRésumé numéro {n:03} de la note.\n"),
+        ));
+    }
+    for n in 0..3 {
+        owned.push((
+            format!("content/Petit/Fiche {n}.md"),
+            format!("---\ntags: [rare]\n---\n# Fiche {n}\n\nRésumé de la fiche {n}.\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = owned
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_files(dir.path(), &refs);
+    let (_, files) = build(dir.path());
+    for big in ["tags/vaste/index.html", "grand/index.html"] {
+        let page = text(&files, big);
+        assert_eq!(page.matches("<a class=\"internal\"").count(), 101, "{big}");
+        assert!(!page.contains("class=\"summary\""), "{big}");
+    }
+    for small in ["tags/rare/index.html", "petit/index.html"] {
+        let page = text(&files, small);
+        assert!(
+            page.contains("<p class=\"summary\">Résumé de la fiche 1.</p>"),
+            "{small}: {page}"
+        );
+    }
+}

@@ -110,6 +110,12 @@ struct Urls {
     logo: Option<String>,
 }
 
+/// Listings longer than this (a big tag or folder) show each note's title
+/// and day without its summary: a reader scans such a list (with its filter
+/// box) rather than reads it, and summaries made a tag page of 5,000 notes
+/// weigh 2.5 MB.
+pub const SUMMARIES_UP_TO: usize = 100;
+
 #[derive(Serialize, Clone)]
 struct Card<'a> {
     title: &'a str,
@@ -687,9 +693,15 @@ impl<'a> Emitter<'a> {
     }
 
     /// The cards of a listing; when its notes all share one day, no dates
-    /// (they would say nothing, as after a checkout without history).
+    /// (they would say nothing, as after a checkout without history); past
+    /// [`SUMMARIES_UP_TO`] notes, no summaries.
     fn cards(&self, depth: usize, ids: impl IntoIterator<Item = usize>) -> Vec<Card<'_>> {
         let mut cards: Vec<Card> = ids.into_iter().map(|i| self.card(depth, i)).collect();
+        if cards.len() > SUMMARIES_UP_TO {
+            for c in &mut cards {
+                c.summary = "";
+            }
+        }
         if cards.len() > 1 && cards.iter().all(|c| c.date == cards[0].date) {
             for c in &mut cards {
                 c.date = None;
