@@ -42,9 +42,9 @@ pub const MANIFEST: &str = "search-index.js";
 pub const SHARD_BYTES: usize = 48 * 1024;
 /// How much of a note's text its document file keeps for excerpts.
 pub const EXCERPT_CHARS: usize = 3000;
-/// Documents per document file: fewer files to write, a little more to load
-/// per result.
-pub const DOC_BLOCK: usize = 4;
+/// Documents per document file: fewer files to write (an eighth of a file a
+/// note, for the hosts that count files), a little more to load per result.
+pub const DOC_BLOCK: usize = 8;
 /// Longer runs of letters (hashes, run-together URLs) are not indexed.
 pub const MAX_TERM_CHARS: usize = 40;
 
