@@ -655,6 +655,11 @@ impl<'a> Emitter<'a> {
             .map(|(name, bytes)| {
                 let bytes = match std::str::from_utf8(bytes) {
                     Ok(css) if name.ends_with(".css") => files::compact_css(css).into_bytes(),
+                    Ok(js) if name == "isokb.js" => {
+                        let mut out = self.script_words();
+                        out.push_str(&files::compact_js(js));
+                        out.into_bytes()
+                    }
                     Ok(js) if name.ends_with(".js") => {
                         files::compact_js(js).into_owned().into_bytes()
                     }
@@ -669,6 +674,35 @@ impl<'a> Emitter<'a> {
         ));
         out.push(("robots.txt".into(), self.robots().into_bytes()));
         out
+    }
+
+    /// The words the site's scripts write (a search's "no result", a copy
+    /// button's "copied"…), in the site's language, once for the site at the
+    /// head of `isokb.js` rather than in every page.
+    fn script_words(&self) -> String {
+        let pairs = [
+            ("copy", "copy"),
+            ("copied", "copied"),
+            ("expand", "expand"),
+            ("close", "close"),
+            ("zoom-in", "zoom_in"),
+            ("zoom-out", "zoom_out"),
+            ("fit", "graph_fit"),
+            ("empty", "no_results"),
+            ("loading", "searching"),
+            ("hint", "search_hint"),
+            ("failed", "search_failed"),
+            ("result", "result"),
+            ("results", "results"),
+        ];
+        let words: BTreeMap<&str, &str> = pairs
+            .iter()
+            .filter_map(|&(k, w)| Some((k, *self.t.get(w)?)))
+            .collect();
+        let json = serde_json::to_string(&words)
+            .unwrap_or_default()
+            .replace('<', "\\u003c");
+        format!("window.ISOKB_WORDS={json};\n")
     }
 
     /// Writes the page of `job`, and with `llms` the Markdown twin of the

@@ -7,8 +7,10 @@
   var doc = document;
   var html = doc.documentElement;
   var self = doc.currentScript && doc.currentScript.src;
-  // The page's words for what this script writes (`data-copy` on the body …).
-  function said(k, d) { return (doc.body && doc.body.getAttribute("data-" + k)) || d; }
+  // The site's words for what this script writes (written at the head of
+  // this file; a theme's page may still give them as `data-copy` … on the body).
+  var WORDS = window.ISOKB_WORDS || {};
+  function said(k, d) { return WORDS[k] || (doc.body && doc.body.getAttribute("data-" + k)) || d; }
 
   /* ---------- 1. theme toggle ---------- */
 

@@ -317,7 +317,7 @@
     var ready = engine.ready();
     var form = input.form || input.parentNode;
     var selected = -1, seq = 0;
-    var text = function (k, fallback) { return input.getAttribute("data-" + k) || fallback; };
+    var text = function (k, fallback) { return (window.ISOKB_WORDS || {})[k] || input.getAttribute("data-" + k) || fallback; };
 
     function open() { list.hidden = false; input.setAttribute("aria-expanded", "true"); }
     function close() {
