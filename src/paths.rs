@@ -262,6 +262,26 @@ pub fn relative_url(depth: usize, target: &UrlPath, style: LinkStyle) -> String 
     s
 }
 
+/// The URL of `target` from the page directory `from` (`a/b/x/`), by the
+/// shortest way: up to the folders they share, then down (`../y/index.html`
+/// for a sibling), rather than up to the root and down again.
+pub fn relative_from(from: &UrlPath, target: &UrlPath, style: LinkStyle) -> String {
+    let from_dirs: Vec<&str> = from.as_str().split_terminator('/').collect();
+    let t = target.as_str();
+    let mut shared = 0;
+    let mut at = 0;
+    for d in &from_dirs {
+        match t[at..].strip_prefix(d).filter(|rest| rest.starts_with('/')) {
+            Some(_) => {
+                shared += 1;
+                at += d.len() + 1;
+            }
+            None => break,
+        }
+    }
+    relative_url(from_dirs.len() - shared, &UrlPath::new(&t[at..]), style)
+}
+
 /// Percent-encodes what may not stand in a URL path (spaces, `#`, `?`, `%`,
 /// non-ASCII), leaving `/` and safe characters alone.
 pub fn encode_path(s: &str) -> String {
@@ -446,6 +466,34 @@ mod tests {
             "../../a/%C3%A9/index.html"
         );
         assert_eq!(relative_url(0, &UrlPath::new(""), LinkStyle::Pretty), "./");
+    }
+
+    #[test]
+    fn links_from_a_page_take_the_shortest_way() {
+        let from = UrlPath::new("qualite/audits/plan/");
+        let to = |t: &str, style| relative_from(&from, &UrlPath::new(t), style);
+        assert_eq!(
+            to("qualite/audits/suivi/", LinkStyle::Explicit),
+            "../suivi/index.html"
+        );
+        assert_eq!(
+            to("qualite/audits/plan/", LinkStyle::Explicit),
+            "index.html"
+        );
+        assert_eq!(to("qualite/audits/plan/", LinkStyle::Pretty), "./");
+        assert_eq!(to("qualite/autre/", LinkStyle::Pretty), "../../autre/");
+        assert_eq!(
+            to("qualite/auditsx/n/", LinkStyle::Explicit),
+            "../../auditsx/n/index.html"
+        );
+        assert_eq!(
+            to("journal/é t/", LinkStyle::Explicit),
+            "../../../journal/%C3%A9%20t/index.html"
+        );
+        assert_eq!(
+            relative_from(&UrlPath::new(""), &UrlPath::new("a/"), LinkStyle::Explicit),
+            "a/index.html"
+        );
     }
 
     #[test]

@@ -318,7 +318,19 @@ impl<'a> SiteNav<'a> {
         let single = f.notes.len() == 1 && f.children.is_empty();
         let expand = self.full || open || single;
         let (notes, more) = if self.full || here || single {
-            self.listed(&f.notes, depth, note)
+            // The current folder is drawn for each page: its notes link from
+            // the page itself (`../sibling/index.html`), not from the root.
+            // (Only on a plain note's page: a folder note's or the home
+            // page's note draws its folder's page.)
+            let from = note
+                .filter(|&n| {
+                    here && !self.full
+                        && Some(n) != self.v.index.home
+                        && !self.folder_of_index.contains_key(&n)
+                })
+                .map(|n| self.v.index.note_url(n))
+                .filter(|u| u.as_str().matches('/').count() == depth);
+            self.listed(&f.notes, depth, note, from.as_ref())
         } else if expand {
             (Vec::new(), f.notes.len())
         } else {
@@ -348,26 +360,31 @@ impl<'a> SiteNav<'a> {
         }
     }
 
-    /// All the notes, or a window of them around the current one.
+    /// All the notes, or a window of them around the current one; linked
+    /// from the page at `from` when given, else from the root at `depth`.
     fn listed(
         &self,
         notes: &[usize],
         depth: usize,
         current: Option<usize>,
+        from: Option<&UrlPath>,
     ) -> (Vec<NavLink>, usize) {
+        let link = |i: usize| match from {
+            Some(page) => NavLink {
+                url: crate::paths::relative_from(page, &self.v.index.note_url(i), self.style),
+                ..self.link(0, i, current)
+            },
+            None => self.link(depth, i, current),
+        };
         if self.full || notes.len() <= WINDOW_NOTES {
-            let l = notes
-                .iter()
-                .map(|&i| self.link(depth, i, current))
-                .collect();
-            return (l, 0);
+            return (notes.iter().map(|&i| link(i)).collect(), 0);
         }
         let at = current
             .and_then(|c| notes.iter().position(|&n| n == c))
             .unwrap_or(0);
         let l = notes[window(notes.len(), at)]
             .iter()
-            .map(|&i| self.link(depth, i, current))
+            .map(|&i| link(i))
             .collect();
         (l, notes.len() - WINDOW_NOTES)
     }
