@@ -233,13 +233,18 @@ fn local_graph_explorer_and_pager_of_a_note() {
     let audits = &g["n"][1];
     assert_eq!(audits[0], "Audits", "the most linked neighbour first");
     let url = format!(
-        "{}{}",
+        "{}{}{}",
         g["p"][audits[1].as_u64().unwrap() as usize]
             .as_str()
             .unwrap(),
-        audits[2].as_str().unwrap()
+        audits[2].as_str().unwrap(),
+        g["s"].as_str().unwrap()
     );
-    assert_eq!(url, "qualite/audits/index.html", "from the site root");
+    assert_eq!(
+        url, "qualite/audits/index.html",
+        "from the site root, the page suffix given once"
+    );
+    assert_eq!(audits[2], "audits/");
     assert_eq!(g["t"][0][0], "qualité/audit");
     // Explorer: nested <details>, the current folder open, the note marked.
     let explorer = &page[page

@@ -4,7 +4,7 @@
 //! layout are the theme's `isokb-graph.js`.
 
 use crate::index::graph::{local_nodes, Graph};
-use crate::paths::relative_url;
+use crate::paths::{relative_url, LinkStyle};
 use crate::view::SiteView;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher as _;
@@ -22,6 +22,24 @@ const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
 
 /// `qualite/audits/note/` → (`qualite/audits/`, `note/`): the URL's folder
 /// part, shared by many nodes and stored once.
+/// What every page's URL ends with (`index.html`, or nothing with pretty
+/// URLs): left out of the graph data, whose `s` says it once.
+pub const PAGE_SUFFIX: &str = "index.html";
+
+/// A page's URL without [`PAGE_SUFFIX`] (`a/b/`).
+fn without_suffix(url: &str) -> &str {
+    url.strip_suffix(PAGE_SUFFIX).unwrap_or(url)
+}
+
+/// The `s` of the graph data: what the reader's script puts back at the
+/// end of a page's URL.
+fn suffix(v: &SiteView) -> &'static str {
+    match v.config.link_style() {
+        LinkStyle::Explicit => PAGE_SUFFIX,
+        LinkStyle::Pretty => "",
+    }
+}
+
 fn split_url(url: &str) -> (&str, &str) {
     let core = url.strip_suffix("index.html").unwrap_or(url);
     let core = core.strip_suffix('/').unwrap_or(core);
@@ -64,6 +82,7 @@ pub fn global_js(v: &SiteView, g: &Graph) -> String {
     // them took several times their size at 30,000 notes).
     #[derive(serde::Serialize)]
     struct Data<'a> {
+        s: &'static str,
         p: Vec<String>,
         n: Vec<(&'a str, usize, String)>,
         e: Vec<Vec<usize>>,
@@ -75,7 +94,7 @@ pub fn global_js(v: &SiteView, g: &Graph) -> String {
         .iter()
         .map(|&i| {
             let url = relative_url(0, &idx.note_url(i.0), style);
-            let (p, rest) = prefixes.split(&url);
+            let (p, rest) = prefixes.split(without_suffix(&url));
             (v.notes[i].title.as_str(), p, rest.to_string())
         })
         .collect();
@@ -104,6 +123,7 @@ pub fn global_js(v: &SiteView, g: &Graph) -> String {
         })
         .collect();
     let data = Data {
+        s: suffix(v),
         p: prefixes.list,
         n,
         e,
@@ -179,7 +199,9 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
         .collect();
     let text: usize = labelled.iter().map(|l| l.text.len()).sum();
     let mut out = String::with_capacity(text + 16 * labelled.len() + 512);
-    out.push_str("{\"p\":[");
+    out.push_str("{\"s\":\"");
+    out.push_str(suffix(v));
+    out.push_str("\",\"p\":[");
     for (j, d) in dirs.iter().enumerate() {
         if j > 0 {
             out.push(',');
@@ -356,7 +378,7 @@ impl Labels {
         self.labels[k].get_or_init(|| {
             let i = g.notes[k];
             let url = relative_url(0, &v.index.note_url(i.0), v.config.link_style());
-            let (dir, rest) = split_url(&url);
+            let (dir, rest) = split_url(without_suffix(&url));
             let (title, dir, rest) = (json_str(&v.notes[i].title), json_str(dir), json_str(rest));
             let dir_hash = rustc_hash::FxBuildHasher.hash_one(&dir);
             let (dir_at, rest_at) = (title.len(), title.len() + dir.len());

@@ -565,6 +565,13 @@
 
   /* ---------- data ---------- */
 
+  // A node's URL from the site root: its folder's prefix, the rest, and the
+  // suffix every page URL ends with (`index.html`), which the data says once.
+  function urlOf(d, n) {
+    var u = (d.p[n[1]] || "") + n[2];
+    return u === "" || u.charAt(u.length - 1) === "/" ? u + (d.s || "") : u;
+  }
+
   function groupOf(url, groups) {
     var top = url.split("/")[0];
     if (groups[top] === undefined) groups[top] = Object.keys(groups).length;
@@ -577,7 +584,7 @@
     var nodes = [], links = [], groups = {};
     var href = function (u) { return ABSOLUTE.test(u) ? u : root + u; };
     (d.n || []).forEach(function (n, i) {
-      var url = (d.p[n[1]] || "") + n[2];
+      var url = urlOf(d, n);
       nodes.push({ title: n[0], url: href(url), hop: n[3], current: i === 0, group: groupOf(url, groups) });
     });
     for (var i = 0; i + 1 < (d.e || []).length; i += 2) links.push([d.e[i], d.e[i + 1]]);
@@ -596,9 +603,8 @@
   // in the local JSON's form. `null` when the note is not in it.
   var LOCAL_MAX = 50;
   function localFromGlobal(g, d) {
-    var urlOf = function (p, n) { return (p[n[1]] || "") + n[2]; };
-    var here = urlOf(d.p, d.n[0]), start = -1, count = g.n.length, i;
-    for (i = 0; i < count && start < 0; i++) if (urlOf(g.p, g.n[i]) === here) start = i;
+    var here = urlOf(d, d.n[0]), start = -1, count = g.n.length, i;
+    for (i = 0; i < count && start < 0; i++) if (urlOf(g, g.n[i]) === here) start = i;
     if (start < 0) return null;
     var adj = [];
     for (i = 0; i < count; i++) adj.push([]);
@@ -617,7 +623,7 @@
     }
     var shown = [start].concat(chosen), place = {};
     shown.forEach(function (k, j) { place[k] = j; });
-    var out = { p: g.p, n: [], e: [], t: [] };
+    var out = { s: g.s, p: g.p, n: [], e: [], t: [] };
     shown.forEach(function (k) { out.n.push([g.n[k][0], g.n[k][1], g.n[k][2], hop[k]]); });
     shown.forEach(function (a, j) {
       adj[a].forEach(function (b) { if (place[b] > j) out.e.push(j, place[b]); });
@@ -635,7 +641,7 @@
     var names = [];
     var href = function (u) { return ABSOLUTE.test(u) ? u : root + u; };
     (d.n || []).forEach(function (n, i) {
-      var url = (d.p[n[1]] || "") + n[2];
+      var url = urlOf(d, n);
       nodes.push({ title: n[0], url: href(url), group: groupOf(url, groups), x: d.xy[2 * i], y: d.xy[2 * i + 1] });
     });
     (d.e || []).forEach(function (list, a) { list.forEach(function (b) { links.push([a, b]); }); });
