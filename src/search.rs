@@ -40,8 +40,10 @@ use std::collections::{BTreeMap, BTreeSet};
 pub const MANIFEST: &str = "search-index.js";
 /// A term shard larger than this is split by one more letter.
 pub const SHARD_BYTES: usize = 48 * 1024;
-/// How much of a note's text its document file keeps for excerpts.
-pub const EXCERPT_CHARS: usize = 3000;
+/// How much of a note's text its document file keeps for excerpts (the
+/// terms index reads all of it): 2,500 characters, a long page's first
+/// screens; a match further down shows the note's opening.
+pub const EXCERPT_CHARS: usize = 2500;
 /// Documents per document file: fewer files to write (an eighth of a file a
 /// note, for the hosts that count files), a little more to load per result.
 pub const DOC_BLOCK: usize = 8;

@@ -892,7 +892,19 @@ impl<'a> Emitter<'a> {
             backlinks: info
                 .backlinks
                 .iter()
-                .map(|&b| self.card(depth, b))
+                .map(|&b| {
+                    let mut card = self.card(depth, b);
+                    // From the note's own page (the home page is drawn
+                    // elsewhere), the shortest way.
+                    if Some(id) != v.index.home {
+                        card.url = crate::paths::relative_from(
+                            &info.slug.url(),
+                            &v.index.note_url(b),
+                            v.config.link_style(),
+                        );
+                    }
+                    card
+                })
                 .collect(),
             cssclasses: n
                 .front
