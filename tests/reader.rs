@@ -327,11 +327,7 @@ fn explorer_of_a_large_site_lists_only_the_current_folder() {
             ));
         }
     }
-    let refs: Vec<(&str, &str)> = owned
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    write_files(dir.path(), &refs);
+    write_owned(dir.path(), &owned);
     let (_, files) = build(dir.path());
     let page = text(&files, "f1/note-1-050/index.html");
     let explorer = &page[page
@@ -706,11 +702,7 @@ fn long_listings_leave_summaries_out() {
             format!("---\ntags: [rare]\n---\n# Fiche {n}\n\nRésumé de la fiche {n}.\n"),
         ));
     }
-    let refs: Vec<(&str, &str)> = owned
-        .iter()
-        .map(|(a, b)| (a.as_str(), b.as_str()))
-        .collect();
-    write_files(dir.path(), &refs);
+    write_owned(dir.path(), &owned);
     let (_, files) = build(dir.path());
     for big in ["tags/vaste/index.html", "grand/index.html"] {
         let page = text(&files, big);

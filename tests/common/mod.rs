@@ -69,6 +69,15 @@ pub fn write_files(root: &Path, files: &[(&str, &str)]) {
     }
 }
 
+/// [`write_files`] for files made by the test (path and text owned).
+pub fn write_owned(root: &Path, files: &[(String, String)]) {
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    write_files(root, &refs);
+}
+
 /// Builds `root` in memory and returns the site and its files.
 pub fn build(root: &Path) -> (isokb::Site, BTreeMap<String, Vec<u8>>) {
     isokb::build_in_memory(root, &isokb::Overrides::default(), &Default::default()).expect("build")
