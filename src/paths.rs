@@ -246,6 +246,16 @@ pub enum LinkStyle {
     Pretty,
 }
 
+impl LinkStyle {
+    /// What a link to a page directory ends with: `index.html`, or nothing.
+    pub fn page_suffix(self) -> &'static str {
+        match self {
+            LinkStyle::Explicit => "index.html",
+            LinkStyle::Pretty => "",
+        }
+    }
+}
+
 /// The relative link from a page at depth `depth` to `target`.
 /// `relative_url(2, "c/", Explicit)` is `../../c/index.html`.
 pub fn relative_url(depth: usize, target: &UrlPath, style: LinkStyle) -> String {
@@ -255,7 +265,7 @@ pub fn relative_url(depth: usize, target: &UrlPath, style: LinkStyle) -> String 
     }
     encode_path_into(&mut s, target.as_str());
     if target.is_dir() && style == LinkStyle::Explicit {
-        s.push_str("index.html");
+        s.push_str(style.page_suffix());
     } else if s.is_empty() {
         s.push_str("./");
     }

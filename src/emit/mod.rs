@@ -746,10 +746,15 @@ impl<'a> Emitter<'a> {
     }
 
     fn card(&self, depth: usize, id: usize) -> Card<'_> {
+        self.card_at(self.url(depth, &self.v.index.note_url(id)), id)
+    }
+
+    /// The card of note `id`, linked at `url`.
+    fn card_at(&self, url: String, id: usize) -> Card<'_> {
         let v = self.v;
         Card {
             title: &v.notes[id].title,
-            url: self.url(depth, &v.index.note_url(id)),
+            url,
             date: self.dates[id],
             shown: self.shown_dates[id].as_deref(),
             summary: if v.index.notes[id].published {
@@ -893,17 +898,17 @@ impl<'a> Emitter<'a> {
                 .backlinks
                 .iter()
                 .map(|&b| {
-                    let mut card = self.card(depth, b);
                     // From the note's own page (the home page is drawn
                     // elsewhere), the shortest way.
-                    if Some(id) != v.index.home {
-                        card.url = crate::paths::relative_from(
-                            &info.slug.url(),
-                            &v.index.note_url(b),
-                            v.config.link_style(),
-                        );
+                    if Some(id) == v.index.home {
+                        return self.card(depth, b);
                     }
-                    card
+                    let url = crate::paths::relative_from(
+                        &info.slug.url(),
+                        &v.index.note_url(b),
+                        v.config.link_style(),
+                    );
+                    self.card_at(url, b)
                 })
                 .collect(),
             cssclasses: n

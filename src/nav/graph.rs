@@ -22,22 +22,11 @@ const GOLDEN_ANGLE: f64 = 2.399_963_229_728_653;
 
 /// `qualite/audits/note/` → (`qualite/audits/`, `note/`): the URL's folder
 /// part, shared by many nodes and stored once.
-/// What every page's URL ends with (`index.html`, or nothing with pretty
-/// URLs): left out of the graph data, whose `s` says it once.
-pub const PAGE_SUFFIX: &str = "index.html";
-
-/// A page's URL without [`PAGE_SUFFIX`] (`a/b/`).
+/// A page's URL without its suffix (`a/b/`): the graph data gives the
+/// suffix once, as `s`.
 fn without_suffix(url: &str) -> &str {
-    url.strip_suffix(PAGE_SUFFIX).unwrap_or(url)
-}
-
-/// The `s` of the graph data: what the reader's script puts back at the
-/// end of a page's URL.
-fn suffix(v: &SiteView) -> &'static str {
-    match v.config.link_style() {
-        LinkStyle::Explicit => PAGE_SUFFIX,
-        LinkStyle::Pretty => "",
-    }
+    url.strip_suffix(LinkStyle::Explicit.page_suffix())
+        .unwrap_or(url)
 }
 
 fn split_url(url: &str) -> (&str, &str) {
@@ -123,7 +112,7 @@ pub fn global_js(v: &SiteView, g: &Graph) -> String {
         })
         .collect();
     let data = Data {
-        s: suffix(v),
+        s: v.config.link_style().page_suffix(),
         p: prefixes.list,
         n,
         e,
@@ -200,7 +189,7 @@ pub fn local_json(v: &SiteView, g: &Graph, labels: &Labels, id: usize) -> Option
     let text: usize = labelled.iter().map(|l| l.text.len()).sum();
     let mut out = String::with_capacity(text + 16 * labelled.len() + 512);
     out.push_str("{\"s\":\"");
-    out.push_str(suffix(v));
+    out.push_str(v.config.link_style().page_suffix());
     out.push_str("\",\"p\":[");
     for (j, d) in dirs.iter().enumerate() {
         if j > 0 {

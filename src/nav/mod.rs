@@ -220,9 +220,14 @@ impl<'a> SiteNav<'a> {
     }
 
     fn link(&self, depth: usize, id: usize, current: Option<usize>) -> NavLink {
+        self.link_at(self.url(depth, &self.v.index.note_url(id)), id, current)
+    }
+
+    /// A link to note `id` at `url`.
+    fn link_at(&self, url: String, id: usize, current: Option<usize>) -> NavLink {
         NavLink {
             title: self.v.notes[id].title.clone(),
-            url: self.url(depth, &self.v.index.note_url(id)),
+            url,
             current: current == Some(id),
             id,
         }
@@ -370,10 +375,11 @@ impl<'a> SiteNav<'a> {
         from: Option<&UrlPath>,
     ) -> (Vec<NavLink>, usize) {
         let link = |i: usize| match from {
-            Some(page) => NavLink {
-                url: crate::paths::relative_from(page, &self.v.index.note_url(i), self.style),
-                ..self.link(0, i, current)
-            },
+            Some(page) => self.link_at(
+                crate::paths::relative_from(page, &self.v.index.note_url(i), self.style),
+                i,
+                current,
+            ),
             None => self.link(depth, i, current),
         };
         if self.full || notes.len() <= WINDOW_NOTES {
