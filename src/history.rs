@@ -357,6 +357,12 @@ fn stream(
             break true;
         }
     };
+    // git may finish before the others are planned: the plan, or word that
+    // there is none (the sender gone), still decides what this log keeps, so
+    // that no commit is read twice (twice, a rename would be followed again).
+    if mine.is_none() {
+        mine = told.recv().ok();
+    }
     let end = if stopped {
         let _ = child.kill();
         *starts.last().unwrap_or(&0)
@@ -755,6 +761,41 @@ mod tests {
         git(&["fast-import", "--quiet"], Some(&script));
         git(&["checkout", "-q", "main"], None);
         names
+    }
+
+    #[test]
+    fn a_log_that_ends_before_its_plan_keeps_only_its_part() {
+        let dir = tempfile::tempdir().unwrap();
+        long_history(dir.path(), 4000);
+        let out = |args: &[&str]| String::from_utf8(run(dir.path(), args).unwrap().stdout).unwrap();
+        let head = out(&["rev-parse", "HEAD"]).trim().to_string();
+        let count: usize = out(&["rev-list", "--count", "HEAD"])
+            .trim()
+            .parse()
+            .unwrap();
+        let mine: std::collections::HashSet<Vec<u8>> = out(&["rev-list", "-n", "3", "HEAD"])
+            .lines()
+            .map(|h| h.as_bytes().to_vec())
+            .collect();
+        let progress = std::sync::atomic::AtomicUsize::new(0);
+        let (tell, told) = std::sync::mpsc::channel();
+        let kept = std::thread::scope(|s| {
+            let (head, progress) = (&head, &progress);
+            let reader = s.spawn(move || stream(dir.path(), head, &told, progress));
+            // The plan comes only once git has written every commit.
+            while progress.load(std::sync::atomic::Ordering::Acquire) < count {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+            tell.send(mine.clone()).unwrap();
+            reader.join().unwrap().unwrap()
+        });
+        let hashes: std::collections::HashSet<Vec<u8>> = kept
+            .split(|&b| b == 0x1e)
+            .filter(|r| !r.is_empty())
+            .map(|r| hash_of(r).to_vec())
+            .collect();
+        assert_eq!(hashes, mine);
     }
 
     #[test]
